@@ -1,0 +1,23 @@
+# Bussola's commands. The two a newcomer needs: `make chat` and `make test`.
+.PHONY: chat serve test setup train crossval benchmark validate
+
+setup:            ## virtual environment, packages, spaCy pipeline, model (each only if needed)
+	@scripts/setup.sh
+
+chat: setup       ## start the bot and chat with it in the terminal
+	@.venv/bin/python -m scripts.serve
+
+serve: setup      ## start the bot without the terminal chat
+	@.venv/bin/python -m scripts.serve --no-chat
+
+test: setup       ## the whole test suite: unit, data validation, test stories, end-to-end
+	@.venv/bin/python -m scripts.run_tests
+
+validate: setup   ## rasa data validate, warnings are errors
+	@.venv/bin/python -m scripts.run_tests -k rasa_data_validate
+
+crossval: setup   ## 5-fold NLU cross-validation, report in reports/crossval/
+	@.venv/bin/python -m scripts.crossval
+
+benchmark: setup  ## latency, throughput, training and start time, memory, against a `rasa init` baseline
+	@.venv/bin/python -m scripts.benchmark

@@ -1,0 +1,121 @@
+"""Actions of the interview: the form's validation (which also asks the next question), the
+summary, saving, help, starting over and unusable messages."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import AllSlotsReset, EventType, SlotSet, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import interview, profile_store, texts, vocabulary
+from bot import profile as P
+
+FORM = "profile_form"
+
+
+def user_message(tracker: Tracker) -> interview.UserMessage:
+    latest = tracker.latest_message or {}
+    return interview.UserMessage(text=latest.get("text") or "",
+                                 intent=(latest.get("intent") or {}).get("name"),
+                                 entities=list(latest.get("entities") or []))
+
+
+def send(dispatcher: CollectingDispatcher, message: Dict[str, Any]) -> None:
+    dispatcher.utter_message(text=message["text"], buttons=message.get("buttons") or [])
+
+
+class ValidateProfileForm(FormValidationAction):
+    """Reads each answer through `bot.interview`, then asks the next question itself.
+
+    The questions are not `utter_ask_*` responses: asking here keeps one action-server call per turn
+    and lets the question depend on the profile (the priority buttons list the chosen objectives).
+    """
+
+    def name(self) -> Text:
+        return f"validate_{FORM}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        turn = interview.interpret(user_message(tracker), requested, tracker.slots,
+                                   vocabulary.default())
+        events: List[EventType] = []
+        if turn.is_answer:
+            for note in turn.notes:
+                dispatcher.utter_message(text=note)
+            events = [SlotSet(name, value) for name, value in turn.updates.items()]
+            if "attempts" not in turn.updates:
+                # One slot event on every answer, so the form never rejects an answer it read.
+                events.append(SlotSet("attempts", tracker.get_slot("attempts") or {}))
+        # Not an answer: without slot events the form rejects the turn and the rules reply (help,
+        # chitchat, …); when the form resumes, this action runs again and asks the question.
+        if turn.next_question:
+            send(dispatcher, texts.question(turn.next_question, {**tracker.slots, **turn.updates}))
+        return events + [SlotSet("requested_slot", turn.next_question)]
+
+
+class ShowSummary(Action):
+    def name(self) -> Text:
+        return "action_show_summary"
+
+    async def run(self, dispatcher, tracker, domain):
+        dispatcher.utter_message(text=texts.summary(tracker.slots, vocabulary.default()))
+        send(dispatcher, texts.message("confirm_profile"))
+        return []
+
+
+class SubmitProfile(Action):
+    """Validates the confirmed profile and stores it."""
+
+    def name(self) -> Text:
+        return "action_submit_profile"
+
+    async def run(self, dispatcher, tracker, domain):
+        data, problems = P.validate(tracker.slots)
+        if problems:
+            send(dispatcher, texts.message("profile_incomplete"))
+            return [SlotSet("profile_confirmed", False)]
+        profile_store.default().save(tracker.sender_id, data)
+        send(dispatcher, texts.message("profile_saved"))
+        return [SlotSet("profile_confirmed", True)]
+
+
+class Help(Action):
+    def name(self) -> Text:
+        return "action_help"
+
+    async def run(self, dispatcher, tracker, domain):
+        send(dispatcher, texts.message("help"))
+        dispatcher.utter_message(text=texts.progress(tracker.slots))
+        return []
+
+
+class StartOver(Action):
+    def name(self) -> Text:
+        return "action_start_over"
+
+    async def run(self, dispatcher, tracker, domain):
+        send(dispatcher, texts.message("start_over"))
+        return [AllSlotsReset()]
+
+
+class HandleUnclear(Action):
+    """Answers a message the bot cannot use, saying why in Italian and never repeating it.
+
+    Also Rasa's core fallback (a message that fits nowhere in the dialogue): then, like Rasa's
+    default fallback, it takes the message back so the dialogue goes on as before it.
+    """
+
+    def name(self) -> Text:
+        return "action_handle_unclear"
+
+    async def run(self, dispatcher, tracker, domain):
+        message = user_message(tracker)
+        problems = [e.get("value") for e in message.entities
+                    if e.get("entity") == interview.INPUT_PROBLEM]
+        if problems:
+            dispatcher.utter_message(text=texts.problem(problems[0]))
+            return []
+        send(dispatcher, texts.message("default"))
+        return [] if message.intent == "nlu_fallback" else [UserUtteranceReverted()]

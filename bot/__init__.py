@@ -1,0 +1,4 @@
+"""Bussola's domain: vocabulary, Italian NLP pipeline, interview logic, stores.
+
+Most modules here import neither Rasa nor TensorFlow, so their tests run in seconds.
+"""

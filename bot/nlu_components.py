@@ -1,0 +1,38 @@
+"""Custom Rasa NLU components (the one module of `bot/` that imports Rasa's NLU engine)."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot import input_check
+from bot.interview import INPUT_PROBLEM
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class InputGuard(GraphComponent):
+    """Marks unusable messages (empty, too long, markup, only emoji, not Italian) as `nlu_fallback`
+    with an `input_problem` entity, so one action can answer each with a clear Italian reply."""
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "InputGuard":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            found = input_check.problem(text)
+            if not found:
+                continue
+            message.set(INTENT, {"name": "nlu_fallback", "confidence": 1.0}, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+            message.set(ENTITIES, [{"entity": INPUT_PROBLEM, "value": found, "start": 0,
+                                    "end": len(text or ""), "extractor": "InputGuard"}],
+                        add_to_output=True)
+        return messages

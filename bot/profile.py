@@ -1,0 +1,81 @@
+"""The profile the interview gathers: its fields, allowed values and validation.
+
+The fields are Rasa slots with the same names; this module knows nothing of Rasa.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, Tuple
+
+SKIPPED = "non_indicato"  # the user chose not to answer, or the bot moved on after failed tries
+
+KINDS = ("professionista", "azienda", "brand", "startup", "ente")
+SEGMENTS = ("b2b", "b2c", "entrambi")
+OBJECTIVES = ("notorieta", "contatti", "vendite", "assistenza", "community", "recruiting",
+              "reputazione", "traffico")
+TEAMS = ("da_solo", "team", "agenzia")
+TRANSPARENCY = ("replies_to_messages", "shows_identity", "handles_criticism", "real_relationships")
+
+# The interview's questions in the order they are asked; each is a slot.
+QUESTIONS: Tuple[str, ...] = (
+    "org_kind", "sector", "activity", "segment", "locations", "audience",
+    "objectives", "priority", "channels_used",
+    "weekly_hours", "team", "ad_budget",
+    *TRANSPARENCY,
+)
+# Fields that are not questions but are filled from what the user says.
+EXTRA_FIELDS = ("profession", "channels_named")
+BOOLEAN_FIELDS = ("ad_budget", *TRANSPARENCY)
+LIST_FIELDS = ("locations", "objectives", "channels_used")
+# What a user may ask to change: a field name, or a group of fields.
+CHANGEABLE = {**{q: (q,) for q in QUESTIONS if q not in TRANSPARENCY},
+              "transparency": TRANSPARENCY}
+
+
+def priority_needed(slots: Mapping[str, Any]) -> bool:
+    objectives = slots.get("objectives")
+    return isinstance(objectives, list) and len(objectives) > 1
+
+
+def next_question(slots: Mapping[str, Any]) -> str | None:
+    """The first question still without an answer, or None when the profile is complete."""
+    for name in QUESTIONS:
+        if name == "priority" and not priority_needed(slots):
+            continue
+        if slots.get(name) is None:
+            return name
+    return None
+
+
+def answered(slots: Mapping[str, Any]) -> Tuple[int, int]:
+    """(questions answered or skipped, questions in this interview)."""
+    names = [q for q in QUESTIONS if q != "priority" or priority_needed(slots)]
+    return sum(slots.get(q) is not None for q in names), len(names)
+
+
+def validate(slots: Mapping[str, Any]) -> Tuple[Dict[str, Any], List[str]]:
+    """The profile as a plain dict, and the problems that make it unusable (empty when valid)."""
+    problems = []
+    profile = {name: slots.get(name) for name in (*QUESTIONS, *EXTRA_FIELDS)}
+    for name in QUESTIONS:
+        value = profile[name]
+        if name == "priority" and not priority_needed(slots):
+            continue
+        if value is None:
+            problems.append(f"{name}: missing")
+        elif value == SKIPPED:
+            continue
+        elif name == "org_kind" and value not in KINDS:
+            problems.append(f"org_kind: {value!r} is not a kind")
+        elif name == "segment" and value not in SEGMENTS:
+            problems.append(f"segment: {value!r} is not a segment")
+        elif name == "team" and value not in TEAMS:
+            problems.append(f"team: {value!r} is not a team")
+        elif name in BOOLEAN_FIELDS and not isinstance(value, bool):
+            problems.append(f"{name}: {value!r} is not yes/no")
+        elif name in LIST_FIELDS and not isinstance(value, list):
+            problems.append(f"{name}: {value!r} is not a list")
+        elif name == "objectives" and not set(value) <= set(OBJECTIVES):
+            problems.append(f"objectives: {value!r} has unknown objectives")
+        elif name == "weekly_hours" and not isinstance(value, (int, float)):
+            problems.append(f"weekly_hours: {value!r} is not a number")
+    return profile, problems

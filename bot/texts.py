@@ -1,0 +1,134 @@
+"""Italian texts the actions send: fixed ones from texts.yml, and ones built from data
+(summaries, acknowledgements, progress). Fixed replies sent by rules live in domain.yml.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping
+
+import yaml
+
+from bot import profile as P
+from bot.vocabulary import Vocabulary
+
+_TEXTS = yaml.safe_load(Path(__file__).with_name("texts.yml").read_text(encoding="utf-8"))
+
+
+def message(key: str) -> Dict[str, Any]:
+    """A fixed message: {"text": ..., "buttons": [...]} (buttons may be absent)."""
+    return dict(_TEXTS["messages"][key][0])
+
+
+def example(question: str) -> str:
+    return _TEXTS["examples"][question][0]["text"]
+
+
+def problem(kind: str) -> str:
+    return _TEXTS["problems"].get(kind, _TEXTS["messages"]["default"])[0]["text"]
+
+
+def question(name: str, slots: Mapping[str, Any]) -> Dict[str, Any]:
+    """The question for a slot, with its quick-reply buttons."""
+    asked = dict(_TEXTS["questions"][name][0])
+    if name == "priority":  # one button per objective the user chose
+        asked["buttons"] = [{"title": OBJECTIVE_LABELS[o][0].upper() + OBJECTIVE_LABELS[o][1:],
+                             "payload": f'/inform{{"objective":"{o}"}}'}
+                            for o in slots.get("objectives") or [] if o in OBJECTIVE_LABELS]
+    return asked
+
+KIND_LABELS = {"professionista": "professionista o freelance", "azienda": "azienda o PMI",
+               "brand": "brand o prodotto", "startup": "startup",
+               "ente": "associazione o ente pubblico"}
+SEGMENT_LABELS = {"b2b": "aziende (B2B)", "b2c": "privati (B2C)",
+                  "entrambi": "aziende e privati (B2B e B2C)"}
+OBJECTIVE_LABELS = {"notorieta": "farti conoscere", "contatti": "trovare contatti e clienti",
+                    "vendite": "vendere online", "assistenza": "assistere i clienti",
+                    "community": "fidelizzare e creare una community", "recruiting": "trovare personale",
+                    "reputazione": "curare reputazione e recensioni", "traffico": "portare traffico al sito"}
+TEAM_LABELS = {"da_solo": "tu in prima persona", "team": "il tuo team",
+               "agenzia": "un'agenzia o un professionista esterno"}
+FIELD_LABELS = {"org_kind": "chi sei", "sector": "settore", "activity": "cosa fai",
+                "segment": "a chi vendi", "locations": "dove lavori", "audience": "pubblico",
+                "objectives": "obiettivi", "priority": "obiettivo principale",
+                "channels_used": "canali già usati", "weekly_hours": "tempo",
+                "team": "chi se ne occupa", "ad_budget": "budget pubblicitario",
+                "replies_to_messages": "rispondere a commenti e messaggi",
+                "shows_identity": "mostrare chi c'è dietro l'account",
+                "handles_criticism": "gestire le critiche in pubblico",
+                "real_relationships": "trasformare i contatti online in relazioni vere",
+                "transparency": "trasparenza e dialogo"}
+NOT_GIVEN = "non indicato"
+
+
+def join(items: Iterable[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " e " + items[-1]
+
+
+def hours(value: float) -> str:
+    if value == 0:
+        return "nessuna ora"
+    if value < 1:
+        return f"{int(round(value * 60))} minuti a settimana"
+    shown = f"{value:g}".replace(".", ",")
+    return f"{shown} {'ora' if value == 1 else 'ore'} a settimana"
+
+
+def value_label(field: str, value: Any, slots: Mapping[str, Any], voc: Vocabulary) -> str:
+    if value is None or value == P.SKIPPED:
+        return NOT_GIVEN
+    if field == "org_kind":
+        label = KIND_LABELS.get(value, str(value))
+        profession = slots.get("profession")
+        return f"{label} ({profession.replace('_', ' ')})" if profession else label
+    if field == "sector":
+        return voc.sector_name(value)
+    if field == "segment":
+        return SEGMENT_LABELS.get(value, str(value))
+    if field == "locations":
+        return join(voc.place_name(p) for p in value)
+    if field == "audience":
+        return value if not value[:1].isdigit() else f"{value} anni"
+    if field == "objectives":  # labels contain "e": a semicolon keeps the list readable
+        return "; ".join(OBJECTIVE_LABELS.get(o, o) for o in value)
+    if field == "priority":
+        return OBJECTIVE_LABELS.get(value, str(value))
+    if field == "channels_used":
+        return join(voc.channel_name(c) for c in value) if value else "nessuno"
+    if field == "weekly_hours":
+        return hours(float(value))
+    if field == "team":
+        return TEAM_LABELS.get(value, str(value))
+    if isinstance(value, bool):
+        return "sì" if value else "no"
+    return str(value)
+
+
+def summary(slots: Mapping[str, Any], voc: Vocabulary) -> str:
+    lines = ["Ecco il tuo profilo:"]
+    for field in P.QUESTIONS:
+        if field == "priority" and not P.priority_needed(slots):
+            continue
+        label = FIELD_LABELS[field]
+        lines.append(f"• {label[0].upper() + label[1:]}: {value_label(field, slots.get(field), slots, voc)}")
+    return "\n".join(lines)
+
+
+def noted(updates: Mapping[str, Any], slots: Mapping[str, Any], voc: Vocabulary) -> str:
+    """A short acknowledgement of what one message told us."""
+    parts: List[str] = []
+    for field in P.QUESTIONS:
+        if field in updates and updates[field] not in (None, P.SKIPPED):
+            parts.append(f"{FIELD_LABELS[field]}: {value_label(field, updates[field], slots, voc)}")
+    return "Ho preso nota:\n" + "\n".join(f"• {p}" for p in parts) if parts else ""
+
+
+def progress(slots: Mapping[str, Any]) -> str:
+    done, total = P.answered(slots)
+    if done == 0:
+        return "Non abbiamo ancora iniziato l'intervista."
+    if done >= total:
+        return "Abbiamo completato tutte le domande."
+    return f"Finora hai risposto a {done} domande su {total}."

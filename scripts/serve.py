@@ -1,0 +1,53 @@
+"""Starts Bussola on this machine: the action server and the Rasa server with the REST channel.
+
+With a terminal attached it opens a chat in the terminal; leaving it ("esci", Ctrl-D) stops the
+servers. Without one (or with --no-chat) it serves until Ctrl-C.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+from scripts.common import STATE, say
+from scripts.servers import Servers
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--no-chat", action="store_true", help="serve only, no terminal chat")
+    args = parser.parse_args()
+    port = int(os.environ.get("BUSSOLA_RASA_PORT", "5005"))
+    token = os.environ.get("BUSSOLA_API_TOKEN")
+    servers = Servers(STATE, rasa_port=port, api_token=token, progress=sys.stdout.isatty())
+    say("Starting Bussola (about a minute)")
+    servers.start()
+    say(f"Bussola is running (ready in {servers.start_seconds:.0f} s)")
+    print(f"""
+    REST channel:  POST {servers.webhook}
+      curl -s {servers.webhook} -H 'Content-Type: application/json' \\
+           -d '{{"sender": "anna", "message": "ciao"}}'
+    HTTP API:      {"on, protected by the token in BUSSOLA_API_TOKEN" if token else "off (set BUSSOLA_API_TOKEN to turn it on with that token)"}
+    Conversations: {STATE / 'tracker.db'} (SQLite: they survive a restart)
+    Profiles:      {STATE / 'bussola.db'}
+    Logs:          {STATE / 'rasa.log'}, {STATE / 'actions.log'}
+""", flush=True)
+    try:
+        if sys.stdin.isatty() and not args.no_chat:
+            from scripts.chat import chat
+
+            chat(servers.webhook)
+        else:
+            print("    Press Ctrl-C to stop.", flush=True)
+            while servers.alive():
+                time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        say("Stopping Bussola")
+        servers.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""Starting and stopping Bussola's two servers (action server, Rasa server) on loopback ports.
+
+Used by `make chat`, the end-to-end tests and the benchmark, so all three run the same thing.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Optional
+
+from scripts.common import ROOT, VENV_BIN, env
+
+DEFAULT_MODEL = ROOT / "models" / "bussola.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(url: str, proc: subprocess.Popen, name: str, log: Path, timeout: float, progress: bool) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if proc.poll() is not None:
+            raise RuntimeError(f"The {name} stopped while starting; see {log}:\n"
+                               + log.read_text(errors="replace")[-2000:])
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return time.monotonic() - start
+        except OSError:
+            if progress:
+                print(f"\r\033[K    starting the {name}… {int(time.monotonic() - start)}s", end="", flush=True)
+            time.sleep(0.25)
+    raise RuntimeError(f"The {name} did not start within {timeout:.0f} s; see {log}")
+
+
+class Servers:
+    """The action server and the Rasa server (REST channel), with their state in `state_dir`."""
+
+    def __init__(self, state_dir: Path, rasa_port: int = 5005, actions_port: int = 5055,
+                 api_token: Optional[str] = None, model: Path = DEFAULT_MODEL,
+                 extra_env: Optional[dict] = None, progress: bool = False):
+        self.state_dir = Path(state_dir)
+        self.rasa_port, self.actions_port = rasa_port, actions_port
+        self.api_token, self.model = api_token, model
+        self.extra_env = {"BUSSOLA_STATE_DIR": str(self.state_dir), **(extra_env or {})}
+        self.progress = progress
+        self.procs: list = []
+        self.start_seconds: Optional[float] = None
+
+    @property
+    def webhook(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def _endpoints(self) -> Path:
+        path = self.state_dir / "endpoints.yml"
+        path.write_text(
+            f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
+            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.state_dir / 'tracker.db'}\n")
+        return path
+
+    def start(self) -> "Servers":
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        environment = env(**self.extra_env)
+        actions_log, rasa_log = self.state_dir / "actions.log", self.state_dir / "rasa.log"
+        self.procs.append(subprocess.Popen(
+            [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(self.actions_port)],
+            cwd=ROOT, env=environment, stdout=open(actions_log, "ab"), stderr=subprocess.STDOUT))
+        cmd = [str(VENV_BIN / "rasa"), "run", "--port", str(self.rasa_port), "--interface", "127.0.0.1",
+               "--model", str(self.model), "--endpoints", str(self._endpoints()),
+               "--credentials", str(ROOT / "credentials.yml")]
+        if self.api_token:  # the HTTP API reads and changes any conversation: never without a token
+            cmd += ["--enable-api", "--auth-token", self.api_token]
+        started = time.monotonic()
+        self.procs.append(subprocess.Popen(cmd, cwd=ROOT, env=environment,
+                                           stdout=open(rasa_log, "ab"), stderr=subprocess.STDOUT))
+        try:
+            _wait(f"http://127.0.0.1:{self.actions_port}/health", self.procs[0], "action server",
+                  actions_log, 120, self.progress)
+            _wait(f"{self.rasa_url}/", self.procs[1], "Rasa server", rasa_log, 240, self.progress)
+        except Exception:
+            self.stop()
+            raise
+        self.start_seconds = time.monotonic() - started
+        if self.progress:
+            print("\r\033[K", end="", flush=True)
+        return self
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        self.procs = []
+
+    def alive(self) -> bool:
+        return bool(self.procs) and all(p.poll() is None for p in self.procs)
+
+    def rasa_pid(self) -> int:
+        return self.procs[1].pid
+
+    def __enter__(self) -> "Servers":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

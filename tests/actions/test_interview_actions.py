@@ -1,0 +1,134 @@
+"""The interview's Rasa actions: tracker in, messages and events out."""
+from __future__ import annotations
+
+from rasa_sdk.events import AllSlotsReset, SlotSet, UserUtteranceReverted
+
+from actions.interview import (HandleUnclear, Help, ShowSummary, StartOver, SubmitProfile,
+                               ValidateProfileForm)
+from bot import profile as P
+from bot import profile_store
+from tests.actions.conftest import make_tracker
+
+COMPLETE = {"org_kind": "azienda", "sector": "food_service", "activity": "pizzeria napoletana",
+            "segment": "b2c", "locations": ["napoli"], "audience": "18-34",
+            "objectives": ["notorieta", "contatti"], "priority": "notorieta", "channels_used": ["instagram"],
+            "weekly_hours": 4.0, "team": "team", "ad_budget": True, "replies_to_messages": True,
+            "shows_identity": True, "handles_criticism": False, "real_relationships": True}
+
+
+def slot_events(events):
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+async def test_form_validation_fills_slots_and_asks_the_next_question(domain, dispatcher):
+    tracker = make_tracker(domain, "Sono un'avvocata a Milano, cerco clienti tra le aziende",
+                           entities=[{"entity": "profession", "value": "avvocata"},
+                                     {"entity": "place", "value": "milano"},
+                                     {"entity": "objective", "value": "contatti"},
+                                     {"entity": "segment", "value": "b2b"}],
+                           slots={"requested_slot": "org_kind"}, active_loop="profile_form")
+    events = await ValidateProfileForm().run(dispatcher, tracker, domain)
+    slots = slot_events(events)
+    assert slots["org_kind"] == "professionista" and slots["sector"] == "legal"
+    assert slots["locations"] == ["milano"] and slots["segment"] == "b2b"
+    assert slots["requested_slot"] == "activity"
+    texts = [m["text"] for m in dispatcher.messages]
+    assert texts[0].startswith("Ho preso nota") and "Raccontami in una frase" in texts[-1]
+
+
+async def test_closed_questions_come_with_buttons(domain, dispatcher):
+    tracker = make_tracker(domain, '/inform{"org_kind":"azienda"}',
+                           entities=[{"entity": "org_kind", "value": "azienda"}],
+                           slots={"requested_slot": "org_kind", "sector": "retail", "activity": "negozio"},
+                           active_loop="profile_form")
+    events = await ValidateProfileForm().run(dispatcher, tracker, domain)
+    assert slot_events(events)["requested_slot"] == "segment"
+    assert [b["payload"] for b in dispatcher.messages[-1]["buttons"]] == [
+        '/inform{"segment":"b2b"}', '/inform{"segment":"b2c"}', '/inform{"segment":"entrambi"}']
+
+
+async def test_priority_buttons_list_the_chosen_objectives(domain, dispatcher):
+    tracker = make_tracker(domain, "farmi conoscere e trovare clienti",
+                           entities=[{"entity": "objective", "value": "notorieta"},
+                                     {"entity": "objective", "value": "contatti"}],
+                           slots={**{k: v for k, v in COMPLETE.items() if k not in ("objectives", "priority")},
+                                  "requested_slot": "objectives"}, active_loop="profile_form")
+    events = await ValidateProfileForm().run(dispatcher, tracker, domain)
+    assert slot_events(events)["requested_slot"] == "priority"
+    assert [b["payload"] for b in dispatcher.messages[-1]["buttons"]] == [
+        '/inform{"objective":"notorieta"}', '/inform{"objective":"contatti"}']
+
+
+async def test_an_interruption_sets_no_slot_so_the_form_lets_the_rules_answer(domain, dispatcher):
+    tracker = make_tracker(domain, "sei un bot?", intent="bot_challenge",
+                           slots={"requested_slot": "sector", "org_kind": "azienda"}, active_loop="profile_form")
+    events = await ValidateProfileForm().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("requested_slot", "sector")]
+
+
+async def test_an_unusable_answer_gets_an_example_and_a_counted_try(domain, dispatcher):
+    tracker = make_tracker(domain, "boh", intent="inform",
+                           slots={"requested_slot": "weekly_hours"}, active_loop="profile_form")
+    events = await ValidateProfileForm().run(dispatcher, tracker, domain)
+    assert slot_events(events)["attempts"] == {"weekly_hours": 1}
+    assert slot_events(events)["requested_slot"] == "weekly_hours"
+    assert "3 ore a settimana" in dispatcher.messages[0]["text"]
+
+
+async def test_summary_lists_the_profile_and_asks_to_confirm(domain, dispatcher):
+    tracker = make_tracker(domain, slots=COMPLETE)
+    await ShowSummary().run(dispatcher, tracker, domain)
+    summary = dispatcher.messages[0]["text"]
+    for expected in ("azienda o PMI", "ristorazione", "pizzeria napoletana", "privati (B2C)", "Napoli",
+                     "18-34 anni", "farti conoscere", "Instagram", "4 ore a settimana", "il tuo team"):
+        assert expected in summary
+    assert [b["payload"] for b in dispatcher.messages[1]["buttons"]] == ["/affirm", "/change_field"]
+
+
+async def test_submit_stores_a_valid_profile(domain, dispatcher, state_dir):
+    tracker = make_tracker(domain, "sì", intent="affirm", slots=COMPLETE, sender="pizzeria-1")
+    events = await SubmitProfile().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("profile_confirmed", True)]
+    stored = profile_store.default().latest("pizzeria-1")
+    assert stored["sector"] == "food_service" and stored["locations"] == ["napoli"]
+    assert "salvato" in dispatcher.messages[0]["text"]
+
+
+async def test_submit_refuses_an_invalid_profile(domain, dispatcher, state_dir):
+    tracker = make_tracker(domain, "sì", intent="affirm", slots={**COMPLETE, "org_kind": "astronave"},
+                           sender="bad-1")
+    events = await SubmitProfile().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("profile_confirmed", False)]
+    assert profile_store.default().latest("bad-1") is None
+
+
+async def test_help_explains_and_says_how_far_along(domain, dispatcher):
+    tracker = make_tracker(domain, "aiuto", intent="help", slots={"org_kind": "azienda", "sector": "retail"})
+    await Help().run(dispatcher, tracker, domain)
+    assert "ricominciamo" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[1]["text"] == "Finora hai risposto a 2 domande su 15."
+
+
+async def test_start_over_resets_everything(domain, dispatcher):
+    events = await StartOver().run(dispatcher, make_tracker(domain, "ricominciamo", "start_over"), domain)
+    assert events == [AllSlotsReset()]
+
+
+async def test_unusable_input_is_explained_without_echoing_it(domain, dispatcher):
+    tracker = make_tracker(domain, "<script>alert(1)</script>", intent="nlu_fallback",
+                           entities=[{"entity": "input_problem", "value": "markup"}])
+    events = await HandleUnclear().run(dispatcher, tracker, domain)
+    assert events == []
+    assert "codice" in dispatcher.messages[0]["text"] and "<script>" not in dispatcher.messages[0]["text"]
+
+
+async def test_core_fallback_says_so_and_takes_the_message_back(domain, dispatcher):
+    tracker = make_tracker(domain, "sì", intent="affirm")
+    events = await HandleUnclear().run(dispatcher, tracker, domain)
+    assert events == [UserUtteranceReverted()]
+    assert "non ho capito" in dispatcher.messages[0]["text"].lower()
+
+
+def test_profile_validation_reports_missing_fields():
+    data, problems = P.validate({"org_kind": "azienda"})
+    assert "sector: missing" in problems and data["org_kind"] == "azienda"

@@ -1,0 +1,25 @@
+import pytest
+
+from bot.input_check import MAX_CHARS, problem
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("", "empty"), ("   \n\t", "empty"), (None, "empty"),
+    ("a" * (MAX_CHARS + 1), "too_long"),
+    ("😀😀🎉", "no_text"), ("!!! ???", "no_text"),
+    ("<script>alert('x')</script>", "markup"), ('<img src=x onerror=alert(1)>', "markup"),
+    ("hello, I want more customers", "foreign_language"), ("thank you", "foreign_language"),
+    ("Hallo, ich brauche neue Kunden für mein Geschäft", "foreign_language"),
+    ("Bonjour, je cherche des clients pour mon entreprise", "foreign_language"),
+])
+def test_problems(text, expected):
+    assert problem(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "ciao", "sì", "no", "ok", "B2B", "lead e brand awareness per il nostro e-commerce",
+    "sono un avvocato a Milano", "'; DROP TABLE users; --", '/inform{"org_kind":"azienda"}',
+    "social media manager", "3 ore", "perche no",
+])
+def test_usable(text):
+    assert problem(text) is None

@@ -1,0 +1,231 @@
+"""The interview's logic, message by message, without Rasa."""
+from __future__ import annotations
+
+import pytest
+
+from bot import profile as P
+from bot.interview import ASK_FIELD_TO_CHANGE, MAX_FAILED_TRIES, UserMessage, interpret
+
+
+def ent(entity, value, start=None):
+    e = {"entity": entity, "value": value}
+    if start is not None:
+        e["start"] = start
+    return e
+
+
+def msg(text, intent="inform", *entities):
+    return UserMessage(text=text, intent=intent, entities=list(entities))
+
+
+def complete_profile(**overrides):
+    slots = {"org_kind": "professionista", "profession": "avvocato", "sector": "legal",
+             "activity": "consulenza sul diritto del lavoro", "segment": "b2b", "locations": ["milano"],
+             "audience": "35-54", "objectives": ["contatti"], "priority": None, "channels_used": [],
+             "weekly_hours": 3.0, "team": "da_solo", "ad_budget": False,
+             "replies_to_messages": True, "shows_identity": True, "handles_criticism": True,
+             "real_relationships": True}
+    slots.update(overrides)
+    return slots
+
+
+def test_rich_first_message_fills_every_slot_it_mentions(voc):
+    text = "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende"
+    turn = interpret(msg(text, "inform", ent("profession", "avvocata"), ent("profession", "giuslavorista"),
+                         ent("place", "Milano"), ent("objective", "contatti"), ent("segment", "b2b")),
+                     None, {}, voc)
+    assert turn.updates["org_kind"] == "professionista"
+    assert turn.updates["profession"] == "avvocato"
+    assert turn.updates["sector"] == "legal"
+    assert turn.updates["locations"] == ["milano"]
+    assert turn.updates["segment"] == "b2b"
+    assert turn.updates["objectives"] == ["contatti"]
+    # the questions already answered are not asked: next is the one-sentence description
+    assert turn.next_question == "activity"
+    assert "Milano" in turn.notes[0] and "aziende (B2B)" in turn.notes[0]
+
+
+def test_questions_come_in_order_and_priority_only_with_several_objectives():
+    assert P.next_question({}) == "org_kind"
+    one = complete_profile(objectives=["contatti"], priority=None)
+    assert P.next_question(one) is None
+    two = complete_profile(objectives=["contatti", "notorieta"], priority=None)
+    assert P.next_question(two) == "priority"
+
+
+def test_free_text_answers_the_description_question(voc):
+    turn = interpret(msg("produciamo mobili su misura in legno massello"), "activity",
+                     {"org_kind": "azienda", "sector": "home_design"}, voc)
+    assert turn.updates["activity"] == "produciamo mobili su misura in legno massello"
+    assert turn.next_question == "segment"
+
+
+def test_a_word_in_an_answer_does_not_overwrite_an_earlier_answer(voc):
+    slots = {"org_kind": "professionista", "sector": "legal"}
+    turn = interpret(msg("faccio consulenza sul diritto del lavoro", "inform",
+                         ent("sector", "consulenza")), "activity", slots, voc)
+    assert "sector" not in turn.updates
+    assert turn.updates["activity"] == "faccio consulenza sul diritto del lavoro"
+
+
+def test_an_explicit_correction_updates_the_profile(voc):
+    slots = complete_profile(segment="entrambi")
+    turn = interpret(msg("no, in realtà lavoriamo solo con aziende", "inform", ent("segment", "b2b")),
+                     None, slots, voc)
+    assert turn.updates["segment"] == "b2b"
+    assert turn.next_question is None  # back to the summary
+
+
+def test_correction_while_another_question_is_pending(voc):
+    slots = {"org_kind": "azienda", "sector": "food_service", "locations": ["milano"]}
+    turn = interpret(msg("scusa, volevo dire Torino", "inform", ent("place", "Torino", 17)), "activity",
+                     slots, voc)
+    assert turn.updates["locations"] == ["torino"]
+    assert turn.next_question == "activity"
+
+
+def test_negated_place_is_not_taken(voc):
+    text = "Torino, non Milano"
+    turn = interpret(msg(text, "inform", ent("place", "Torino", 0), ent("place", "Milano", 12)),
+                     "locations", {}, voc)
+    assert turn.updates["locations"] == ["torino"]
+
+
+def test_also_adds_instead_of_replacing(voc):
+    slots = {"segment": "b2b", "locations": ["italia"]}
+    turn = interpret(msg("anche i privati, e anche in Germania", "inform", ent("segment", "b2c"),
+                         ent("place", "Germania")), "audience", slots, voc)
+    assert turn.updates["segment"] == "entrambi"
+    assert turn.updates["locations"] == ["italia", "germania"]
+
+
+def test_change_field_clears_it_and_asks_it_again(voc):
+    slots = complete_profile()
+    turn = interpret(msg("cambia il settore", "change_field", ent("field", "sector")), None, slots, voc)
+    assert turn.updates["sector"] is None
+    assert turn.next_question == "sector"
+
+
+def test_change_field_with_the_new_value_sets_it(voc):
+    slots = complete_profile()
+    turn = interpret(msg("cambia il settore: ristorazione", "change_field", ent("field", "sector"),
+                         ent("sector", "ristorazione")), None, slots, voc)
+    assert turn.updates["sector"] == "food_service"
+    assert turn.next_question is None
+
+
+def test_change_without_a_field_asks_which_then_clears_the_chosen_one(voc):
+    slots = complete_profile()
+    turn = interpret(msg("/change_field", "change_field"), None, slots, voc)
+    assert turn.next_question == ASK_FIELD_TO_CHANGE and not turn.updates
+    turn = interpret(msg('/change_field{"field":"transparency"}', "change_field",
+                         ent("field", "transparency")), ASK_FIELD_TO_CHANGE, slots, voc)
+    assert all(turn.updates[f] is None for f in P.TRANSPARENCY)
+    assert turn.next_question == "replies_to_messages"
+
+
+def test_no_to_the_summary_asks_which_field(voc):
+    turn = interpret(msg("no", "deny"), None, complete_profile(), voc)
+    assert turn.next_question == ASK_FIELD_TO_CHANGE
+
+
+def test_nothing_to_change_after_all_goes_back_to_the_summary(voc):
+    turn = interpret(msg("niente, va bene così", "deny"), ASK_FIELD_TO_CHANGE, complete_profile(), voc)
+    assert turn.is_answer and turn.next_question is None
+
+
+def test_dont_know_skips_the_question(voc):
+    turn = interpret(msg("non lo so", "dont_know"), "audience", {"org_kind": "azienda"}, voc)
+    assert turn.updates["audience"] == P.SKIPPED
+    assert turn.next_question != "audience"
+
+
+@pytest.mark.parametrize("question", ["ad_budget", *P.TRANSPARENCY])
+def test_yes_and_no_answer_the_closed_questions(voc, question):
+    assert interpret(msg("sì", "affirm"), question, {}, voc).updates[question] is True
+    assert interpret(msg("no", "deny"), question, {}, voc).updates[question] is False
+
+
+def test_no_channels_yet(voc):
+    assert interpret(msg("nessuno", "deny"), "channels_used", {}, voc).updates["channels_used"] == []
+
+
+def test_channels_named_while_asked_are_channels_in_use(voc):
+    turn = interpret(msg("ho solo linkedin", "inform", ent("channel", "linkedin")), "channels_used", {}, voc)
+    assert turn.updates["channels_used"] == ["linkedin"]
+
+
+def test_channels_named_without_using_them_are_kept_apart(voc):
+    turn = interpret(msg("mi piacerebbe provare TikTok", "inform", ent("channel", "TikTok")),
+                     "objectives", {}, voc)
+    assert "channels_used" not in turn.updates
+    assert turn.updates["channels_named"] == ["tiktok"]
+
+
+def test_hours_from_text_and_from_a_button(voc):
+    assert interpret(msg("mezz'ora al giorno"), "weekly_hours", {}, voc).updates["weekly_hours"] == 3.5
+    button = msg('/inform{"hours":"3.5"}', "inform", ent("hours", "3.5"))
+    assert interpret(button, "weekly_hours", {}, voc).updates["weekly_hours"] == 3.5
+
+
+def test_priority_from_a_button_among_the_chosen_objectives(voc):
+    slots = {"objectives": ["contatti", "notorieta"]}
+    turn = interpret(msg('/inform{"objective":"notorieta"}', "inform", ent("objective", "notorieta")),
+                     "priority", slots, voc)
+    assert turn.updates == {"priority": "notorieta"} or turn.updates["priority"] == "notorieta"
+    assert "objectives" not in turn.updates
+
+
+def test_invalid_answer_is_reasked_with_an_example_then_skipped(voc):
+    slots: dict = {"org_kind": "azienda"}
+    turn = interpret(msg("boh forse", "inform"), "sector", slots, voc)
+    assert turn.updates.get("sector") is None
+    assert "Per esempio" in turn.notes[0] or "per esempio" in turn.notes[0]
+    assert turn.next_question == "sector"
+    slots.update(turn.updates)
+    for _ in range(MAX_FAILED_TRIES - 1):
+        turn = interpret(msg("mah", "inform"), "sector", slots, voc)
+        slots.update(turn.updates)
+    assert slots["sector"] == P.SKIPPED
+    assert turn.next_question == "activity"
+
+
+def test_out_of_order_button_payload_fills_its_own_field(voc):
+    turn = interpret(msg('/inform{"team":"agenzia"}', "inform", ent("team", "agenzia")), "sector",
+                     {"org_kind": "azienda"}, voc)
+    assert turn.updates["team"] == "agenzia"
+    assert turn.next_question == "sector"
+
+
+def test_out_of_order_button_with_an_invalid_value_is_not_stored(voc):
+    turn = interpret(msg('/inform{"org_kind":"astronave"}', "inform", ent("org_kind", "astronave")),
+                     "org_kind", {}, voc)
+    assert "org_kind" not in turn.updates or turn.updates["org_kind"] is None
+    assert turn.next_question == "org_kind"
+
+
+@pytest.mark.parametrize("intent", ["help", "bot_challenge", "out_of_scope", "thanks", "greet",
+                                    "start_over"])
+def test_interruptions_are_not_answers(voc, intent):
+    turn = interpret(msg("aiuto", intent), "sector", {"org_kind": "azienda"}, voc)
+    assert not turn.is_answer and not turn.updates
+    assert turn.next_question == "sector"
+
+
+def test_unusable_input_is_not_an_answer_even_for_free_text(voc):
+    problem = msg("<script>alert(1)</script>", "nlu_fallback", ent("input_problem", "markup"))
+    turn = interpret(problem, "activity", {}, voc)
+    assert not turn.is_answer and not turn.updates
+
+
+def test_markup_is_never_stored_as_a_description(voc):
+    turn = interpret(msg("<b>vendo</b> scarpe online"), "activity", {}, voc)
+    assert "activity" not in turn.updates or turn.updates["activity"] in (None, P.SKIPPED)
+
+
+def test_new_objectives_reset_a_priority_that_no_longer_applies(voc):
+    slots = complete_profile(objectives=["contatti", "notorieta"], priority="notorieta")
+    turn = interpret(msg("no, in realtà voglio vendere online", "inform", ent("objective", "vendite")),
+                     None, slots, voc)
+    assert turn.updates["objectives"] == ["vendite"]
+    assert turn.updates["priority"] is None

@@ -1,0 +1,34 @@
+import pytest
+
+from bot.parsing import clean_description, parse_age, parse_hours
+
+
+@pytest.mark.parametrize("text, hours", [
+    ("3 ore", 3.0), ("posso dedicarci 5 ore a settimana", 5.0), ("un paio d'ore", 2.0),
+    ("mezz'ora al giorno", 3.5), ("un'ora al giorno", 7.0), ("2-3 ore", 2.5), ("tra 3 e 5 ore", 4.0),
+    ("una o due ore", 1.5), ("dieci ore", 10.0), ("1,5 ore", 1.5), ("30 minuti al giorno", 3.5),
+    ("nessuna", 0.0), ("8 ore al mese", 1.9),
+])
+def test_hours(text, hours):
+    assert parse_hours(text) == hours
+
+
+@pytest.mark.parametrize("text", ["boh", "tantissime", "200 ore", ""])
+def test_hours_not_understood(text):
+    assert parse_hours(text) is None
+
+
+@pytest.mark.parametrize("text, band", [
+    ("tra i 25 e i 40 anni", "25-40"), ("over 50", "50+"), ("55+", "55+"), ("giovani", "18-34"),
+    ("pensionati", "65+"), ("di tutte le età", "tutte le età"), ("trentenni", "30-39"),
+    ("under 30", "18-30"), ("ragazzi delle superiori", "13-17"), ("famiglie con bambini", "30-50"),
+])
+def test_age(text, band):
+    assert parse_age(text) == band
+
+
+def test_description():
+    assert clean_description("  facciamo   pizze napoletane ") == "facciamo pizze napoletane"
+    assert clean_description("<script>alert(1)</script>") is None
+    assert clean_description("ok") is None
+    assert clean_description("x" * 400) is None

@@ -1,0 +1,39 @@
+import pytest
+
+from bot import vocabulary
+from bot.vocabulary import VocabularyError, fold
+
+
+def test_fold():
+    assert fold("  Città’  di  PERCHÉ ") == "citta' di perche"
+
+
+@pytest.mark.parametrize("label, value, canonical", [
+    ("place", "Milano", "milano"), ("place", "tutta Italia", "italia"), ("place", "citta", None),
+    ("sector", "sanità", "health"), ("sector", "sanita", "health"), ("sector", "food_service", "food_service"),
+    ("profession", "Avvocata", "avvocato"), ("channel", "Linkedin", "linkedin"),
+    ("channel", "twitter", "x_twitter"), ("channel", "nonesiste", None),
+])
+def test_canonical(voc, label, value, canonical):
+    assert voc.canonical(label, value) == canonical
+
+
+def test_cities_name_their_region_and_the_italian_market(voc):
+    milano = voc.places["milano"]
+    assert milano.region == "lombardia" and milano.markets == ("IT",)
+
+
+def test_an_alias_used_twice_is_rejected(tmp_path):
+    vocab = tmp_path / "v.yml"
+    vocab.write_text("""
+version: "t"
+places: {}
+regions: {}
+cities: {}
+sectors:
+  a: {name: A, aliases: [stesso]}
+  b: {name: B, aliases: [Stesso]}
+professions: {}
+""")
+    with pytest.raises(VocabularyError, match="(?i)stesso"):
+        vocabulary.load(vocab, tmp_path / "none.yml")
