@@ -68,8 +68,20 @@ def _values(message: UserMessage, entity: str, voc: Vocabulary, label: str | Non
     return out
 
 
-def _first(values: List[str], allowed) -> Optional[str]:
-    return next((v for v in values if v in allowed), None)
+def _learned(message: UserMessage, entity: str, allowed, voc: Vocabulary) -> List[str]:
+    """Values of an entity the statistical extractor learned, made canonical: a value outside the
+    allowed set ("fidelizzare i clienti") is read through the vocabulary's keyword stems."""
+    out: List[str] = []
+    for value in _values(message, entity, voc):
+        if value not in allowed:  # one span names one value: the first stem in it
+            value = _first([v for v in voc.values_in_text(entity, str(value)) if v in allowed])
+        if value and value not in out:
+            out.append(value)
+    return out
+
+
+def _first(values: List[str]) -> Optional[str]:
+    return values[0] if values else None
 
 
 def _merge(old: Any, new: List[str], additive: bool) -> List[str]:
@@ -84,7 +96,7 @@ def extract(message: UserMessage, slots: Mapping[str, Any], requested: Optional[
     updates: Dict[str, Any] = {}
     additive = bool(_ADDITIVE.search(fold(message.text)))
 
-    kind = _first(_values(message, "org_kind", voc), P.KINDS)
+    kind = _first(_learned(message, "org_kind", P.KINDS, voc))
     professions = _values(message, PROFESSION, voc, PROFESSION)
     sectors = _values(message, SECTOR, voc, SECTOR)
     if professions:
@@ -96,7 +108,7 @@ def extract(message: UserMessage, slots: Mapping[str, Any], requested: Optional[
     if sectors:
         updates["sector"] = sectors[0]
 
-    segment = _first(_values(message, "segment", voc), P.SEGMENTS)
+    segment = _first(_learned(message, "segment", P.SEGMENTS, voc))
     if segment:
         if additive and slots.get("segment") in ("b2b", "b2c") and segment != slots["segment"]:
             segment = "entrambi"  # "anche i privati"
@@ -106,7 +118,7 @@ def extract(message: UserMessage, slots: Mapping[str, Any], requested: Optional[
     if places:
         updates["locations"] = _merge(slots.get("locations"), places, additive)
 
-    objectives = [o for o in _values(message, "objective", voc) if o in P.OBJECTIVES]
+    objectives = _learned(message, "objective", P.OBJECTIVES, voc)
     if objectives:
         if requested == "priority" and isinstance(slots.get("objectives"), list) \
                 and objectives[0] in slots["objectives"]:
@@ -130,19 +142,21 @@ def extract(message: UserMessage, slots: Mapping[str, Any], requested: Optional[
             if hours is not None:
                 updates["weekly_hours"] = hours
         elif kind_of == "age" and "audience" not in updates:
-            age = parsing.parse_age(str(e.get("value")))
+            from_text = None if message.text.startswith("/") else parsing.parse_age(message.text)
+            age = from_text or parsing.parse_age(str(e.get("value")))
             if age:
                 updates["audience"] = age
         elif kind_of == "budget" and e.get("value") in ("si", "no"):
             updates["ad_budget"] = e.get("value") == "si"
 
-    team = _first(_values(message, "team", voc), P.TEAMS)
+    team = _first(_learned(message, "team", P.TEAMS, voc))
     if team:
         updates["team"] = team
     return updates
 
 
-def _answer_requested(message: UserMessage, requested: str, slots: Mapping[str, Any]) -> Dict[str, Any]:
+def _answer_requested(message: UserMessage, requested: str, slots: Mapping[str, Any],
+                      voc: Vocabulary) -> Dict[str, Any]:
     """Reading the message as a direct answer to the question asked (yes/no, numbers, free text)."""
     intent, text = message.intent, message.text
     if requested in P.BOOLEAN_FIELDS and intent in ("affirm", "deny"):
@@ -162,8 +176,14 @@ def _answer_requested(message: UserMessage, requested: str, slots: Mapping[str, 
             and not _CORRECTION.search(fold(text)):
         description = parsing.clean_description(text)
         return {"activity": description} if description else {}
-    if requested == "team" and re.search(r"\b(io|me|da sol[oa]|personalmente)\b", fold(text)):
-        return {"team": "da_solo"}
+    # closed questions answered in words the extractor did not tag: the vocabulary's stems
+    keyed = {"org_kind": ("org_kind", P.KINDS), "segment": ("segment", P.SEGMENTS),
+             "team": ("team", P.TEAMS), "objectives": ("objective", P.OBJECTIVES)}
+    if requested in keyed and intent not in ("affirm", "deny", "dont_know") and not text.startswith("/"):
+        entity, allowed = keyed[requested]
+        found = [v for v in voc.values_in_text(entity, text) if v in allowed]
+        if found:
+            return {requested: found if requested == "objectives" else found[0]}
     return {}
 
 
@@ -182,7 +202,9 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
     complete = P.next_question(slots) is None
     turn = Turn()
 
-    if has_problem or message.intent == "start_over":
+    if has_problem or (message.intent in INTERRUPTIONS and message.intent != "greet"):
+        # "che tempo fa a Roma?" names a place but is not an answer; only a greeting may carry
+        # information ("ciao, sono un avvocato")
         turn.is_answer = False
     elif message.intent == "change_field" or requested == ASK_FIELD_TO_CHANGE \
             or (complete and message.intent == "deny"):
@@ -195,14 +217,15 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
             # description) is not a correction: fill only what is still empty.
             turn.updates = {k: v for k, v in turn.updates.items()
                             if k == requested or slots.get(k) in (None, P.SKIPPED) or k in P.EXTRA_FIELDS}
-        if message.intent in INTERRUPTIONS and not turn.updates:
+        if message.intent == "greet" and not turn.updates:
             turn.is_answer = False
         elif requested and requested != ASK_FIELD_TO_CHANGE and requested not in turn.updates:
             if message.intent == "dont_know":
                 turn.updates[requested] = P.SKIPPED
                 turn.notes.append(texts.message("skipped")["text"])
-            else:
-                turn.updates.update(_answer_requested(message, requested, slots))
+            elif not turn.updates or requested not in ("activity", "audience"):
+                # free text answers a free question only when it said nothing else
+                turn.updates.update(_answer_requested(message, requested, slots, voc))
             if requested not in turn.updates and not turn.updates:
                 _count_failure(turn, requested, slots)
 

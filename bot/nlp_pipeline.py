@@ -90,6 +90,9 @@ def build(force: bool = False) -> Path:
     nlp.to_disk(tmp)
     shutil.rmtree(target, ignore_errors=True)
     tmp.rename(target)
+    for old in paths.SPACY_MODELS.glob(f"{NAME}-*"):  # earlier versions: nothing points at them now
+        if old != target:
+            shutil.rmtree(old, ignore_errors=True)
     return target
 
 

@@ -48,6 +48,18 @@ class Vocabulary:
     channels: Dict[str, str]  # id -> display name
     # label -> {folded alias -> canonical id}
     aliases: Dict[str, Dict[str, str]] = field(default_factory=dict)
+    raw_aliases: Dict[str, List[Tuple[str, str]]] = field(default_factory=dict)
+    # entity -> [(folded stem, canonical value)] in the order they are tried
+    keywords: Dict[str, List[Tuple[str, str]]] = field(default_factory=dict)
+
+    def values_in_text(self, entity: str, text: str) -> List[str]:
+        """Canonical values whose stems start a word of the text (see `keywords`), in text order."""
+        folded, found = fold(text), {}
+        for stem, value in self.keywords.get(entity, []):
+            match = re.search(r"(?<![\w])" + re.escape(stem), folded)
+            if match and value not in found:
+                found[value] = match.start()
+        return sorted(found, key=found.get)
 
     def canonical(self, label: str, value: object) -> Optional[str]:
         """The canonical id for an entity value (alias, display name or id), or None."""
@@ -71,8 +83,6 @@ class Vocabulary:
             for alias, cid in table:
                 out.append((label, alias, cid))
         return out
-
-    raw_aliases: Dict[str, List[Tuple[str, str]]] = field(default_factory=dict)
 
     def place_name(self, pid: str) -> str:
         return self.places[pid].name if pid in self.places else pid
@@ -142,9 +152,11 @@ def load(vocabulary_file: Path = paths.VOCABULARY_FILE,
             aliases[label][key] = cid
     raw_expanded = {label: [(v, cid) for alias, cid in pairs for v in _variants(alias)]
                     for label, pairs in raw.items()}
+    keywords = {entity: [(fold(stem), value) for value, stems in table.items() for stem in stems]
+                for entity, table in (data.get("keywords") or {}).items()}
     return Vocabulary(version=str(data["version"]), places=places, sectors=data["sectors"],
                       professions=data["professions"], channels=channels, aliases=aliases,
-                      raw_aliases=raw_expanded)
+                      raw_aliases=raw_expanded, keywords=keywords)
 
 
 @functools.lru_cache(maxsize=1)

@@ -46,8 +46,12 @@ class Servers:
 
     def __init__(self, state_dir: Path, rasa_port: int = 5005, actions_port: int = 5055,
                  api_token: Optional[str] = None, model: Path = DEFAULT_MODEL,
-                 extra_env: Optional[dict] = None, progress: bool = False):
+                 extra_env: Optional[dict] = None, progress: bool = False,
+                 project: Path = ROOT, with_actions: bool = True, sqlite_tracker: bool = True):
+        """`project`, `with_actions` and `sqlite_tracker` let the benchmark run another assistant
+        (the `rasa init` baseline: no action server, Rasa's default in-memory tracker store)."""
         self.state_dir = Path(state_dir)
+        self.project, self.with_actions, self.sqlite_tracker = Path(project), with_actions, sqlite_tracker
         self.rasa_port, self.actions_port = rasa_port, actions_port
         self.api_token, self.model = api_token, model
         self.extra_env = {"BUSSOLA_STATE_DIR": str(self.state_dir), **(extra_env or {})}
@@ -65,30 +69,36 @@ class Servers:
 
     def _endpoints(self) -> Path:
         path = self.state_dir / "endpoints.yml"
-        path.write_text(
-            f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
-            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.state_dir / 'tracker.db'}\n")
+        text = ""
+        if self.with_actions:
+            text += f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
+        if self.sqlite_tracker:
+            text += f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.state_dir / 'tracker.db'}\n"
+        path.write_text(text or "{}\n")
         return path
 
     def start(self) -> "Servers":
         self.state_dir.mkdir(parents=True, exist_ok=True)
         environment = env(**self.extra_env)
         actions_log, rasa_log = self.state_dir / "actions.log", self.state_dir / "rasa.log"
-        self.procs.append(subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(self.actions_port)],
-            cwd=ROOT, env=environment, stdout=open(actions_log, "ab"), stderr=subprocess.STDOUT))
+        if self.with_actions:
+            self.procs.append(subprocess.Popen(
+                [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(self.actions_port)],
+                cwd=self.project, env=environment, stdout=open(actions_log, "ab"), stderr=subprocess.STDOUT))
         cmd = [str(VENV_BIN / "rasa"), "run", "--port", str(self.rasa_port), "--interface", "127.0.0.1",
                "--model", str(self.model), "--endpoints", str(self._endpoints()),
-               "--credentials", str(ROOT / "credentials.yml")]
+               "--credentials", str(self.project / "credentials.yml")]
         if self.api_token:  # the HTTP API reads and changes any conversation: never without a token
             cmd += ["--enable-api", "--auth-token", self.api_token]
         started = time.monotonic()
-        self.procs.append(subprocess.Popen(cmd, cwd=ROOT, env=environment,
-                                           stdout=open(rasa_log, "ab"), stderr=subprocess.STDOUT))
+        self.rasa_proc = subprocess.Popen(cmd, cwd=self.project, env=environment,
+                                          stdout=open(rasa_log, "ab"), stderr=subprocess.STDOUT)
+        self.procs.append(self.rasa_proc)
         try:
-            _wait(f"http://127.0.0.1:{self.actions_port}/health", self.procs[0], "action server",
-                  actions_log, 120, self.progress)
-            _wait(f"{self.rasa_url}/", self.procs[1], "Rasa server", rasa_log, 240, self.progress)
+            if self.with_actions:
+                _wait(f"http://127.0.0.1:{self.actions_port}/health", self.procs[0], "action server",
+                      actions_log, 120, self.progress)
+            _wait(f"{self.rasa_url}/", self.rasa_proc, "Rasa server", rasa_log, 240, self.progress)
         except Exception:
             self.stop()
             raise
@@ -113,7 +123,7 @@ class Servers:
         return bool(self.procs) and all(p.poll() is None for p in self.procs)
 
     def rasa_pid(self) -> int:
-        return self.procs[1].pid
+        return self.rasa_proc.pid
 
     def __enter__(self) -> "Servers":
         return self.start()

@@ -229,3 +229,46 @@ def test_new_objectives_reset_a_priority_that_no_longer_applies(voc):
                      None, slots, voc)
     assert turn.updates["objectives"] == ["vendite"]
     assert turn.updates["priority"] is None
+
+
+def test_free_text_that_said_something_else_is_not_taken_as_the_description(voc):
+    turn = interpret(msg("anche i privati", "inform", ent("segment", "b2c")), "audience",
+                     complete_profile(segment="b2b", audience=None), voc)
+    assert turn.updates["segment"] == "entrambi" and "audience" not in turn.updates
+    assert turn.next_question == "audience"
+
+
+def test_an_unusual_span_is_read_through_the_keyword_stems(voc):
+    turn = interpret(msg("farci conoscere e fidelizzare i clienti", "inform",
+                         ent("objective", "notorieta"), ent("objective", "fidelizzare i clienti")),
+                     "objectives", {}, voc)
+    assert turn.updates["objectives"] == ["notorieta", "community"]
+
+
+@pytest.mark.parametrize("question, text, value", [
+    ("team", "se ne occupa il nostro team", "team"),
+    ("team", "lo faccio io", "da_solo"),
+    ("team", "ci affidiamo a un'agenzia di Bologna", "agenzia"),
+    ("segment", "vendiamo soprattutto ai privati", "b2c"),
+    ("org_kind", "abbiamo una ditta individuale", "azienda"),
+    ("objectives", "vorrei più recensioni e più visite al sito", ["reputazione", "traffico"]),
+])
+def test_direct_answers_without_entities(voc, question, text, value):
+    assert interpret(msg(text), question, {}, voc).updates[question] == value
+
+
+def test_age_from_the_whole_sentence(voc):
+    turn = interpret(msg("giovani tra i 20 e i 35 anni", "inform", ent("age", "giovani"),
+                         ent("age", "tra i 20 e i 35 anni")), "audience", {}, voc)
+    assert turn.updates["audience"] == "20-35"
+
+
+def test_an_out_of_scope_question_naming_a_place_is_not_an_answer(voc):
+    turn = interpret(msg("che tempo fa domani a Roma?", "out_of_scope", ent("place", "Roma")),
+                     "sector", {"org_kind": "azienda"}, voc)
+    assert not turn.is_answer and not turn.updates
+
+
+def test_a_greeting_with_information_is_an_answer(voc):
+    turn = interpret(msg("ciao, sono un avvocato", "greet", ent("profession", "avvocato")), None, {}, voc)
+    assert turn.is_answer and turn.updates["sector"] == "legal"

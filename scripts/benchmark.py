@@ -1,0 +1,183 @@
+"""Speed and memory benchmark: Bussola against the default assistant that `rasa init` creates.
+
+For each assistant, on this machine and in the same run: training time, server start time (until
+the first reply), per-message latency p50/p95 with 1 conversation at a time, throughput and p95 with
+10 concurrent conversations, and the Rasa server's resident memory. Prints a table and writes
+reports/benchmark.json. Loopback only; every loop is bounded.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import platform
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import List, Optional
+
+import aiohttp
+
+from scripts.common import ROOT, VENV_BIN, env, say
+from scripts.servers import Servers, free_port
+
+# One scripted Italian interview, greeting to confirmed profile (19 messages).
+BUSSOLA_SCRIPT = [
+    "ciao", '/inform{"org_kind":"azienda"}', "ristorazione", "una pizzeria napoletana con forno a legna",
+    '/inform{"segment":"b2c"}', "a Napoli e provincia", "giovani tra i 20 e i 35 anni",
+    "farci conoscere e fidelizzare i clienti", '/inform{"objective":"notorieta"}',
+    "abbiamo una pagina Facebook e Instagram", "4 ore a settimana", "se ne occupa il nostro team",
+    "/affirm", "sì", "certo", "/deny", "sì", "sì, è corretto", "grazie",
+]
+# The `rasa init` assistant (moodbot), scripted to a similar length.
+BASELINE_SCRIPT = ["hi", "I am sad", "no", "hello", "great", "bye", "are you a bot?", "hey",
+                   "I am feeling very unhappy", "yes", "good morning", "perfect", "goodbye",
+                   "hi there", "sad", "yes it did", "am I talking to a human?", "bye bye", "hello"]
+
+
+def percentile(values: List[float], p: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB (from /proc)."""
+    total = 0
+    pids = [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
+                                                   text=True).stdout.split()]
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            pass
+    return total / 1024
+
+
+async def converse(session: aiohttp.ClientSession, url: str, script: List[str],
+                   latencies: List[float], errors: List[str]) -> None:
+    sender = "bench-" + uuid.uuid4().hex[:10]
+    for message in script:
+        start = time.perf_counter()
+        try:
+            async with session.post(url, json={"sender": sender, "message": message},
+                                    timeout=aiohttp.ClientTimeout(total=60)) as response:
+                await response.read()
+                if response.status != 200:
+                    errors.append(f"{response.status}")
+        except Exception as error:  # a benchmark records failures instead of stopping
+            errors.append(repr(error))
+        latencies.append((time.perf_counter() - start) * 1000)
+
+
+async def load(url: str, script: List[str], concurrency: int, rounds: int) -> dict:
+    latencies: List[float] = []
+    errors: List[str] = []
+    async with aiohttp.ClientSession() as session:
+        await converse(session, url, script[:2], [], [])  # warm-up, not measured
+        start = time.perf_counter()
+        for _ in range(rounds):
+            await asyncio.gather(*(converse(session, url, script, latencies, errors)
+                                   for _ in range(concurrency)))
+        elapsed = time.perf_counter() - start
+    return {"concurrency": concurrency, "messages": len(latencies), "errors": len(errors),
+            "p50_ms": round(statistics.median(latencies), 1), "p95_ms": round(percentile(latencies, 95), 1),
+            "throughput_msg_s": round(len(latencies) / elapsed, 1)}
+
+
+def timed_train(project: Path, out: Path, extra: Optional[List[str]] = None) -> float:
+    start = time.monotonic()
+    subprocess.run([str(VENV_BIN / "rasa"), "train", "--out", str(out), "--fixed-model-name", "bench",
+                    *(extra or [])], cwd=project, env=env(), check=True, capture_output=True)
+    return round(time.monotonic() - start, 1)
+
+
+def first_reply_seconds(servers: Servers, launched: float, script_first: str) -> float:
+    """Seconds from launching the servers until the first reply to a user message."""
+    import urllib.request
+
+    body = json.dumps({"sender": "bench-start", "message": script_first}).encode()
+    request = urllib.request.Request(servers.webhook, data=body, headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=60).read()
+    return round(time.monotonic() - launched, 1)
+
+
+def measure(name: str, project: Path, script: List[str], work: Path, rounds: int,
+            with_actions: bool) -> dict:
+    say(f"{name}: training")
+    models = work / f"{name}-models"
+    train_s = timed_train(project, models, ["--force"])
+    say(f"{name}: starting the server")
+    state = work / f"{name}-state"
+    servers = Servers(state, rasa_port=free_port(), actions_port=free_port(),
+                      model=models / "bench.tar.gz", project=project, with_actions=with_actions)
+    launched = time.monotonic()
+    servers.start()
+    try:
+        start_s = first_reply_seconds(servers, launched, script[0])
+        say(f"{name}: 1 conversation at a time")
+        single = asyncio.run(load(servers.webhook, script, 1, rounds))
+        say(f"{name}: 10 concurrent conversations")
+        concurrent = asyncio.run(load(servers.webhook, script, 10, rounds))
+        memory = round(rss_mb(servers.rasa_pid()), 0)
+    finally:
+        servers.stop()
+    return {"assistant": name, "train_s": train_s, "start_s": start_s, "single": single,
+            "concurrent10": concurrent, "rasa_rss_mb": memory}
+
+
+def baseline_project(work: Path) -> Path:
+    project = work / "rasa-init"
+    subprocess.run([str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(project)],
+                   cwd=work, env=env(), check=True, capture_output=True)
+    return project
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=2, help="conversations per client (default 2)")
+    parser.add_argument("--skip-baseline", action="store_true")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bussola-bench-"))
+    results = []
+    try:
+        results.append(measure("bussola", ROOT, BUSSOLA_SCRIPT, work, args.rounds, with_actions=True))
+        if not args.skip_baseline:
+            say("rasa init baseline: creating the project")
+            results.append(measure("rasa-init", baseline_project(work), BASELINE_SCRIPT, work,
+                                   args.rounds, with_actions=False))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    machine = {"cpus": subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip(),
+               "cpu": next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                            if l.startswith("model name")), platform.processor()),
+               "memory_gb": round(int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024, 1),
+               "python": platform.python_version(), "date": time.strftime("%Y-%m-%d")}
+    report = {"machine": machine, "results": results}
+    (ROOT / "reports").mkdir(exist_ok=True)
+    (ROOT / "reports" / "benchmark.json").write_text(json.dumps(report, indent=2))
+    print(f"\nMachine: {machine['cpus']} cores ({machine['cpu']}), {machine['memory_gb']} GB, "
+          f"Python {machine['python']}, {machine['date']}")
+    header = f"{'assistant':<10} {'train s':>8} {'start s':>8} {'1 conv p50':>11} {'1 conv p95':>11} " \
+             f"{'10 conv msg/s':>14} {'10 conv p95':>12} {'RSS MB':>7} {'errors':>7}"
+    print(header)
+    for r in results:
+        print(f"{r['assistant']:<10} {r['train_s']:>8} {r['start_s']:>8} {r['single']['p50_ms']:>11} "
+              f"{r['single']['p95_ms']:>11} {r['concurrent10']['throughput_msg_s']:>14} "
+              f"{r['concurrent10']['p95_ms']:>12} {r['rasa_rss_mb']:>7.0f} "
+              f"{r['single']['errors'] + r['concurrent10']['errors']:>7}")
+    if len(results) == 2:
+        ours, base = results
+        ratio = ours["concurrent10"]["throughput_msg_s"] / base["concurrent10"]["throughput_msg_s"]
+        print(f"\nThroughput at 10 concurrent conversations: {ratio:.2f}x the baseline's.")
+    print("Report: reports/benchmark.json")
+
+
+if __name__ == "__main__":
+    main()

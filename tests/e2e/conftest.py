@@ -1,0 +1,65 @@
+"""The real action server and Rasa server on free loopback ports, shared by the e2e tests."""
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+import uuid
+from typing import Any, List
+
+import pytest
+
+from scripts.servers import Servers, free_port
+from scripts.train import MODEL
+
+API_TOKEN = "e2e-" + uuid.uuid4().hex
+
+
+class Client:
+    """Talks to the servers like a REST channel user, and reads trackers through the HTTP API."""
+
+    def __init__(self, servers: Servers):
+        self.servers = servers
+
+    def post(self, url: str, body: Any, raw: bool = False) -> tuple:
+        data = body if raw else json.dumps(body).encode()
+        request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace")
+
+    def say(self, sender: str, message: Any) -> List[dict]:
+        status, replies = self.post(self.servers.webhook, {"sender": sender, "message": message})
+        assert status == 200, f"{status}: {replies}"
+        return replies
+
+    def texts(self, sender: str, message: Any) -> List[str]:
+        return [r.get("text", "") for r in self.say(sender, message)]
+
+    def tracker(self, sender: str) -> dict:
+        url = f"{self.servers.rasa_url}/conversations/{sender}/tracker?token={API_TOKEN}"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return json.load(response)
+
+    def slots(self, sender: str) -> dict:
+        return self.tracker(sender)["slots"]
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory):
+    assert MODEL.exists(), "no trained model: run `make setup` first"
+    with Servers(tmp_path_factory.mktemp("e2e-state"), rasa_port=free_port(), actions_port=free_port(),
+                 api_token=API_TOKEN) as running:
+        yield running
+
+
+@pytest.fixture
+def client(servers) -> Client:
+    return Client(servers)
+
+
+@pytest.fixture
+def sender() -> str:
+    return "e2e-" + uuid.uuid4().hex[:12]

@@ -1,0 +1,25 @@
+"""Conversations are kept in SQLite: a restart of the servers does not lose an interview."""
+from __future__ import annotations
+
+import pytest
+
+from scripts.servers import Servers, free_port
+from tests.e2e.conftest import API_TOKEN, Client
+
+pytestmark = pytest.mark.e2e
+
+
+def test_an_interview_survives_a_server_restart(tmp_path):
+    state = tmp_path / "state"
+    sender = "restart-test"
+    with Servers(state, rasa_port=free_port(), actions_port=free_port(), api_token=API_TOKEN) as first:
+        client = Client(first)
+        client.say(sender, "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende")
+        client.say(sender, "assisto le aziende nei rapporti con i dipendenti")
+    assert (state / "tracker.db").exists()
+    with Servers(state, rasa_port=free_port(), actions_port=free_port(), api_token=API_TOKEN) as second:
+        client = Client(second)
+        slots = client.slots(sender)
+        assert slots["sector"] == "legal" and slots["activity"].startswith("assisto le aziende")
+        replies = client.texts(sender, "tra i 35 e i 60 anni")
+        assert "Che cosa vuoi ottenere online?" in replies[-1]

@@ -1,0 +1,106 @@
+"""Full Italian conversations through the REST webhook of the real servers."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+PIZZERIA = [
+    ("ciao", "Per cominciare: chi sei?"),
+    ('/inform{"org_kind":"azienda"}', "In che settore lavori?"),
+    ("ristorazione", "Raccontami in una frase"),
+    ("una pizzeria napoletana con forno a legna", "A chi vendi"),
+    ('/inform{"segment":"b2c"}', "Dove lavori"),
+    ("a Napoli e provincia", "Che pubblico"),
+    ("giovani tra i 20 e i 35 anni", "Che cosa vuoi ottenere"),
+    ("farci conoscere e fidelizzare i clienti", "quale viene prima"),
+    ('/inform{"objective":"notorieta"}', "Usi già qualche canale"),
+    ("abbiamo una pagina Facebook e Instagram", "Quanto tempo"),
+    ("4 ore a settimana", "Chi se ne occuperebbe"),
+    ("se ne occupa il nostro team", "budget"),
+    ("/affirm", "rispondere a commenti"),
+    ("sì", "mostrare chi c'è dietro"),
+    ("certo", "critica in pubblico"),
+    ("/deny", "relazioni vere"),
+    ("sì", "È tutto corretto?"),
+]
+
+
+def run_script(client, sender, script):
+    for message, expected in script:
+        replies = " ".join(client.texts(sender, message))
+        assert expected in replies, f"after {message!r} expected {expected!r}, got: {replies}"
+
+
+def test_full_interview_to_a_saved_profile(client, sender, servers):
+    run_script(client, sender, PIZZERIA)
+    slots = client.slots(sender)
+    assert slots["org_kind"] == "azienda" and slots["sector"] == "food_service"
+    assert slots["activity"] == "una pizzeria napoletana con forno a legna"
+    assert slots["segment"] == "b2c" and slots["locations"] == ["napoli"]
+    assert slots["audience"] == "20-35"
+    assert slots["objectives"] == ["notorieta", "community"] and slots["priority"] == "notorieta"
+    assert slots["channels_used"] == ["facebook", "instagram"]
+    assert slots["weekly_hours"] == 4.0 and slots["team"] == "team" and slots["ad_budget"] is True
+    assert slots["handles_criticism"] is False and slots["real_relationships"] is True
+    replies = " ".join(client.texts(sender, "sì, è corretto"))
+    assert "ho salvato il tuo profilo" in replies
+    assert client.slots(sender)["profile_confirmed"] is True
+    with sqlite3.connect(servers.state_dir / "bussola.db") as db:
+        (stored,) = db.execute("select data from profiles where sender_id = ?", (sender,)).fetchone()
+    assert '"food_service"' in stored
+
+
+def test_rich_first_message_is_not_asked_again(client, sender):
+    replies = " ".join(client.texts(
+        sender, "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende"))
+    assert "Ho preso nota" in replies and "Raccontami in una frase" in replies
+    slots = client.slots(sender)
+    assert (slots["org_kind"], slots["sector"], slots["segment"], slots["locations"], slots["objectives"]) \
+        == ("professionista", "legal", "b2b", ["milano"], ["contatti"])
+    assert slots["requested_slot"] == "activity"
+
+
+def test_corrections_skips_and_change_after_the_summary(client, sender):
+    client.say(sender, "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende")
+    for message in ["assisto le aziende nei rapporti con i dipendenti", "non lo so", "nessuno", "3 ore",
+                    "io", "no", "sì", "sì", "sì"]:
+        client.say(sender, message)
+    assert "È tutto corretto?" in " ".join(client.texts(sender, "sì"))
+    assert client.slots(sender)["audience"] == "non_indicato"
+    replies = " ".join(client.texts(sender, "no, in realtà lavoriamo solo con aziende di Torino"))
+    assert "Ecco il tuo profilo" in replies and "Torino" in replies
+    assert client.slots(sender)["locations"] == ["torino"]
+    assert "In che settore" in " ".join(client.texts(sender, "cambia il settore"))
+    assert "consulenza" in " ".join(client.texts(sender, "consulenza aziendale"))
+    assert client.slots(sender)["sector"] == "consulting"
+
+
+def test_help_chitchat_and_out_of_scope_resume_the_interview(client, sender):
+    client.say(sender, "ciao")
+    client.say(sender, "siamo una startup")
+    for message, expected in [("aiuto", "Finora hai risposto a 1 domande su 15"),
+                              ("sei un bot?", "assistente automatico"),
+                              ("che tempo fa domani a Roma?", "non posso aiutarti"),
+                              ("grazie mille", "Figurati")]:
+        replies = client.texts(sender, message)
+        assert expected in " ".join(replies)
+        assert "In che settore lavori?" in replies[-1], replies
+
+
+def test_start_over_forgets_the_profile(client, sender):
+    client.say(sender, "Sono un'avvocata giuslavorista a Milano")
+    replies = client.texts(sender, "ricominciamo da capo")
+    assert "ricominciamo da capo" in replies[0] and "chi sei?" in replies[-1]
+    assert client.slots(sender)["org_kind"] is None and client.slots(sender)["locations"] is None
+
+
+def test_repeated_invalid_answers_move_on(client, sender):
+    client.say(sender, "ciao")
+    client.say(sender, "siamo una PMI")
+    assert "Non ho riconosciuto il settore" in " ".join(client.texts(sender, "il mio cane si chiama Fido"))
+    replies = client.texts(sender, "qualcosa di strano")
+    assert "passiamo oltre" in " ".join(replies) and "Raccontami" in replies[-1]
+    assert client.slots(sender)["sector"] == "non_indicato"
