@@ -1,5 +1,5 @@
 # Bussola's commands. The two a newcomer needs: `make chat` and `make test`.
-.PHONY: chat serve test setup train crossval benchmark validate
+.PHONY: chat serve test setup train crossval benchmark validate kb-validate kb-diff
 
 setup:            ## virtual environment, packages, spaCy pipeline, model (each only if needed)
 	@scripts/setup.sh
@@ -21,3 +21,9 @@ crossval: setup   ## 5-fold NLU cross-validation, report in reports/crossval/
 
 benchmark: setup  ## latency, throughput, training and start time, memory, against a `rasa init` baseline
 	@.venv/bin/python -m scripts.benchmark
+
+kb-validate: setup ## check data/kb/channels.yml (schema, sources and years of figures, aliases)
+	@.venv/bin/python -m bot.knowledge_base validate
+
+kb-diff: setup    ## how the persona plans change between HEAD's knowledge base and the working copy (REV=…)
+	@.venv/bin/python -m scripts.kb_diff --rev $(or $(REV),HEAD)

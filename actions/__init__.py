@@ -1,2 +1,2 @@
 """Rasa SDK adapters: tracker slots in, a call into `bot/`, messages and events out."""
-from actions import interview  # noqa: F401  (registers the actions)
+from actions import interview, recommend  # noqa: F401  (registers the actions)

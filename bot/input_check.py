@@ -19,7 +19,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 # Words Italians use in business chat that are stop words elsewhere.
 _ITALIAN_USE = {"social", "brand", "lead", "business", "marketing", "target", "online", "web", "post",
                 "ok", "okay", "community", "customer", "care", "ads", "budget", "team", "manager"}
-_EXTRA = {"en": {"hello", "hi", "hey", "thanks", "thank", "please", "want", "need", "help", "company",
+_EXTRA = {"en": {"hello", "hi", "hey", "please", "want", "need", "help", "company",
                  "customers", "clients", "sell", "yes", "sure", "good", "morning", "bye"},
           "de": {"hallo", "danke", "bitte", "ja", "nein", "guten", "tag", "kunden"},
           "fr": {"bonjour", "merci", "oui", "salut", "clients", "entreprise"},
@@ -40,8 +40,6 @@ def foreign_language(text: str) -> Optional[str]:
             best, hits = lang, n
     if best and hits >= 2 and hits > 2 * italian:
         return best
-    if best and len(words) <= 2 and hits == len(words) and italian == 0:
-        return best  # "hello", "thank you"
     return None
 
 

@@ -27,6 +27,21 @@ def problem(kind: str) -> str:
     return _TEXTS["problems"].get(kind, _TEXTS["messages"]["default"])[0]["text"]
 
 
+def plan_text(key: str, **values: Any) -> str:
+    """A sentence of the plan, with its {placeholders} filled."""
+    return " ".join(str(_TEXTS["plan"][key]).split()).format(**values)
+
+
+MARKET_NAMES = {"IT": "Italia", "FR": "Francia", "DE": "Germania", "AT": "Austria", "CH": "Svizzera",
+                "ES": "Spagna", "GB": "Regno Unito", "US": "Stati Uniti", "CN": "Cina", "RU": "Russia",
+                "JP": "Giappone", "KR": "Corea del Sud", "TW": "Taiwan", "TH": "Thailandia",
+                "IN": "India", "BR": "Brasile", "other": "altri paesi"}
+
+
+def markets(keys: Iterable[str]) -> str:
+    return join(MARKET_NAMES.get(k, k) for k in keys)
+
+
 def question(name: str, slots: Mapping[str, Any]) -> Dict[str, Any]:
     """The question for a slot, with its quick-reply buttons."""
     asked = dict(_TEXTS["questions"][name][0])
@@ -132,3 +147,28 @@ def progress(slots: Mapping[str, Any]) -> str:
     if done >= total:
         return "Abbiamo completato tutte le domande."
     return f"Finora hai risposto a {done} domande su {total}."
+
+
+def plan_messages(plan) -> List[str]:
+    """The plan as the messages the user reads (the `custom` payload carries the data)."""
+    t = lambda key, **v: " ".join(str(_TEXTS["plan_messages"][key]).split()).format(**v)  # noqa: E731
+    out: List[str] = []
+    if plan.specialist_advised:
+        out.append(t("specialist_intro") + "\n" + "\n".join(f"• {r['text']}" for r in plan.specialist_reasons))
+        out.append(t("specialist_help", help="; ".join(dict.fromkeys(plan.specialist_help))))
+        # where a specialist still works with standard channels, name them as a starting point only
+        if plan.channels and {r["code"] for r in plan.specialist_reasons} <= {
+                "regulated_sector", "local_entity", "sanctions", "multi_brand_multi_country"}:
+            out.append(t("specialist_start", channels=join(c.name for c in plan.channels)))
+        return out
+    out.append(t("intro"))
+    for rank, channel in enumerate(plan.channels, 1):
+        out.append(t("channel", rank=rank, name=channel.name, score=round(channel.score),
+                     reasons="; ".join(channel.reasons)) + "\n" + t("first_step", step=channel.first_step))
+    if plan.time_note:
+        out.append(plan.time_note)
+    for rejected in plan.not_a_fit:
+        out.append(t("why_not", name=rejected.name, reasons="; ".join(rejected.reasons)))
+    out.extend(plan.caution_notes)
+    out.append(t("closing"))
+    return out

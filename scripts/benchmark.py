@@ -33,6 +33,7 @@ BUSSOLA_SCRIPT = [
     "abbiamo una pagina Facebook e Instagram", "4 ore a settimana", "se ne occupa il nostro team",
     "/affirm", "sì", "certo", "/deny", "sì", "sì, è corretto", "grazie",
 ]
+RECOMMENDATION_TURN = "sì, è corretto"  # confirms the profile: save + recommend
 # The `rasa init` assistant (moodbot), scripted to a similar length.
 BASELINE_SCRIPT = ["hi", "I am sad", "no", "hello", "great", "bye", "are you a bot?", "hey",
                    "I am feeling very unhappy", "yes", "good morning", "perfect", "goodbye",
@@ -61,9 +62,9 @@ def rss_mb(pid: int) -> float:
 
 
 async def converse(session: aiohttp.ClientSession, url: str, script: List[str],
-                   latencies: List[float], errors: List[str]) -> None:
+                   latencies: List[float], errors: List[str], by_turn: Optional[dict] = None) -> None:
     sender = "bench-" + uuid.uuid4().hex[:10]
-    for message in script:
+    for turn, message in enumerate(script):
         start = time.perf_counter()
         try:
             async with session.post(url, json={"sender": sender, "message": message},
@@ -74,21 +75,40 @@ async def converse(session: aiohttp.ClientSession, url: str, script: List[str],
         except Exception as error:  # a benchmark records failures instead of stopping
             errors.append(repr(error))
         latencies.append((time.perf_counter() - start) * 1000)
+        if by_turn is not None:
+            by_turn.setdefault(turn, []).append(latencies[-1])
 
 
-async def load(url: str, script: List[str], concurrency: int, rounds: int) -> dict:
+async def load(url: str, script: List[str], concurrency: int, rounds: int,
+               by_turn: Optional[dict] = None) -> dict:
     latencies: List[float] = []
     errors: List[str] = []
     async with aiohttp.ClientSession() as session:
         await converse(session, url, script[:2], [], [])  # warm-up, not measured
         start = time.perf_counter()
         for _ in range(rounds):
-            await asyncio.gather(*(converse(session, url, script, latencies, errors)
+            await asyncio.gather(*(converse(session, url, script, latencies, errors, by_turn)
                                    for _ in range(concurrency)))
         elapsed = time.perf_counter() - start
     return {"concurrency": concurrency, "messages": len(latencies), "errors": len(errors),
             "p50_ms": round(statistics.median(latencies), 1), "p95_ms": round(percentile(latencies, 95), 1),
             "throughput_msg_s": round(len(latencies) / elapsed, 1)}
+
+
+def engine_benchmark(repeats: int = 200) -> dict:
+    """Scoring a profile against the whole knowledge base, in process (no server)."""
+    from bot import knowledge_base, personas, vocabulary
+    from bot.recommend import recommend
+
+    kb, voc = knowledge_base.from_file(), vocabulary.default()
+    profiles = [p.profile for p in personas.load()]
+    times = []
+    for i in range(repeats):
+        start = time.perf_counter()
+        recommend(profiles[i % len(profiles)], kb, voc)
+        times.append((time.perf_counter() - start) * 1000)
+    return {"profiles": repeats, "channels": len(kb.channels), "median_ms": round(statistics.median(times), 2),
+            "p95_ms": round(percentile(times, 95), 2)}
 
 
 def timed_train(project: Path, out: Path, extra: Optional[List[str]] = None) -> float:
@@ -122,7 +142,13 @@ def measure(name: str, project: Path, script: List[str], work: Path, rounds: int
     try:
         start_s = first_reply_seconds(servers, launched, script[0])
         say(f"{name}: 1 conversation at a time")
-        single = asyncio.run(load(servers.webhook, script, 1, rounds))
+        by_turn: dict = {}
+        single = asyncio.run(load(servers.webhook, script, 1, rounds, by_turn))
+        if RECOMMENDATION_TURN in script:
+            turn = script.index(RECOMMENDATION_TURN)
+            normal = [ms for t, values in by_turn.items() if t != turn for ms in values]
+            single["recommendation_turn_p50_ms"] = round(statistics.median(by_turn[turn]), 1)
+            single["other_turns_p50_ms"] = round(statistics.median(normal), 1)
         say(f"{name}: 10 concurrent conversations")
         concurrent = asyncio.run(load(servers.webhook, script, 10, rounds))
         memory = round(rss_mb(servers.rasa_pid()), 0)
@@ -159,7 +185,8 @@ def main() -> None:
                             if l.startswith("model name")), platform.processor()),
                "memory_gb": round(int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024, 1),
                "python": platform.python_version(), "date": time.strftime("%Y-%m-%d")}
-    report = {"machine": machine, "results": results}
+    engine = engine_benchmark()
+    report = {"machine": machine, "results": results, "engine": engine}
     (ROOT / "reports").mkdir(exist_ok=True)
     (ROOT / "reports" / "benchmark.json").write_text(json.dumps(report, indent=2))
     print(f"\nMachine: {machine['cpus']} cores ({machine['cpu']}), {machine['memory_gb']} GB, "
@@ -172,6 +199,12 @@ def main() -> None:
               f"{r['single']['p95_ms']:>11} {r['concurrent10']['throughput_msg_s']:>14} "
               f"{r['concurrent10']['p95_ms']:>12} {r['rasa_rss_mb']:>7.0f} "
               f"{r['single']['errors'] + r['concurrent10']['errors']:>7}")
+    ours = results[0]["single"]
+    if "recommendation_turn_p50_ms" in ours:
+        print(f"\nRecommendation turn p50 {ours['recommendation_turn_p50_ms']} ms vs other turns p50 "
+              f"{ours['other_turns_p50_ms']} ms: +{ours['recommendation_turn_p50_ms'] - ours['other_turns_p50_ms']:.1f} ms")
+    print(f"Engine: scoring a profile against {engine['channels']} channels, median {engine['median_ms']} ms, "
+          f"p95 {engine['p95_ms']} ms ({engine['profiles']} profiles)")
     if len(results) == 2:
         ours, base = results
         ratio = ours["concurrent10"]["throughput_msg_s"] / base["concurrent10"]["throughput_msg_s"]

@@ -43,7 +43,7 @@ def run_with_progress(label: str, cmd: List[str], log: Path, pattern: str) -> No
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env())
         regex = re.compile(pattern)
-        last_shown = ""
+        last_shown, last_print = "", 0.0
         while proc.poll() is None:
             time.sleep(1)
             text = log.read_bytes()[-20000:].decode("utf-8", "replace").replace("\r", "\n")
@@ -52,9 +52,10 @@ def run_with_progress(label: str, cmd: List[str], log: Path, pattern: str) -> No
             elapsed = int(time.monotonic() - start)
             if tty:
                 print(f"\r\033[K    {label}: {elapsed}s {current}", end="", flush=True)
-            elif current != last_shown:
+            elif current != last_shown and time.monotonic() - last_print >= 15:
+                # in a log (CI), a line every 15 s at most
                 print(f"    {label}: {elapsed}s {current}", flush=True)
-            last_shown = current
+                last_shown, last_print = current, time.monotonic()
     if tty:
         print("\r\033[K", end="")
     if proc.returncode:

@@ -46,11 +46,18 @@ run_with_progress() {
   say "$label done in $((SECONDS - start)) s"
 }
 
-# 1. Python 3.10 and the virtual environment
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then
-  PY=$(find_python310) || fail "Python 3.10 is required (Rasa 3.6 does not run on 3.11 or later) and was not found.
+MISSING_PYTHON="Python 3.10 is required (Rasa 3.6 does not run on 3.11 or later) and was not found.
 Install it, for example with pyenv:  pyenv install 3.10.13
 or point BUSSOLA_PYTHON at a python3.10 executable, then run this command again."
+
+if [ "${1:-}" = "--find-python" ]; then  # used by the tests
+  find_python310 || fail "$MISSING_PYTHON"
+  exit 0
+fi
+
+# 1. Python 3.10 and the virtual environment
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then
+  PY=$(find_python310) || fail "$MISSING_PYTHON"
   say "Creating the virtual environment with $PY"
   rm -rf "$VENV"
   "$PY" -m venv "$VENV"
@@ -73,5 +80,8 @@ export TF_CPP_MIN_LOG_LEVEL=3 RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UB
 # 3. The Italian spaCy pipeline (a versioned folder under models/spacy) and the NLU synonyms
 "$VENV/bin/python" -m bot.nlp_pipeline
 
-# 4. The Rasa model, retrained only when the data, domain or config changed
+# 4. The channel knowledge base, validated and loaded into the database (idempotent)
+"$VENV/bin/python" -m bot.knowledge_base load
+
+# 5. The Rasa model, retrained only when the data, domain or config changed
 "$VENV/bin/python" -m scripts.train

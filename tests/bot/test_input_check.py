@@ -8,7 +8,7 @@ from bot.input_check import MAX_CHARS, problem
     ("a" * (MAX_CHARS + 1), "too_long"),
     ("😀😀🎉", "no_text"), ("!!! ???", "no_text"),
     ("<script>alert('x')</script>", "markup"), ('<img src=x onerror=alert(1)>', "markup"),
-    ("hello, I want more customers", "foreign_language"), ("thank you", "foreign_language"),
+    ("hello, I want more customers", "foreign_language"), ("can you help me please", "foreign_language"),
     ("Hallo, ich brauche neue Kunden für mein Geschäft", "foreign_language"),
     ("Bonjour, je cherche des clients pour mon entreprise", "foreign_language"),
 ])

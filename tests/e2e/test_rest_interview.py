@@ -45,9 +45,17 @@ def test_full_interview_to_a_saved_profile(client, sender, servers):
     assert slots["channels_used"] == ["facebook", "instagram"]
     assert slots["weekly_hours"] == 4.0 and slots["team"] == "team" and slots["ad_budget"] is True
     assert slots["handles_criticism"] is False and slots["real_relationships"] is True
-    replies = " ".join(client.texts(sender, "sì, è corretto"))
-    assert "ho salvato il tuo profilo" in replies
+    replies = client.say(sender, "sì, è corretto")
+    text = " ".join(r.get("text", "") for r in replies)
+    assert "ho salvato il tuo profilo" in text
     assert client.slots(sender)["profile_confirmed"] is True
+    # the recommendation turn: Italian text and the machine-readable plan
+    plan = next(r["custom"] for r in replies if "custom" in r)
+    assert plan["type"] == "bussola.plan" and plan["specialist_advised"] is False
+    ids = [c["id"] for c in plan["channels"]]
+    assert 2 <= len(ids) <= 4 and not {"linkedin", "xing", "github"} & set(ids)
+    assert all(c["first_step"] and c["reasons"] and c["breakdown"] for c in plan["channels"])
+    assert plan["channels"][0]["name"] in text and "Prime settimane" in text
     with sqlite3.connect(servers.state_dir / "bussola.db") as db:
         (stored,) = db.execute("select data from profiles where sender_id = ?", (sender,)).fetchone()
     assert '"food_service"' in stored
@@ -104,3 +112,30 @@ def test_repeated_invalid_answers_move_on(client, sender):
     replies = client.texts(sender, "qualcosa di strano")
     assert "passiamo oltre" in " ".join(replies) and "Raccontami" in replies[-1]
     assert client.slots(sender)["sector"] == "non_indicato"
+
+
+def test_a_lawyer_is_told_plainly_that_a_specialist_helps(client, sender):
+    client.say(sender, "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende")
+    for message in ["assisto le aziende nei rapporti con i dipendenti", "tra i 35 e i 60 anni",
+                    "nessuno", "3 ore", "io", "no", "sì", "sì", "sì", "sì"]:
+        client.say(sender, message)
+    replies = client.say(sender, "sì")
+    text = " ".join(r.get("text", "") for r in replies)
+    plan = next(r["custom"] for r in replies if "custom" in r)
+    assert plan["specialist_advised"] is True
+    assert {r["code"] for r in plan["specialist_reasons"]} == {"regulated_sector"}
+    assert "non c'è una ricetta standard" in text and "LinkedIn" in text
+
+
+def test_questions_about_channels_at_any_point(client, sender):
+    client.say(sender, "ciao")
+    replies = client.texts(sender, "cos'è XING?")
+    assert "XING" in replies[0] and "chi sei?" in replies[-1]
+    assert "debole" in " ".join(client.texts(sender, "VK funziona in Italia?")) or \
+        "assente" in " ".join(client.texts(sender, "VK funziona in Italia?"))
+    users = " ".join(client.texts(sender, "quanti utenti ha TikTok in Italia?"))
+    assert "Audicom" in users and "TikTok" in users
+    unknown = " ".join(client.texts(sender, "quanti utenti ha Houzz in Italia?"))
+    assert "non disponibile" in unknown
+    compare = " ".join(client.texts(sender, "meglio Instagram o TikTok per me?"))
+    assert "Finita l'intervista" in compare

@@ -1,0 +1,327 @@
+"""The recommendation engine: a profile in, a ranked and explained plan out (no Rasa import).
+
+Deterministic and explainable: each channel's score is the sum of named parts computed from the
+knowledge base, ties are broken by channel id, and every reason names the data behind it. Hard
+constraints (market, B2B/B2C, sector, the main objective) exclude a channel before it is ranked.
+When no standard recipe fits, the plan says `specialist_advised` with the reasons.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from bot import profile as P
+from bot import texts
+from bot.knowledge_base import Channel, KnowledgeBase
+from bot.vocabulary import Vocabulary, fold
+
+# Weights of the score's parts (sum 100). Objectives matter most: start from what you want.
+WEIGHTS = {"objectives": 45.0, "market": 25.0, "segment": 15.0, "audience": 10.0, "sector": 5.0}
+MIN_PLAN, MAX_PLAN = 2, 4
+GOOD_ENOUGH = 55.0        # below this best score, no channel fits well enough
+MIN_STRENGTH = 2          # "present" in at least one target market
+MIN_SEGMENT_FIT = 1
+MIN_PRIORITY_FIT = 2      # the main objective must be something the channel is good at
+DEFAULT_MARKETS = ("IT",)
+MULTI_BRAND = re.compile(r"\b(multi-?brand|multimarca|piu marchi|diversi marchi|vari marchi|"
+                         r"piu brand|diversi brand|vari brand|gruppo di aziende|holding)\b")
+AGE_BANDS = ((13, 17, "13-17"), (18, 24, "18-24"), (25, 34, "25-34"), (35, 44, "35-44"),
+             (45, 54, "45-54"), (55, 64, "55-64"), (65, 120, "65+"))
+
+
+@dataclass
+class Recommendation:
+    id: str
+    name: str
+    score: float
+    breakdown: Dict[str, float]
+    reasons: List[str]
+    first_step: str
+    weekly_hours: float
+
+
+@dataclass
+class NotAFit:
+    id: str
+    name: str
+    reasons: List[str]
+
+
+@dataclass
+class Plan:
+    channels: List[Recommendation]
+    not_a_fit: List[NotAFit]
+    specialist_advised: bool
+    specialist_reasons: List[Dict[str, str]]   # {"code", "text"}
+    specialist_help: List[str]
+    time_note: Optional[str]
+    caution_notes: List[str]
+    markets: List[str]
+    kb_version: str
+
+    def payload(self) -> Dict[str, Any]:
+        """The machine-readable plan sent as the recommendation turn's `custom` message."""
+        return {"type": "bussola.plan", "schema_version": 1, "kb_version": self.kb_version,
+                "markets": self.markets,
+                "channels": [asdict(c) for c in self.channels],
+                "not_a_fit": [asdict(n) for n in self.not_a_fit],
+                "specialist_advised": self.specialist_advised,
+                "specialist_reasons": self.specialist_reasons,
+                "specialist_help": self.specialist_help,
+                "time_note": self.time_note, "caution_notes": self.caution_notes}
+
+
+# --- reading the profile -------------------------------------------------------------------
+
+def _given(value: Any) -> bool:
+    return value is not None and value != P.SKIPPED
+
+
+def markets_of(profile: Mapping[str, Any], voc: Vocabulary) -> Tuple[str, ...]:
+    """Knowledge-base markets for the profile's places; Italy when none was given."""
+    found: List[str] = []
+    for place in profile.get("locations") or [] if _given(profile.get("locations")) else []:
+        info = voc.places.get(place)
+        for market in (info.markets if info else ()):
+            if market not in found:
+                found.append(market)
+    return tuple(found) or DEFAULT_MARKETS
+
+
+def local_presence(profile: Mapping[str, Any], voc: Vocabulary) -> bool:
+    """Whether the user named a city or a region: a place people can walk into or call nearby."""
+    locations = profile.get("locations") if _given(profile.get("locations")) else []
+    return any(voc.places[p].kind in ("city", "region") for p in locations or [] if p in voc.places)
+
+
+def age_bands(audience: Any) -> Tuple[str, ...]:
+    """The knowledge base's age bands that overlap an audience like "25-40" or "65+"."""
+    if not _given(audience) or not isinstance(audience, str):
+        return ()
+    match = re.fullmatch(r"(\d{1,2})(?:-(\d{1,3})|\+)", audience.strip())
+    if not match:
+        return ()
+    low = int(match.group(1))
+    high = int(match.group(2)) if match.group(2) else 120
+    return tuple(band for lo, hi, band in AGE_BANDS if lo <= high and hi >= low)
+
+
+def _objectives(profile: Mapping[str, Any]) -> Tuple[List[str], Optional[str]]:
+    objectives = [o for o in profile.get("objectives") or [] if o in P.OBJECTIVES] \
+        if _given(profile.get("objectives")) else []
+    priority = profile.get("priority")
+    if priority not in objectives:
+        priority = objectives[0] if len(objectives) == 1 else None
+    return objectives, priority
+
+
+# --- scoring ------------------------------------------------------------------------------
+
+@dataclass
+class _Fit:
+    channel: Channel
+    score: float
+    breakdown: Dict[str, float]
+    excluded: List[str] = field(default_factory=list)   # Italian reasons it cannot be recommended
+    reasons: List[str] = field(default_factory=list)    # Italian reasons it fits
+
+
+def score_channel(channel: Channel, profile: Mapping[str, Any], markets: Sequence[str],
+                  voc: Vocabulary) -> _Fit:
+    objectives, priority = _objectives(profile)
+    segment = profile.get("segment") if _given(profile.get("segment")) else None
+    sector = profile.get("sector") if _given(profile.get("sector")) else None
+    breakdown: Dict[str, float] = {}
+    fit = _Fit(channel, 0.0, breakdown)
+    t = texts.plan_text
+
+    # market: the best strength among the target markets
+    # market: present in at least one target market (hard), scored on the average over all of them
+    # so that a channel strong in Italy only ranks lower for a worldwide audience
+    strengths = {m: channel.strength_in(m) for m in markets}
+    best_market = max(strengths.values())
+    market_share = sum(strengths.values()) / (3 * len(strengths))
+    if channel.local and not local_presence(profile, voc):
+        market_share *= 0.4  # maps and local listings matter to people nearby, not to a national audience
+    breakdown["market"] = round(WEIGHTS["market"] * market_share, 1)
+    if best_market < MIN_STRENGTH:
+        fit.excluded.append(t("weak_market", markets=texts.markets(markets)))
+    elif best_market == 3:
+        fit.reasons.append(t("strong_market", markets=texts.markets(
+            [m for m, s in strengths.items() if s == 3])))
+
+    # B2B / B2C
+    if segment:
+        seg_fit = max(channel.b2b, channel.b2c) if segment == "entrambi" else getattr(channel, segment)
+        breakdown["segment"] = round(WEIGHTS["segment"] * seg_fit / 3, 1)
+        if segment in ("b2b", "b2c"):
+            # a channel made for your kind of customer beats one that merely reaches them too
+            other = channel.b2c if segment == "b2b" else channel.b2b
+            breakdown["specialisation"] = round(2.5 * max(0, seg_fit - other), 1)
+        if seg_fit < MIN_SEGMENT_FIT:
+            fit.excluded.append(t("wrong_segment_" + segment))
+        elif seg_fit == 3:
+            fit.reasons.append(t("segment_" + segment))
+    else:
+        breakdown["segment"] = round(WEIGHTS["segment"] * max(channel.b2b, channel.b2c) / 6, 1)
+
+    # sector: verticals only for their own sectors
+    if channel.is_generalist():
+        breakdown["sector"] = round(WEIGHTS["sector"] / 2, 1)
+    elif sector in channel.sectors and "vertical" in channel.kinds:
+        breakdown["sector"] = WEIGHTS["sector"] * 3  # the community of your sector: worth a lot
+        fit.reasons.append(t("vertical_match", sector=voc.sector_name(sector)))
+    elif sector in channel.sectors:
+        breakdown["sector"] = WEIGHTS["sector"]  # limited to some sectors, yours among them
+    else:
+        breakdown["sector"] = 0.0
+        fit.excluded.append(t("other_sectors", sectors=", ".join(voc.sector_name(s) for s in channel.sectors)))
+    if "verified_professionals" in channel.requirements and sector not in channel.sectors:
+        fit.excluded.append(t("verified_only"))
+
+    # objectives: the main one counts double
+    if objectives:
+        weights = {o: (2.0 if o == priority else 1.0) for o in objectives}
+        got = sum(weights[o] * channel.objectives[o] for o in objectives)
+        breakdown["objectives"] = round(WEIGHTS["objectives"] * got / (3 * sum(weights.values())), 1)
+        main = priority or max(objectives, key=lambda o: (channel.objectives[o], o))
+        if channel.objectives[main] < MIN_PRIORITY_FIT:
+            fit.excluded.append(t("weak_objective", objective=texts.OBJECTIVE_LABELS[main]))
+        good = [o for o in objectives if channel.objectives[o] == 3]
+        if good:
+            fit.reasons.append(t("objectives", objectives=texts.join(texts.OBJECTIVE_LABELS[o] for o in good)))
+    else:
+        breakdown["objectives"] = round(WEIGHTS["objectives"] * sum(channel.objectives.values()) / 48, 1)
+
+    # audience age
+    bands = age_bands(profile.get("audience"))
+    if bands:
+        overlap = len(set(bands) & set(channel.ages)) / len(bands)
+        breakdown["audience"] = round(WEIGHTS["audience"] * overlap, 1)
+        if overlap >= 0.5:
+            fit.reasons.append(t("audience", ages=profile["audience"]))
+    else:
+        breakdown["audience"] = round(WEIGHTS["audience"] / 2, 1)
+
+    if profile.get("ad_budget") is True and channel.ads:
+        breakdown["ads"] = 2.0
+    fit.score = round(min(100.0, sum(breakdown.values())), 1)
+    return fit
+
+
+def _figure_reason(channel: Channel, markets: Sequence[str]) -> Optional[str]:
+    for region in (*markets, "world"):
+        figure = channel.figure(region)
+        if figure:
+            return texts.plan_text("figure", text=figure.text, source=figure.source, year=figure.year)
+    return None
+
+
+def _rank(fits: List[_Fit]) -> List[_Fit]:
+    return sorted(fits, key=lambda f: (-f.score, f.channel.id))
+
+
+def _choose(candidates: List[_Fit], hours: Optional[float]) -> Tuple[List[_Fit], Optional[str]]:
+    """Up to four channels by rank whose weekly effort fits the stated hours; says so when the
+    smallest useful set (two) does not fit."""
+    chosen: List[_Fit] = []
+    total = 0.0
+    for fit in candidates:
+        if len(chosen) == MAX_PLAN:
+            break
+        need = fit.channel.min_weekly_hours
+        if hours is None or total + need <= hours:
+            chosen.append(fit)
+            total += need
+    note = None
+    if hours is not None and len(chosen) < MIN_PLAN:
+        for fit in candidates:
+            if len(chosen) >= MIN_PLAN:
+                break
+            if fit not in chosen:
+                chosen.append(fit)
+                total += fit.channel.min_weekly_hours
+        if total > hours:
+            note = texts.plan_text("over_time", total=texts.hours(total), hours=texts.hours(hours))
+    return _rank(chosen), note
+
+
+# --- the plan -----------------------------------------------------------------------------
+
+def recommend(profile: Mapping[str, Any], kb: KnowledgeBase, voc: Vocabulary) -> Plan:
+    markets = markets_of(profile, voc)
+    t = texts.plan_text
+    fits = [score_channel(c, profile, markets, voc) for c in kb.all()]
+    # a plan holds only channels that fit well enough; fewer than two means no standard recipe
+    candidates = _rank([f for f in fits if not f.excluded and f.score >= GOOD_ENOUGH])
+    hours = profile.get("weekly_hours") if isinstance(profile.get("weekly_hours"), (int, float)) else None
+    chosen, time_note = _choose(candidates, hours)
+
+    recommendations = []
+    for fit in chosen:
+        reasons = list(fit.reasons)
+        figure = _figure_reason(fit.channel, markets)
+        if figure:
+            reasons.append(figure)
+        recommendations.append(Recommendation(
+            fit.channel.id, fit.channel.name, fit.score, fit.breakdown, reasons or [t("generic_fit")],
+            fit.channel.listening, fit.channel.min_weekly_hours))
+
+    # channels the user uses or named that are not in the plan: why not
+    chosen_ids = {r.id for r in recommendations}
+    mentioned = [c for c in [*(profile.get("channels_used") or []), *(profile.get("channels_named") or [])]
+                 if isinstance(c, str)]
+    by_id = {f.channel.id: f for f in fits}
+    not_a_fit = []
+    for cid in dict.fromkeys(mentioned):
+        if cid in chosen_ids or cid not in by_id:
+            continue
+        fit = by_id[cid]
+        not_a_fit.append(NotAFit(cid, fit.channel.name, fit.excluded or [t("ranked_lower", score=fit.score)]))
+
+    specialist = _specialist_reasons(profile, markets, candidates, chosen, fits, hours, kb, voc)
+    cautions = []
+    if profile.get("shows_identity") is False:
+        cautions.append(t("caution_identity"))
+    if profile.get("handles_criticism") is False:
+        cautions.append(t("caution_criticism"))
+    return Plan(recommendations, not_a_fit, bool(specialist),
+                [{"code": code, "text": text} for code, text in specialist],
+                [texts.plan_text("help_" + code) for code, _ in specialist],
+                time_note, cautions, list(markets), kb.version)
+
+
+def _specialist_reasons(profile, markets, candidates, chosen, fits, hours, kb, voc) -> List[Tuple[str, str]]:
+    t = texts.plan_text
+    out: List[Tuple[str, str]] = []
+    if "CN" in markets:
+        out.append(("local_entity", t("reason_local_entity")))
+    if "RU" in markets:
+        out.append(("sanctions", t("reason_sanctions")))
+    sector = profile.get("sector")
+    if _given(sector) and voc.sectors.get(sector, {}).get("regulated"):
+        out.append(("regulated_sector", t("reason_regulated", sector=voc.sector_name(sector))))
+    if profile.get("replies_to_messages") is False or profile.get("real_relationships") is False \
+            or (profile.get("shows_identity") is False and profile.get("handles_criticism") is False):
+        out.append(("not_ready_for_dialogue", t("reason_not_ready")))
+    if hours is not None and candidates and hours < min(f.channel.min_weekly_hours for f in candidates):
+        out.append(("insufficient_resources", t("reason_resources", hours=texts.hours(hours),
+                                                 need=texts.hours(min(f.channel.min_weekly_hours
+                                                                      for f in candidates)))))
+    objectives, priority = _objectives(profile)
+    if len(objectives) >= 4 and priority is None:
+        out.append(("too_many_objectives", t("reason_too_many_objectives", count=len(objectives))))
+    elif len(objectives) >= 3 and hours is not None:
+        best = {o: max((f for f in candidates), key=lambda f: (f.channel.objectives[o], f.score), default=None)
+                for o in objectives}
+        needed = {f.channel.id: f.channel.min_weekly_hours for f in best.values() if f}
+        if len(needed) >= 3 and sum(needed.values()) > hours:
+            out.append(("conflicting_objectives", t("reason_conflicting_objectives")))
+    if len(candidates) < MIN_PLAN:
+        out.append(("no_good_fit", t("reason_no_good_fit")))
+    countries = {m for m in markets if m != "other"} | ({"other"} if "other" in markets else set())
+    activity = fold(profile.get("activity") or "") if isinstance(profile.get("activity"), str) else ""
+    if len(countries) >= 2 and MULTI_BRAND.search(activity):
+        out.append(("multi_brand_multi_country", t("reason_multi_brand")))
+    return out

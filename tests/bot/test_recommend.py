@@ -1,0 +1,149 @@
+"""The recommendation engine over the personas of data/personas.yml, and its hard constraints on
+random profiles. Each persona's expectations come from the mission's logic (start from who you are
+and what you want; every network has its audience, markets and sectors; no recipe when none
+applies), not from the engine's output.
+"""
+from __future__ import annotations
+
+import copy
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import yaml
+
+from bot import knowledge_base, personas
+from bot import profile as P
+from bot.recommend import markets_of, recommend
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return knowledge_base.from_file()
+
+
+def persona(**fields):
+    return {**DEFAULTS, **fields}
+
+
+PERSONAS = [(p.name, p.profile, p.any_of, p.must_not, p.specialist_advised) for p in personas.load()]
+DEFAULTS = yaml.safe_load(personas.PERSONAS_FILE.read_text(encoding="utf-8"))["defaults"]
+
+
+@pytest.mark.parametrize("name, profile, any_of, must_not, specialist", PERSONAS,
+                         ids=[p[0] for p in PERSONAS])
+def test_persona(kb, voc, name, profile, any_of, must_not, specialist):
+    plan = recommend(profile, kb, voc)
+    ids = [c.id for c in plan.channels]
+    assert plan.specialist_advised is specialist, (plan.specialist_reasons, ids)
+    if any_of:
+        assert set(ids) & any_of, f"none of {any_of} in {ids}"
+    assert not set(ids) & must_not, f"{set(ids) & must_not} should not be in {ids}"
+    if not specialist:
+        assert 2 <= len(ids) <= 4
+        for channel in plan.channels:
+            assert channel.reasons and channel.first_step and channel.breakdown
+            assert channel.score == pytest.approx(min(100.0, sum(channel.breakdown.values())), abs=0.2)
+
+
+def test_the_persona_set_is_varied():
+    assert len(PERSONAS) >= 20
+    assert len({p[1]["sector"] for p in PERSONAS}) >= 12
+
+
+def test_the_lawyer_gets_linkedin_with_the_audicom_figure(kb, voc):
+    plan = recommend(PERSONAS[0][1], kb, voc)
+    linkedin = next(c for c in plan.channels if c.id == "linkedin")
+    assert any("Audicom" in r and "2024" in r for r in linkedin.reasons), linkedin.reasons
+    assert any("aziende" in r for r in linkedin.reasons)
+    assert any(r["code"] == "regulated_sector" for r in plan.specialist_reasons)
+
+
+def test_different_profiles_get_different_plans(kb, voc):
+    plans = {tuple(c.id for c in recommend(p, kb, voc).channels) for _, p, _, _, s in PERSONAS if not s}
+    assert len(plans) >= 10
+
+
+def test_a_channel_in_use_that_does_not_fit_is_explained(kb, voc):
+    profile = persona(sector="manufacturing", segment="b2b", objectives=["contatti"],
+                      channels_used=["tiktok"], channels_named=["tripadvisor"])
+    plan = recommend(profile, kb, voc)
+    why = {n.id: n.reasons for n in plan.not_a_fit}
+    assert set(why) == {"tiktok", "tripadvisor"} and all(why.values())
+    assert any("altri settori" in r for r in why["tripadvisor"])
+
+
+def test_china_says_why_and_what_a_specialist_helps_with(kb, voc):
+    plan = recommend(PERSONAS[3][1], kb, voc)
+    codes = {r["code"] for r in plan.specialist_reasons}
+    assert {"local_entity", "regulated_sector"} <= codes
+    assert plan.specialist_help and all(plan.specialist_help)
+
+
+def test_over_the_stated_time_is_said(kb, voc):
+    plan = recommend(persona(sector="fashion", objectives=["vendite"], weekly_hours=2.0), kb, voc)
+    total = sum(c.weekly_hours for c in plan.channels)
+    assert total <= 2.0 or plan.time_note
+
+
+def test_payload_schema(kb, voc):
+    payload = recommend(PERSONAS[1][1], kb, voc).payload()
+    assert payload["type"] == "bussola.plan" and payload["schema_version"] == 1
+    assert set(payload) >= {"channels", "not_a_fit", "specialist_advised", "specialist_reasons",
+                            "specialist_help", "time_note", "kb_version", "markets"}
+    first = payload["channels"][0]
+    assert set(first) == {"id", "name", "score", "breakdown", "reasons", "first_step", "weekly_hours"}
+
+
+# --- properties over random profiles ------------------------------------------------------
+
+def _places(voc):
+    return sorted(voc.places)
+
+
+profiles = st.fixed_dictionaries({
+    "org_kind": st.sampled_from([*P.KINDS, P.SKIPPED]),
+    "sector": st.sampled_from(["legal", "food_service", "technology", "creative", "tourism", "fashion",
+                               "manufacturing", "health", "sport", "publishing", P.SKIPPED]),
+    "segment": st.sampled_from([*P.SEGMENTS, P.SKIPPED]),
+    "locations": st.lists(st.sampled_from(["italia", "milano", "germania", "cina", "russia", "giappone",
+                                           "stati_uniti", "mondo", "corea_del_sud", "brasile"]),
+                          min_size=1, max_size=3, unique=True),
+    "audience": st.sampled_from(["18-34", "25-54", "65+", "tutte le età", P.SKIPPED, "13-17"]),
+    "objectives": st.lists(st.sampled_from(P.OBJECTIVES), min_size=1, max_size=5, unique=True),
+    "weekly_hours": st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.5, 5.0, 10.0, 40.0]),
+    "ad_budget": st.booleans(),
+    "replies_to_messages": st.booleans(), "shows_identity": st.booleans(),
+    "handles_criticism": st.booleans(), "real_relationships": st.booleans(),
+    "channels_used": st.lists(st.sampled_from(["facebook", "instagram", "linkedin", "tiktok", "vk"]),
+                              max_size=3, unique=True),
+})
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(profile=profiles)
+def test_hard_constraints_hold_for_any_profile(kb, voc, profile):
+    profile = {**profile, "priority": profile["objectives"][0]}
+    plan = recommend(profile, kb, voc)
+    markets = markets_of(profile, voc)
+    assert len(plan.channels) <= 4
+    for rec in plan.channels:
+        channel = kb.get(rec.id)
+        assert max(channel.strength_in(m) for m in markets) >= 2, (rec.id, markets)
+        if profile["segment"] in ("b2b", "b2c"):
+            assert getattr(channel, profile["segment"]) >= 1
+        assert channel.is_generalist() or profile["sector"] in channel.sectors
+    if sum(c.weekly_hours for c in plan.channels) > profile["weekly_hours"]:
+        assert plan.time_note or plan.specialist_advised
+    if not plan.specialist_advised:
+        assert len(plan.channels) >= 2
+    else:
+        assert plan.specialist_reasons and len(plan.specialist_help) == len(plan.specialist_reasons)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(profile=profiles)
+def test_the_same_profile_gives_the_same_plan(kb, voc, profile):
+    first = recommend(copy.deepcopy(profile), kb, voc).payload()
+    assert recommend(copy.deepcopy(profile), kb, voc).payload() == first
