@@ -18,7 +18,7 @@ KIND_LABELS = {"social": "è un social network", "professional": "è un social p
 
 
 def _t(key: str, **values: Any) -> str:
-    return " ".join(str(texts._TEXTS["channel_answers"][key]).split()).format(**values)
+    return texts.render("channel_answers", key, **values)
 
 
 def _has_profile(profile: Mapping[str, Any]) -> bool:

@@ -20,7 +20,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 _ITALIAN_USE = {"social", "brand", "lead", "business", "marketing", "target", "online", "web", "post",
                 "ok", "okay", "community", "customer", "care", "ads", "budget", "team", "manager"}
 _EXTRA = {"en": {"hello", "hi", "hey", "please", "want", "need", "help", "company",
-                 "customers", "clients", "sell", "yes", "sure", "good", "morning", "bye"},
+                 "customers", "clients", "sell", "yes", "sure", "good", "morning"},
           "de": {"hallo", "danke", "bitte", "ja", "nein", "guten", "tag", "kunden"},
           "fr": {"bonjour", "merci", "oui", "salut", "clients", "entreprise"},
           "es": {"hola", "gracias", "sí", "buenos", "días", "clientes", "empresa"}}

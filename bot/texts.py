@@ -27,9 +27,13 @@ def problem(kind: str) -> str:
     return _TEXTS["problems"].get(kind, _TEXTS["messages"]["default"])[0]["text"]
 
 
+def render(section: str, key: str, **values: Any) -> str:
+    """A text of texts.yml on one line, with its {placeholders} filled."""
+    return " ".join(str(_TEXTS[section][key]).split()).format(**values)
+
+
 def plan_text(key: str, **values: Any) -> str:
-    """A sentence of the plan, with its {placeholders} filled."""
-    return " ".join(str(_TEXTS["plan"][key]).split()).format(**values)
+    return render("plan", key, **values)
 
 
 MARKET_NAMES = {"IT": "Italia", "FR": "Francia", "DE": "Germania", "AT": "Austria", "CH": "Svizzera",
@@ -151,7 +155,9 @@ def progress(slots: Mapping[str, Any]) -> str:
 
 def plan_messages(plan) -> List[str]:
     """The plan as the messages the user reads (the `custom` payload carries the data)."""
-    t = lambda key, **v: " ".join(str(_TEXTS["plan_messages"][key]).split()).format(**v)  # noqa: E731
+    def t(key: str, **values: Any) -> str:
+        return render("plan_messages", key, **values)
+
     out: List[str] = []
     if plan.specialist_advised:
         out.append(t("specialist_intro") + "\n" + "\n".join(f"• {r['text']}" for r in plan.specialist_reasons))
