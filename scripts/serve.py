@@ -19,10 +19,15 @@ def main() -> None:
     parser.add_argument("--no-chat", action="store_true", help="serve only, no terminal chat")
     args = parser.parse_args()
     port = int(os.environ.get("BUSSOLA_RASA_PORT", "5005"))
+    actions_port = int(os.environ.get("BUSSOLA_ACTIONS_PORT", "5055"))
     token = os.environ.get("BUSSOLA_API_TOKEN")
-    servers = Servers(STATE, rasa_port=port, api_token=token, progress=sys.stdout.isatty())
-    say("Starting Bussola (about a minute)")
-    servers.start()
+    servers = Servers(STATE, rasa_port=port, actions_port=actions_port, api_token=token,
+                      progress=sys.stdout.isatty())
+    say("Starting Bussola (about half a minute)")
+    try:
+        servers.start()
+    except RuntimeError as error:
+        raise SystemExit(f"Bussola could not start: {error}")
     say(f"Bussola is running (ready in {servers.start_seconds:.0f} s)")
     print(f"""
     REST channel:  POST {servers.webhook}

@@ -25,6 +25,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def port_in_use(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 def _wait(url: str, proc: subprocess.Popen, name: str, log: Path, timeout: float, progress: bool) -> float:
     start = time.monotonic()
     while time.monotonic() - start < timeout:
@@ -78,6 +83,11 @@ class Servers:
         return path
 
     def start(self) -> "Servers":
+        for port in ([self.actions_port] if self.with_actions else []) + [self.rasa_port]:
+            if port_in_use(port):
+                raise RuntimeError(f"Port {port} is already in use: is Bussola (or another server) "
+                                   f"already running? Stop it, or set BUSSOLA_RASA_PORT and "
+                                   f"BUSSOLA_ACTIONS_PORT.")
         self.state_dir.mkdir(parents=True, exist_ok=True)
         environment = env(**self.extra_env)
         actions_log, rasa_log = self.state_dir / "actions.log", self.state_dir / "rasa.log"

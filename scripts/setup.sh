@@ -32,13 +32,18 @@ find_python310() {
 run_with_progress() {
   local label=$1 log=$2; shift 2
   "$@" >"$log" 2>&1 &
-  local pid=$! start=$SECONDS line
+  local pid=$! start=$SECONDS line last=0
   while kill -0 "$pid" 2>/dev/null; do
     line=$(tr '\r' '\n' <"$log" | grep -E "$PROGRESS_PATTERN" | tail -n 1 | cut -c1-70 || true)
-    printf '\r\033[K    %s: %ds %s' "$label" $((SECONDS - start)) "$line"
+    if [ -t 1 ]; then
+      printf '\r\033[K    %s: %ds %s' "$label" $((SECONDS - start)) "$line"
+    elif [ $((SECONDS - last)) -ge 15 ]; then  # in a log (CI), a line every 15 s
+      printf '    %s: %ds %s\n' "$label" $((SECONDS - start)) "$line"
+      last=$SECONDS
+    fi
     sleep 1
   done
-  printf '\r\033[K'
+  [ -t 1 ] && printf '\r\033[K'
   if ! wait "$pid"; then
     tail -n 30 "$log" >&2
     fail "$label failed; the full log is in $log"
