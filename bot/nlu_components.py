@@ -10,8 +10,10 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot import input_check
+from bot import input_check, rasa_patches
 from bot.interview import INPUT_PROBLEM
+
+rasa_patches.apply()  # this module is imported by the Rasa server process: see rasa_patches
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -1,0 +1,39 @@
+"""The jsonschema fix validates exactly like jsonschema.validate, checking each schema once."""
+from __future__ import annotations
+
+import jsonschema
+import pytest
+
+from bot import rasa_patches
+
+SCHEMA = {"type": "object", "properties": {"events": {"type": "array"}}, "required": ["events"]}
+
+
+def test_same_results_as_jsonschema(monkeypatch):
+    rasa_patches.validate({"events": []}, SCHEMA)
+    with pytest.raises(jsonschema.ValidationError):
+        rasa_patches.validate({"events": "not a list"}, SCHEMA)
+    with pytest.raises(jsonschema.ValidationError):
+        rasa_patches._original_validate({"events": "not a list"}, SCHEMA)
+
+
+def test_an_invalid_schema_is_still_refused():
+    with pytest.raises(jsonschema.SchemaError):
+        rasa_patches.validate({}, {"type": 12})
+
+
+def test_each_schema_is_checked_once(monkeypatch):
+    calls = []
+    schema = {"type": "object", "properties": {"x": {"type": "integer"}}}
+    validator_class = jsonschema.validators.validator_for(schema)
+    original = validator_class.check_schema
+    monkeypatch.setattr(validator_class, "check_schema", classmethod(lambda cls, s: calls.append(s) or original(s)))
+    for value in range(5):
+        rasa_patches.validate({"x": value}, dict(schema))  # a new dict each time, as Rasa builds it
+    assert len(calls) == 1
+
+
+def test_applied_by_importing_the_nlu_component():
+    import bot.nlu_components  # noqa: F401  (Rasa imports it while loading the model)
+
+    assert jsonschema.validate is rasa_patches.validate
