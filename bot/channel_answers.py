@@ -3,7 +3,7 @@
 from the knowledge base and, where there is one, the user's profile. No Rasa import."""
 from __future__ import annotations
 
-from typing import Any, List, Mapping, Optional, Sequence
+from typing import Any, Mapping, Sequence
 
 from bot import texts
 from bot.knowledge_base import KnowledgeBase

@@ -4,11 +4,9 @@ Used by `make chat`, the end-to-end tests and the benchmark, so all three run th
 """
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
