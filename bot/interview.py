@@ -155,8 +155,7 @@ def extract(message: UserMessage, slots: Mapping[str, Any], requested: Optional[
     return updates
 
 
-def _answer_requested(message: UserMessage, requested: str, slots: Mapping[str, Any],
-                      voc: Vocabulary) -> Dict[str, Any]:
+def _answer_requested(message: UserMessage, requested: str, voc: Vocabulary) -> Dict[str, Any]:
     """Reading the message as a direct answer to the question asked (yes/no, numbers, free text)."""
     intent, text = message.intent, message.text
     if requested in P.BOOLEAN_FIELDS and intent in ("affirm", "deny"):
@@ -225,7 +224,7 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
                 turn.notes.append(texts.message("skipped")["text"])
             elif not turn.updates or requested not in ("activity", "audience"):
                 # free text answers a free question only when it said nothing else
-                turn.updates.update(_answer_requested(message, requested, slots, voc))
+                turn.updates.update(_answer_requested(message, requested, voc))
             if requested not in turn.updates and not turn.updates:
                 _count_failure(turn, requested, slots)
 

@@ -280,7 +280,7 @@ def recommend(profile: Mapping[str, Any], kb: KnowledgeBase, voc: Vocabulary) ->
         fit = by_id[cid]
         not_a_fit.append(NotAFit(cid, fit.channel.name, fit.excluded or [t("ranked_lower", score=fit.score)]))
 
-    specialist = _specialist_reasons(profile, markets, candidates, chosen, fits, hours, kb, voc)
+    specialist = _specialist_reasons(profile, markets, candidates, hours, voc)
     cautions = []
     if profile.get("shows_identity") is False:
         cautions.append(t("caution_identity"))
@@ -292,7 +292,7 @@ def recommend(profile: Mapping[str, Any], kb: KnowledgeBase, voc: Vocabulary) ->
                 time_note, cautions, list(markets), kb.version)
 
 
-def _specialist_reasons(profile, markets, candidates, chosen, fits, hours, kb, voc) -> List[Tuple[str, str]]:
+def _specialist_reasons(profile, markets, candidates, hours, voc) -> List[Tuple[str, str]]:
     t = texts.plan_text
     out: List[Tuple[str, str]] = []
     if "CN" in markets:
@@ -305,10 +305,10 @@ def _specialist_reasons(profile, markets, candidates, chosen, fits, hours, kb, v
     if profile.get("replies_to_messages") is False or profile.get("real_relationships") is False \
             or (profile.get("shows_identity") is False and profile.get("handles_criticism") is False):
         out.append(("not_ready_for_dialogue", t("reason_not_ready")))
-    if hours is not None and candidates and hours < min(f.channel.min_weekly_hours for f in candidates):
+    least = min((f.channel.min_weekly_hours for f in candidates), default=None)
+    if hours is not None and least is not None and hours < least:
         out.append(("insufficient_resources", t("reason_resources", hours=texts.hours(hours),
-                                                 need=texts.hours(min(f.channel.min_weekly_hours
-                                                                      for f in candidates)))))
+                                                 need=texts.hours(least))))
     objectives, priority = _objectives(profile)
     if len(objectives) >= 4 and priority is None:
         out.append(("too_many_objectives", t("reason_too_many_objectives", count=len(objectives))))
