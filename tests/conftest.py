@@ -36,3 +36,15 @@ def postgres_url() -> str:
     except Exception as error:  # any driver or connection error means: no server
         require_service("PostgreSQL", error)
     return POSTGRES_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_engine(request, tmp_path):
+    """An engine on a fresh SQLite file, then on the PostgreSQL server: stores are tested on both."""
+    from sqlalchemy import create_engine
+
+    url = f"sqlite:///{tmp_path / 'test.db'}" if request.param == "sqlite" \
+        else request.getfixturevalue("postgres_url")
+    engine = create_engine(url, future=True)
+    yield engine
+    engine.dispose()

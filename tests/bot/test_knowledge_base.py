@@ -10,7 +10,6 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine
 
 from bot import knowledge_base as kb_module
 from bot import paths
@@ -194,16 +193,11 @@ def test_a_repeated_yaml_key_is_an_error_not_a_silent_overwrite(tmp_path):
 
 # --- the database copy --------------------------------------------------------------------------
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request, tmp_path):
-    if request.param == "sqlite":
-        engine = create_engine(f"sqlite:///{tmp_path / 'kb.db'}", future=True)
-    else:
-        engine = create_engine(request.getfixturevalue("postgres_url"), future=True)
-        Base.metadata.drop_all(engine)  # a run stopped half-way may have left tables behind
-    yield engine
-    Base.metadata.drop_all(engine)  # leave the shared PostgreSQL database clean
-    engine.dispose()
+@pytest.fixture
+def engine(db_engine):
+    Base.metadata.drop_all(db_engine)  # a run stopped half-way may have left tables behind
+    yield db_engine
+    Base.metadata.drop_all(db_engine)  # leave the shared PostgreSQL database clean
 
 
 @pytest.fixture

@@ -4,19 +4,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import create_engine
 
 from bot.profile_store import ProfileStore
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        engine = create_engine(f"sqlite:///{tmp_path / 'p.db'}", future=True)
-    else:
-        engine = create_engine(request.getfixturevalue("postgres_url"), future=True)
-    yield ProfileStore(engine)
-    engine.dispose()
+@pytest.fixture
+def store(db_engine):
+    return ProfileStore(db_engine)
 
 
 def test_save_and_read_back_the_latest(store):
