@@ -1,5 +1,6 @@
 """Actions of the interview: the form's validation (which also asks the next question), the
-summary, saving, help, starting over and unusable messages."""
+summary, help, starting over and unusable messages. Saving the confirmed profile is part of the
+plan (actions/recommend.py)."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -8,8 +9,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import AllSlotsReset, EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import interview, profile_store, texts, vocabulary
-from bot import profile as P
+from bot import interview, texts, vocabulary
 
 FORM = "profile_form"
 
@@ -63,22 +63,6 @@ class ShowSummary(Action):
         dispatcher.utter_message(text=texts.summary(tracker.slots, vocabulary.default()))
         send(dispatcher, texts.message("confirm_profile"))
         return []
-
-
-class SubmitProfile(Action):
-    """Validates the confirmed profile and stores it."""
-
-    def name(self) -> Text:
-        return "action_submit_profile"
-
-    async def run(self, dispatcher, tracker, domain):
-        data, problems = P.validate(tracker.slots)
-        if problems:
-            send(dispatcher, texts.message("profile_incomplete"))
-            return [SlotSet("profile_confirmed", False)]
-        profile_store.default().save(tracker.sender_id, data)
-        send(dispatcher, texts.message("profile_saved"))
-        return [SlotSet("profile_confirmed", True)]
 
 
 class Help(Action):

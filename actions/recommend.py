@@ -1,28 +1,36 @@
-"""Actions of the plan: recommending channels, and answering questions about channels."""
+"""Actions of the plan: saving the confirmed profile and recommending channels (one action, so the
+recommendation turn costs one action-server call), and answering questions about channels."""
 from __future__ import annotations
 
 from typing import Text
 
 from rasa_sdk import Action
+from rasa_sdk.events import SlotSet
 
-from actions.interview import user_message
-from bot import channel_answers, knowledge_base, texts, vocabulary
+from actions.interview import send, user_message
+from bot import channel_answers, knowledge_base, profile_store, texts, vocabulary
+from bot import profile as P
 from bot.recommend import recommend
 
 
-class Recommend(Action):
-    """Turns the confirmed profile into a plan: Italian messages plus a `custom` payload
-    (schema in docs/plan-payload.md) for widgets, CRMs and tests."""
+class SaveAndRecommend(Action):
+    """Validates and stores the confirmed profile, then turns it into a plan: Italian messages plus
+    a `custom` payload (schema in docs/plan-payload.md) for widgets, CRMs and tests."""
 
     def name(self) -> Text:
-        return "action_recommend"
+        return "action_save_and_recommend"
 
     async def run(self, dispatcher, tracker, domain):
+        data, problems = P.validate(tracker.slots)
+        if problems:
+            send(dispatcher, texts.message("profile_incomplete"))
+            return [SlotSet("profile_confirmed", False)]
+        profile_store.default().save(tracker.sender_id, data)
         plan = recommend(tracker.slots, knowledge_base.default(), vocabulary.default())
         for message in texts.plan_messages(plan):
             dispatcher.utter_message(text=message)
         dispatcher.utter_message(json_message=plan.payload())
-        return []
+        return [SlotSet("profile_confirmed", True)]
 
 
 class AnswerChannelQuestion(Action):

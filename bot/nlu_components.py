@@ -7,6 +7,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -37,4 +38,25 @@ class InputGuard(GraphComponent):
             message.set(ENTITIES, [{"entity": INPUT_PROBLEM, "value": found, "start": 0,
                                     "end": len(text or ""), "extractor": "InputGuard"}],
                         add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class IntentClassifier(LogisticRegressionClassifier):
+    """Rasa's logistic-regression intent classifier, safe on messages without features.
+
+    Rasa 3.6's component raises on a message that yields no features (an empty or whitespace-only
+    message), and the REST channel then answers nothing. Such a message gets no intent here, the
+    FallbackClassifier turns that into `nlu_fallback`, and InputGuard says why.
+    """
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        featured = [m for m in messages if m.get_sparse_features(TEXT)[1] is not None
+                    or m.get_dense_features(TEXT)[1] is not None]
+        if featured:
+            super().process(featured)
+        for message in messages:
+            if not any(message is m for m in featured):
+                message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
         return messages

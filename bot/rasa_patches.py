@@ -1,10 +1,15 @@
-"""One performance fix for the Rasa server process, applied when our NLU component is imported
-(Rasa imports it while loading the model).
+"""Performance fixes for the Rasa server process, applied when our NLU component is imported
+(Rasa imports it while loading the model). Each keeps Rasa's behaviour exactly and has tests.
 
-Rasa 3.6 checks every action-server response with `jsonschema.validate`, which first re-checks the
+1. Rasa 3.6 checks every action-server response with `jsonschema.validate`, which first re-checks the
 schema itself against the draft 2020-12 meta-schema: about 100 ms per action call on these 2-core
 machines, more than the rest of a turn. This keeps the exact same validation (same checks, same
 errors) but checks each distinct schema once per process.
+
+2. Every turn Rasa loads the conversation from the tracker store and turns each stored event back
+into an object; for each one `Event.resolve_by_type` walks the whole tree of Event subclasses
+(measured: ~15 ms a turn at the 15th message, growing with the conversation). This looks the type
+up in a table built from the same walk, in the same order, rebuilt when a name is not in it.
 """
 from __future__ import annotations
 
@@ -14,6 +19,8 @@ from typing import Any, Dict, Tuple
 import jsonschema
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
+from rasa.shared.core import events as rasa_events
+from rasa.shared.utils.common import all_subclasses
 
 _original_validate = jsonschema.validate
 _validators: Dict[Tuple[str, Any], Any] = {}
@@ -32,5 +39,24 @@ def validate(instance: Any, schema: Any, cls: Any = None, *args: Any, **kwargs: 
         raise error
 
 
+_original_resolve_by_type = rasa_events.Event.resolve_by_type
+_event_types: Dict[str, Any] = {}
+
+
+def _index_event_types() -> None:
+    _event_types.clear()
+    for cls in all_subclasses(rasa_events.Event):
+        _event_types.setdefault(cls.type_name, cls)  # the first match wins, as in Rasa's loop
+
+
+def resolve_by_type(type_name: str, default: Any = None) -> Any:
+    if type_name not in _event_types:
+        _index_event_types()  # an Event subclass defined after the last walk
+    if type_name in _event_types:
+        return _event_types[type_name]
+    return _original_resolve_by_type(type_name, default)  # Rasa's own answer for unknown names
+
+
 def apply() -> None:
     jsonschema.validate = validate
+    rasa_events.Event.resolve_by_type = staticmethod(resolve_by_type)

@@ -154,27 +154,30 @@ def progress(slots: Mapping[str, Any]) -> str:
 
 
 def plan_messages(plan) -> List[str]:
-    """The plan as the messages the user reads (the `custom` payload carries the data)."""
+    """The plan as the messages the user reads (the `custom` payload carries the data): the saved
+    profile with the plan's opening, one message per channel, one for the notes (time, why not,
+    cautions) and the closing. Few messages on purpose: each is an event Rasa stores and replays on
+    every later turn of the conversation."""
     def t(key: str, **values: Any) -> str:
         return render("plan_messages", key, **values)
 
-    out: List[str] = []
     if plan.specialist_advised:
-        out.append(t("specialist_intro") + "\n" + "\n".join(f"• {r['text']}" for r in plan.specialist_reasons))
-        out.append(t("specialist_help", help="; ".join(dict.fromkeys(plan.specialist_help))))
+        out = [t("saved") + "\n\n" + t("specialist_intro") + "\n"
+               + "\n".join(f"• {r['text']}" for r in plan.specialist_reasons),
+               t("specialist_help", help="; ".join(dict.fromkeys(plan.specialist_help)))]
         # where a specialist still works with standard channels, name them as a starting point only
         if plan.channels and {r["code"] for r in plan.specialist_reasons} <= {
                 "regulated_sector", "local_entity", "sanctions", "multi_brand_multi_country"}:
             out.append(t("specialist_start", channels=join(c.name for c in plan.channels)))
         return out
-    out.append(t("intro"))
+    out = [t("saved") + "\n\n" + t("intro")]
     for rank, channel in enumerate(plan.channels, 1):
         out.append(t("channel", rank=rank, name=channel.name, score=round(channel.score),
                      reasons="; ".join(channel.reasons)) + "\n" + t("first_step", step=channel.first_step))
-    if plan.time_note:
-        out.append(plan.time_note)
-    for rejected in plan.not_a_fit:
-        out.append(t("why_not", name=rejected.name, reasons="; ".join(rejected.reasons)))
-    out.extend(plan.caution_notes)
+    notes = ([plan.time_note] if plan.time_note else []) + [
+        t("why_not", name=rejected.name, reasons="; ".join(rejected.reasons)) for rejected in plan.not_a_fit
+    ] + list(plan.caution_notes)
+    if notes:
+        out.append("\n".join(notes))
     out.append(t("closing"))
     return out

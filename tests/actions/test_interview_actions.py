@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from rasa_sdk.events import AllSlotsReset, SlotSet, UserUtteranceReverted
 
-from actions.interview import (HandleUnclear, Help, ShowSummary, StartOver, SubmitProfile,
+from actions.interview import (HandleUnclear, Help, ShowSummary, StartOver,
                                ValidateProfileForm)
 from bot import profile as P
-from bot import profile_store
 from tests.actions.conftest import make_tracker
 
 COMPLETE = {"org_kind": "azienda", "sector": "food_service", "activity": "pizzeria napoletana",
@@ -83,23 +82,6 @@ async def test_summary_lists_the_profile_and_asks_to_confirm(domain, dispatcher)
                      "18-34 anni", "farti conoscere", "Instagram", "4 ore a settimana", "il tuo team"):
         assert expected in summary
     assert [b["payload"] for b in dispatcher.messages[1]["buttons"]] == ["/affirm", "/change_field"]
-
-
-async def test_submit_stores_a_valid_profile(domain, dispatcher, state_dir):
-    tracker = make_tracker(domain, "sì", intent="affirm", slots=COMPLETE, sender="pizzeria-1")
-    events = await SubmitProfile().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("profile_confirmed", True)]
-    stored = profile_store.default().latest("pizzeria-1")
-    assert stored["sector"] == "food_service" and stored["locations"] == ["napoli"]
-    assert "salvato" in dispatcher.messages[0]["text"]
-
-
-async def test_submit_refuses_an_invalid_profile(domain, dispatcher, state_dir):
-    tracker = make_tracker(domain, "sì", intent="affirm", slots={**COMPLETE, "org_kind": "astronave"},
-                           sender="bad-1")
-    events = await SubmitProfile().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("profile_confirmed", False)]
-    assert profile_store.default().latest("bad-1") is None
 
 
 async def test_help_explains_and_says_how_far_along(domain, dispatcher):

@@ -1,8 +1,10 @@
 """The recommendation turn and channel questions as Rasa actions."""
 from __future__ import annotations
 
-from actions.recommend import AnswerChannelQuestion, Recommend
-from bot import personas
+from rasa_sdk.events import SlotSet
+
+from actions.recommend import AnswerChannelQuestion, SaveAndRecommend
+from bot import personas, profile_store
 from tests.actions.conftest import make_tracker
 
 
@@ -10,20 +12,33 @@ def profile(name):
     return next(p.profile for p in personas.load() if p.name == name)
 
 
-async def test_recommend_sends_text_and_the_custom_payload(domain, dispatcher):
-    tracker = make_tracker(domain, "sì", intent="affirm", slots=profile("local restaurant"))
-    assert await Recommend().run(dispatcher, tracker, domain) == []
+async def test_a_confirmed_profile_is_stored_and_turned_into_a_plan(domain, dispatcher, state_dir):
+    tracker = make_tracker(domain, "sì", intent="affirm", slots=profile("local restaurant"), sender="r-1")
+    assert await SaveAndRecommend().run(dispatcher, tracker, domain) == [SlotSet("profile_confirmed", True)]
+    assert profile_store.default().latest("r-1")["sector"] == profile("local restaurant")["sector"]
     texts = [m["text"] for m in dispatcher.messages if m.get("text")]
     payload = next(m["custom"] for m in dispatcher.messages if m.get("custom"))
     assert payload["type"] == "bussola.plan" and not payload["specialist_advised"]
-    assert texts[0] == "Ecco i canali da cui partire, scelti per te:"
+    assert texts[0].startswith("Perfetto, ho salvato il tuo profilo.")
+    assert texts[0].endswith("Ecco i canali da cui partire, scelti per te:")
     assert payload["channels"][0]["name"] in texts[1] and "Prime settimane" in texts[1]
+    # one message per channel, at most one for the notes, and the closing
+    assert len(texts) <= 1 + len(payload["channels"]) + 2 and texts[-1].startswith("Prima di pubblicare")
 
 
-async def test_recommend_says_when_there_is_no_standard_recipe(domain, dispatcher):
+async def test_an_invalid_profile_is_neither_stored_nor_planned(domain, dispatcher, state_dir):
+    tracker = make_tracker(domain, "sì", intent="affirm",
+                           slots={**profile("local restaurant"), "org_kind": "astronave"}, sender="bad-1")
+    assert await SaveAndRecommend().run(dispatcher, tracker, domain) == [SlotSet("profile_confirmed", False)]
+    assert profile_store.default().latest("bad-1") is None
+    assert not any(m.get("custom") for m in dispatcher.messages)
+    assert "completiamo il profilo" in dispatcher.messages[0]["text"]
+
+
+async def test_recommend_says_when_there_is_no_standard_recipe(domain, dispatcher, state_dir):
     tracker = make_tracker(domain, "sì", intent="affirm",
                            slots=profile("business that will not answer comments"))
-    await Recommend().run(dispatcher, tracker, domain)
+    await SaveAndRecommend().run(dispatcher, tracker, domain)
     texts = " ".join(m["text"] for m in dispatcher.messages if m.get("text"))
     assert "non c'è una ricetta standard" in texts and "dialogare" in texts
     assert "Ecco i canali" not in texts  # no generic list pretending to be a plan

@@ -37,3 +37,34 @@ def test_applied_by_importing_the_nlu_component():
     import bot.nlu_components  # noqa: F401  (Rasa imports it while loading the model)
 
     assert jsonschema.validate is rasa_patches.validate
+
+
+def test_event_types_resolve_as_in_rasa():
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    names = {cls.type_name for cls in all_subclasses(Event)}
+    assert {"user", "bot", "slot", "action", "active_loop"} <= names
+    for name in names:
+        assert rasa_patches.resolve_by_type(name) is rasa_patches._original_resolve_by_type(name)
+    assert rasa_patches.resolve_by_type("topic") is None
+    with pytest.raises(ValueError):
+        rasa_patches.resolve_by_type("no_such_event")
+
+
+def test_an_event_class_defined_later_is_found():
+    from rasa.shared.core.events import SlotSet
+
+    class LateEvent(SlotSet):
+        type_name = "bussola_late_event_for_test"
+
+    assert rasa_patches.resolve_by_type("bussola_late_event_for_test") is LateEvent
+
+
+def test_stored_events_deserialise_through_the_patch():
+    import bot.nlu_components  # noqa: F401
+    from rasa.shared.core.events import Event, SlotSet
+
+    assert Event.resolve_by_type is rasa_patches.resolve_by_type
+    event = Event.from_parameters({"event": "slot", "name": "sector", "value": "moda"})
+    assert event == SlotSet("sector", "moda")
