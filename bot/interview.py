@@ -186,11 +186,13 @@ def _answer_requested(message: UserMessage, requested: str, voc: Vocabulary) -> 
     return {}
 
 
-def _field_named(message: UserMessage) -> Optional[str]:
+def _field_named(message: UserMessage, voc: Vocabulary) -> Optional[str]:
+    """The field the user names: the extractor's `field` entity, else the field words of the
+    vocabulary ("sbagliato il monte ore")."""
     for e in message.entities:
         if e.get("entity") == "field" and e.get("value") in P.CHANGEABLE:
             return e["value"]
-    return None
+    return next((f for f in voc.values_in_text("field", message.text) if f in P.CHANGEABLE), None)
 
 
 def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str, Any],
@@ -257,7 +259,7 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
 def _change_field(turn: Turn, message: UserMessage, slots: Mapping[str, Any],
                   requested: Optional[str], voc: Vocabulary) -> None:
     """Clears the field the user wants to change (asking which, if unsaid), or sets its new value."""
-    target = _field_named(message)
+    target = _field_named(message, voc)
     if target:
         for name in P.CHANGEABLE[target]:
             turn.updates[name] = None

@@ -17,7 +17,7 @@ INTENT_TARGET, ENTITY_TARGET = 0.95, 0.90
 
 def main() -> int:
     shutil.rmtree(OUT, ignore_errors=True)
-    say("5-fold NLU cross-validation (about 10 minutes on 2 cores)")
+    say("5-fold NLU cross-validation (about 5 minutes on 2 cores)")
     run_with_progress("Cross-validation", [str(VENV_BIN / "rasa"), "test", "nlu", "--cross-validation",
                                            "--folds", "5", "--config", "config.yml", "--nlu", "data/nlu",
                                            "--out", str(OUT)],

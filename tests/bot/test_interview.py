@@ -106,6 +106,15 @@ def test_change_field_clears_it_and_asks_it_again(voc):
     assert turn.next_question == "sector"
 
 
+@pytest.mark.parametrize("text, field", [("vorrei correggere il monte ore", "weekly_hours"),
+                                          ("cambia l'ambito", "sector"),
+                                          ("rifacciamo gli obbiettivi", "objectives"),
+                                          ("sbagliato il pubblico", "audience")])
+def test_a_field_the_extractor_missed_is_read_from_its_words(voc, text, field):
+    turn = interpret(msg(text, "change_field"), None, complete_profile(), voc)
+    assert turn.updates[field] is None and turn.next_question == field
+
+
 def test_change_field_with_the_new_value_sets_it(voc):
     slots = complete_profile()
     turn = interpret(msg("cambia il settore: ristorazione", "change_field", ent("field", "sector"),

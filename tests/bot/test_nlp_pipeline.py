@@ -60,6 +60,25 @@ def test_common_words_are_not_channels_or_places(nlp):
         all(e.label_ == "sector" for e in nlp("vendo on line nel mondo della moda, subito").ents)
 
 
+def test_patterns_file_is_generated_from_the_vocabulary():
+    assert nlp_pipeline.PATTERNS_FILE.read_text(encoding="utf-8") == nlp_pipeline.patterns_yaml(), \
+        "data/nlu/patterns.yml is stale: run `python -m bot.nlp_pipeline`"
+
+
+def test_keyword_patterns_match_words_with_or_without_accents():
+    import re
+
+    import yaml
+
+    data = yaml.safe_load(nlp_pipeline.patterns_yaml())["nlu"]
+    patterns = {item["regex"]: item["examples"].strip()[2:] for item in data}
+    assert re.search(patterns["field_weekly_hours"], "cambia il monte ore")
+    assert re.search(patterns["org_kind_azienda"], "siamo una società") and \
+        re.search(patterns["org_kind_azienda"], "siamo una societa")
+    assert re.search(patterns["objective_community"], "fidelizzare i clienti")
+    assert not re.search(patterns["team_da_solo"], "il mio studio")  # stems start a word
+
+
 def test_synonyms_file_is_generated_from_the_vocabulary():
     assert nlp_pipeline.SYNONYMS_FILE.read_text(encoding="utf-8") == nlp_pipeline.synonyms_yaml(), \
         "data/nlu/synonyms.yml is stale: run `python -m bot.nlp_pipeline`"
