@@ -51,8 +51,7 @@ class IntentClassifier(LogisticRegressionClassifier):
     """
 
     def process(self, messages: List[Message]) -> List[Message]:
-        featured = [m for m in messages if m.get_sparse_features(TEXT)[1] is not None
-                    or m.get_dense_features(TEXT)[1] is not None]
+        featured = [m for m in messages if m.features_present(TEXT)]  # cheap: no matrices built
         if featured:
             super().process(featured)
         for message in messages:

@@ -150,7 +150,7 @@ def progress(slots: Mapping[str, Any]) -> str:
         return "Non abbiamo ancora iniziato l'intervista."
     if done >= total:
         return "Abbiamo completato tutte le domande."
-    return f"Finora hai risposto a {done} domande su {total}."
+    return f"Finora hai risposto a {done} {'domanda' if done == 1 else 'domande'} su {total}."
 
 
 def plan_messages(plan) -> List[str]:

@@ -4,6 +4,9 @@ Used by `make chat`, the end-to-end tests and the benchmark, so all three run th
 """
 from __future__ import annotations
 
+import json
+import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -61,6 +64,7 @@ class Servers:
         self.progress = progress
         self.procs: list = []
         self.start_seconds: Optional[float] = None
+        self.telegram_secret: Optional[str] = None
 
     @property
     def webhook(self) -> str:
@@ -80,6 +84,29 @@ class Servers:
         path.write_text(text or "{}\n")
         return path
 
+    def _credentials(self) -> Path:
+        """The channels: REST always; Telegram when BUSSOLA_TELEGRAM_TOKEN is set (the token lives
+        in the environment only, never in a committed file). See bot/telegram.py."""
+        environment = {**os.environ, **self.extra_env}
+        text = (self.project / "credentials.yml").read_text(encoding="utf-8")
+        token = environment.get("BUSSOLA_TELEGRAM_TOKEN")
+        if token:
+            self.telegram_secret = environment.get("BUSSOLA_TELEGRAM_SECRET") or secrets.token_urlsafe(32)
+            settings = {"access_token": token, "verify": environment.get("BUSSOLA_TELEGRAM_BOT_NAME", ""),
+                        "webhook_url": environment.get("BUSSOLA_TELEGRAM_WEBHOOK_URL", ""),
+                        "secret_token": self.telegram_secret,
+                        "api_url": environment.get("BUSSOLA_TELEGRAM_API_URL", "")}
+            text += "\nbot.telegram.BussolaTelegramInput:\n" + "".join(
+                f"  {key}: {json.dumps(value)}\n" for key, value in settings.items())
+        path = self.state_dir / "credentials.yml"
+        path.write_text(text, encoding="utf-8")
+        path.chmod(0o600)  # it may hold the Telegram token
+        return path
+
+    @property
+    def telegram_webhook(self) -> str:
+        return f"{self.rasa_url}/webhooks/telegram/webhook"
+
     def start(self) -> "Servers":
         for port in ([self.actions_port] if self.with_actions else []) + [self.rasa_port]:
             if port_in_use(port):
@@ -95,7 +122,7 @@ class Servers:
                 cwd=self.project, env=environment, stdout=open(actions_log, "ab"), stderr=subprocess.STDOUT))
         cmd = [str(VENV_BIN / "rasa"), "run", "--port", str(self.rasa_port), "--interface", "127.0.0.1",
                "--model", str(self.model), "--endpoints", str(self._endpoints()),
-               "--credentials", str(self.project / "credentials.yml")]
+               "--credentials", str(self._credentials())]
         if self.api_token:  # the HTTP API reads and changes any conversation: never without a token
             cmd += ["--enable-api", "--auth-token", self.api_token]
         started = time.monotonic()

@@ -11,8 +11,12 @@ import pytest
 
 from scripts.servers import Servers, free_port
 from scripts.train import MODEL
+from scripts.fake_telegram import FakeBotAPI
 
 API_TOKEN = "e2e-" + uuid.uuid4().hex
+TELEGRAM_TOKEN = "123456789:E2E-test-token-not-a-real-one"
+TELEGRAM_SECRET = "e2e-secret-" + uuid.uuid4().hex
+TELEGRAM_PUBLIC_URL = "https://bussola.example/webhooks/telegram/webhook"
 
 
 class Client:
@@ -48,10 +52,22 @@ class Client:
 
 
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory):
+def fake_telegram():
+    api = FakeBotAPI().start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory, fake_telegram):
+    """One pair of servers for every e2e test: REST, the token-protected HTTP API, and Telegram
+    pointed at the fake Bot API."""
     assert MODEL.exists(), "no trained model: run `make setup` first"
+    telegram = {"BUSSOLA_TELEGRAM_TOKEN": TELEGRAM_TOKEN, "BUSSOLA_TELEGRAM_SECRET": TELEGRAM_SECRET,
+                "BUSSOLA_TELEGRAM_API_URL": fake_telegram.url, "BUSSOLA_TELEGRAM_BOT_NAME": "BussolaTestBot",
+                "BUSSOLA_TELEGRAM_WEBHOOK_URL": TELEGRAM_PUBLIC_URL}
     with Servers(tmp_path_factory.mktemp("e2e-state"), rasa_port=free_port(), actions_port=free_port(),
-                 api_token=API_TOKEN) as running:
+                 api_token=API_TOKEN, extra_env=telegram) as running:
         yield running
 
 

@@ -89,7 +89,7 @@ def test_corrections_skips_and_change_after_the_summary(client, sender):
 def test_help_chitchat_and_out_of_scope_resume_the_interview(client, sender):
     client.say(sender, "ciao")
     client.say(sender, "siamo una startup")
-    for message, expected in [("aiuto", "Finora hai risposto a 1 domande su 15"),
+    for message, expected in [("aiuto", "Finora hai risposto a 1 domanda su 15"),
                               ("sei un bot?", "assistente automatico"),
                               ("che tempo fa domani a Roma?", "non posso aiutarti"),
                               ("grazie mille", "Figurati")]:

@@ -1,0 +1,232 @@
+"""Bussola's Telegram channel: Rasa 3.6's connector, completed where it falls short.
+
+Rasa's own `TelegramInput` calls `getMe` on every incoming update, has no way to check that an
+update really comes from Telegram, raises on updates it does not expect, and talks only to
+api.telegram.org. This connector keeps Rasa's output channel (aiogram) and adds:
+
+- a configurable Bot API server URL (Telegram's self-hosted Bot API server, or the fake one the
+  tests run on loopback);
+- the webhook's secret token (`X-Telegram-Bot-Api-Secret-Token`): without the right one, 403 and
+  no reply; the webhook is registered with it when the server starts;
+- no API call per incoming update other than the replies;
+- buttons as inline keyboards, their callback queries answered (Telegram shows a spinner until then);
+- `/start`, `/ricomincia` and `/aiuto`;
+- stickers, photos, edited messages and member changes answered in Italian or ignored, never an
+  error (Telegram would resend an update it did not get a 200 for).
+
+Configured from environment variables by scripts/servers.py (the token is never committed):
+BUSSOLA_TELEGRAM_TOKEN, BUSSOLA_TELEGRAM_BOT_NAME, BUSSOLA_TELEGRAM_WEBHOOK_URL, and optionally
+BUSSOLA_TELEGRAM_SECRET (random at each start when unset) and BUSSOLA_TELEGRAM_API_URL.
+"""
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from aiogram import Bot
+from aiogram.bot.api import TelegramAPIServer
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.telegram import TelegramInput, TelegramOutput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot import texts
+
+logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+DEFAULT_API_URL = "https://api.telegram.org"
+MAX_MESSAGE = 4096  # Telegram's limit for one text message, in characters
+# Telegram commands -> the intents they stand for (intent payloads skip the NLU).
+COMMANDS = {"/start": "/greet", "/ricomincia": "/start_over", "/aiuto": "/help"}
+# The update kinds the webhook asks for; anything else is acknowledged and ignored.
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+
+
+@dataclass
+class Incoming:
+    """What an update asks of the bot: a text for the assistant, a fixed reply, or nothing."""
+    chat_id: Optional[int] = None
+    text: Optional[str] = None
+    reply: Optional[str] = None  # a key of texts.yml `telegram:`, sent without the assistant
+    callback_query_id: Optional[str] = None
+
+
+def read_update(update: Any) -> Incoming:
+    """Reads a Telegram Update (a dict from JSON) without trusting its shape."""
+    if not isinstance(update, dict):
+        return Incoming()
+    query = update.get("callback_query")
+    if isinstance(query, dict):
+        chat = ((query.get("message") or {}).get("chat") or {}).get("id") \
+            or (query.get("from") or {}).get("id")
+        data = query.get("data")
+        return Incoming(chat_id=chat, text=data if isinstance(data, str) else None,
+                        callback_query_id=str(query.get("id")) if query.get("id") is not None else None)
+    edited = update.get("edited_message")
+    if isinstance(edited, dict):
+        return Incoming(chat_id=(edited.get("chat") or {}).get("id"), reply="edited")
+    message = update.get("message")
+    if not isinstance(message, dict):
+        return Incoming()  # my_chat_member, channel posts, polls…: nothing to say
+    chat_id = (message.get("chat") or {}).get("id")
+    text = message.get("text")
+    if isinstance(text, str):
+        return Incoming(chat_id=chat_id, text=command_to_text(text))
+    if any(key in message for key in ("new_chat_members", "left_chat_member", "new_chat_title",
+                                      "new_chat_photo", "pinned_message", "group_chat_created")):
+        return Incoming()  # service messages about the chat, not from a person to the bot
+    return Incoming(chat_id=chat_id, reply="not_text")  # sticker, photo, voice, location, …
+
+
+def command_to_text(text: str) -> str:
+    """`/start`, `/ricomincia`, `/aiuto` (also as `/aiuto@BussolaBot` or with a payload) become
+    the intents they stand for; any other text is left as it is."""
+    words = text.strip().split(maxsplit=1)
+    if words:
+        command = words[0].split("@", 1)[0].lower()
+        if command in COMMANDS:
+            return COMMANDS[command]
+    return text
+
+
+def keyboard(buttons: List[Dict[str, Any]]) -> InlineKeyboardMarkup:
+    """Inline keyboard: two buttons a row, one a row when a title is long."""
+    markup = InlineKeyboardMarkup()
+    long_titles = any(len(b.get("title", "")) > 18 for b in buttons)
+    row: List[InlineKeyboardButton] = []
+    for button in buttons:
+        row.append(InlineKeyboardButton(button["title"], callback_data=button["payload"]))
+        if long_titles or len(row) == 2:
+            markup.row(*row)
+            row = []
+    if row:
+        markup.row(*row)
+    return markup
+
+
+def chunks(text: str, size: int = MAX_MESSAGE) -> List[str]:
+    """Splits a text longer than Telegram allows at line ends where possible."""
+    out: List[str] = []
+    text = text.strip()
+    while len(text) > size:
+        cut = text.rfind("\n", 0, size)
+        cut = cut if cut > 0 else size
+        out.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return out + [text] if text else out
+
+
+class BussolaTelegramOutput(TelegramOutput):
+    """Sends plain text (no parse mode: nothing a user or the bot writes is read as markup)."""
+
+    def __init__(self, access_token: Optional[Text], api_url: str = DEFAULT_API_URL) -> None:
+        Bot.__init__(self, access_token, server=TelegramAPIServer.from_base(api_url))
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        for part in chunks(text):
+            await self.send_message(recipient_id, part)
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
+                                     **kwargs: Any) -> None:
+        *first, last = chunks(text) or [""]
+        for part in first:
+            await self.send_message(recipient_id, part)
+        await self.send_message(recipient_id, last, reply_markup=keyboard(buttons))
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        # The plan's payload is for widgets and CRMs; on Telegram its text messages carry it.
+        if json_message.get("type") == "bussola.plan":
+            return
+        await super().send_custom_json(recipient_id, json_message, **kwargs)
+
+
+class BussolaTelegramInput(TelegramInput):
+    """Webhook at /webhooks/telegram/webhook (Rasa names the path after the channel)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "telegram"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "BussolaTelegramInput":
+        if not credentials or not credentials.get("access_token") or not credentials.get("secret_token"):
+            cls.raise_missing_credentials_exception()
+        return cls(credentials["access_token"], credentials.get("verify"), credentials.get("webhook_url"),
+                   secret_token=credentials["secret_token"],
+                   api_url=credentials.get("api_url") or DEFAULT_API_URL)
+
+    def __init__(self, access_token: Optional[Text], verify: Optional[Text], webhook_url: Optional[Text],
+                 secret_token: str = "", api_url: str = DEFAULT_API_URL) -> None:
+        super().__init__(access_token, verify, webhook_url, debug_mode=False)
+        self.secret_token, self.api_url = secret_token, api_url
+
+    def get_output_channel(self) -> BussolaTelegramOutput:
+        # Rasa's version also registers the webhook here, outside the server's event loop; ours
+        # does it once the server runs (see blueprint).
+        return BussolaTelegramOutput(self.access_token, self.api_url)
+
+    async def register_webhook(self, out: BussolaTelegramOutput) -> None:
+        if not self.webhook_url:
+            logger.warning("Telegram: no webhook URL (BUSSOLA_TELEGRAM_WEBHOOK_URL), webhook not registered")
+            return
+        try:
+            # aiogram 2.15 predates `secret_token`, so the call is made by hand; form fields
+            # carry arrays as JSON, as the Bot API expects.
+            await out.request("setWebhook", {"url": self.webhook_url, "secret_token": self.secret_token,
+                                             "allowed_updates": json.dumps(ALLOWED_UPDATES)})
+            logger.info(f"Telegram webhook registered: {self.webhook_url}")
+        except Exception as error:  # the server still serves the other channels
+            logger.error(f"Telegram: could not register the webhook {self.webhook_url}: {error}")
+
+    def authorised(self, request: Request) -> bool:
+        given = request.headers.get(SECRET_HEADER) or ""
+        return bool(self.secret_token) and hmac.compare_digest(given.encode(), self.secret_token.encode())
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        telegram_webhook = Blueprint("bussola_telegram_webhook", __name__)
+        out = self.get_output_channel()
+
+        @telegram_webhook.listener("after_server_start")
+        async def register(app: Any, loop: Any) -> None:
+            await self.register_webhook(out)
+
+        @telegram_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @telegram_webhook.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            if not self.authorised(request):
+                return response.text("forbidden", status=403)
+            try:
+                update = request.json
+            except Exception:  # not JSON: nothing Telegram would send
+                return response.text("bad request", status=400)
+            incoming = read_update(update)
+            try:
+                if incoming.callback_query_id:
+                    await out.answer_callback_query(incoming.callback_query_id)
+                if incoming.chat_id is None:
+                    return response.text("success")
+                if incoming.reply:
+                    await out.send_text_message(incoming.chat_id, texts.render("telegram", incoming.reply))
+                elif incoming.text is not None:
+                    await on_new_message(UserMessage(incoming.text, out, str(incoming.chat_id),
+                                                     input_channel=self.name(),
+                                                     metadata=self.get_metadata(request)))
+            except Exception as error:
+                # Answer 200 all the same: Telegram would send the update again and again.
+                logger.error(f"Telegram: update not handled: {error!r}")
+                try:
+                    await out.send_text_message(incoming.chat_id, texts.render("telegram", "error"))
+                except Exception:
+                    pass
+            return response.text("success")
+
+        return telegram_webhook

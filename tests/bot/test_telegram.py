@@ -1,0 +1,83 @@
+"""The Telegram connector's reading of updates, commands, keyboards and long texts."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from bot import paths, telegram
+from bot.telegram import Incoming, chunks, command_to_text, keyboard, read_update
+
+CHAT = {"id": 42, "type": "private"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("/start", "/greet"), ("/start bussola-ref-123", "/greet"), ("/aiuto", "/help"),
+    ("/ricomincia@BussolaBot", "/start_over"), ("/AIUTO", "/help"),
+    ("ciao /aiuto", "ciao /aiuto"), ("/inform{\"org_kind\":\"azienda\"}", "/inform{\"org_kind\":\"azienda\"}"),
+    ("", ""),
+])
+def test_commands_become_intents(text, expected):
+    assert command_to_text(text) == expected
+
+
+def test_a_text_message():
+    assert read_update({"update_id": 1, "message": {"chat": CHAT, "text": "/start"}}) == \
+        Incoming(chat_id=42, text="/greet")
+
+
+def test_a_button_press_reads_its_payload_and_is_to_be_answered():
+    update = {"callback_query": {"id": "77", "data": "/affirm", "from": {"id": 42},
+                                 "message": {"chat": CHAT, "text": "?"}}}
+    assert read_update(update) == Incoming(chat_id=42, text="/affirm", callback_query_id="77")
+
+
+@pytest.mark.parametrize("update, expected", [
+    ({"message": {"chat": CHAT, "sticker": {"file_id": "x"}}}, Incoming(chat_id=42, reply="not_text")),
+    ({"message": {"chat": CHAT, "location": {"latitude": 45.0, "longitude": 9.0}}},
+     Incoming(chat_id=42, reply="not_text")),
+    ({"edited_message": {"chat": CHAT, "text": "corretto"}}, Incoming(chat_id=42, reply="edited")),
+    ({"message": {"chat": CHAT, "new_chat_members": [{"id": 1}]}}, Incoming()),
+    ({"my_chat_member": {"chat": CHAT}}, Incoming()),
+    ({"message": "not an object"}, Incoming()),
+    ([1, 2], Incoming()),
+    (None, Incoming()),
+])
+def test_updates_that_are_not_text(update, expected):
+    assert read_update(update) == expected
+
+
+def test_keyboard_rows():
+    short = keyboard([{"title": "Sì", "payload": "/affirm"}, {"title": "No", "payload": "/deny"},
+                      {"title": "Non so", "payload": "/dont_know"}])
+    assert [[b.text for b in row] for row in short.inline_keyboard] == [["Sì", "No"], ["Non so"]]
+    long = keyboard([{"title": "Libero professionista o freelance", "payload": "/a"},
+                     {"title": "Azienda o PMI", "payload": "/b"}])
+    assert [len(row) for row in long.inline_keyboard] == [1, 1]
+
+
+def test_every_button_payload_fits_telegram_callback_data():
+    """Telegram refuses callback_data over 64 bytes: every button the bot sends must fit."""
+    data = yaml.safe_load((paths.ROOT / "bot" / "texts.yml").read_text(encoding="utf-8"))
+    payloads = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "payload" in node:
+                payloads.append(node["payload"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(data)
+    assert len(payloads) > 20
+    assert all(len(p.encode()) <= 64 for p in payloads), [p for p in payloads if len(p.encode()) > 64]
+
+
+def test_long_texts_are_split_at_line_ends():
+    text = "\n".join(f"riga {i} " + "x" * 50 for i in range(200))
+    parts = chunks(text)
+    assert all(len(p) <= telegram.MAX_MESSAGE for p in parts) and len(parts) > 1
+    assert "\n".join(parts) == text
+    assert chunks("  breve  ") == ["breve"] and chunks("") == []
+    assert all(len(p) <= 10 for p in chunks("y" * 35, size=10))
