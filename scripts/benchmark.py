@@ -136,7 +136,8 @@ def measure(name: str, project: Path, script: List[str], work: Path, rounds: int
     say(f"{name}: starting the server")
     state = work / f"{name}-state"
     servers = Servers(state, rasa_port=free_port(), actions_port=free_port(),
-                      model=models / "bench.tar.gz", project=project, with_actions=with_actions)
+                      model=models / "bench.tar.gz", project=project, with_actions=with_actions,
+                      workers=None if with_actions else 1)  # the baseline as `rasa init` makes it
     launched = time.monotonic()
     servers.start()
     try:

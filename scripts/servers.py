@@ -53,10 +53,14 @@ class Servers:
     def __init__(self, state_dir: Path, rasa_port: int = 5005, actions_port: int = 5055,
                  api_token: Optional[str] = None, model: Path = DEFAULT_MODEL,
                  extra_env: Optional[dict] = None, progress: bool = False,
-                 project: Path = ROOT, with_actions: bool = True, sqlite_tracker: bool = True):
+                 project: Path = ROOT, with_actions: bool = True, sqlite_tracker: bool = True,
+                 workers: Optional[int] = None):
         """`project`, `with_actions` and `sqlite_tracker` let the benchmark run another assistant
         (the `rasa init` baseline: no action server, Rasa's default in-memory tracker store)."""
         self.state_dir = Path(state_dir)
+        # Rasa server processes (Sanic workers) sharing the conversations: one per core by default
+        # on the embedded defaults (bot/lock_store.py makes that safe without Redis).
+        self.workers = workers or int(os.environ.get("BUSSOLA_WORKERS") or min(os.cpu_count() or 1, 2))
         self.project, self.with_actions, self.sqlite_tracker = Path(project), with_actions, sqlite_tracker
         self.rasa_port, self.actions_port = rasa_port, actions_port
         self.api_token, self.model = api_token, model
@@ -81,6 +85,8 @@ class Servers:
             text += f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
         if self.sqlite_tracker:
             text += f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.state_dir / 'tracker.db'}\n"
+        if self.workers > 1:  # Rasa allows several workers only with a lock store they share
+            text += f"lock_store:\n  type: bot.lock_store.SQLiteLockStore\n  db: {self.state_dir / 'locks.db'}\n"
         path.write_text(text or "{}\n")
         return path
 
@@ -119,14 +125,14 @@ class Servers:
         if self.with_actions:
             self.procs.append(subprocess.Popen(
                 [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(self.actions_port)],
-                cwd=self.project, env=environment, stdout=open(actions_log, "ab"), stderr=subprocess.STDOUT))
+                cwd=self.project, env={**environment, "BUSSOLA_PRELOAD": "1"}, stdout=open(actions_log, "ab"), stderr=subprocess.STDOUT))
         cmd = [str(VENV_BIN / "rasa"), "run", "--port", str(self.rasa_port), "--interface", "127.0.0.1",
                "--model", str(self.model), "--endpoints", str(self._endpoints()),
                "--credentials", str(self._credentials())]
         if self.api_token:  # the HTTP API reads and changes any conversation: never without a token
             cmd += ["--enable-api", "--auth-token", self.api_token]
         started = time.monotonic()
-        self.rasa_proc = subprocess.Popen(cmd, cwd=self.project, env=environment,
+        self.rasa_proc = subprocess.Popen(cmd, cwd=self.project, env={**environment, "SANIC_WORKERS": str(self.workers)},
                                           stdout=open(rasa_log, "ab"), stderr=subprocess.STDOUT)
         self.procs.append(self.rasa_proc)
         try:
