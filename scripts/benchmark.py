@@ -1,4 +1,5 @@
-"""Speed and memory benchmark: Bussola against the default assistant that `rasa init` creates.
+"""Speed and memory benchmark: Bussola against the default assistant that `rasa init` creates,
+and the Telegram webhook under 10 concurrent chats.
 
 For each assistant, on this machine and in the same run: training time, server start time (until
 the first reply), per-message latency p50/p95 with 1 conversation at a time, throughput and p95 with
@@ -163,6 +164,64 @@ def measure(name: str, project: Path, script: List[str], work: Path, rounds: int
             "concurrent10": concurrent, "rasa_rss_mb": memory}
 
 
+async def telegram_chat(session: aiohttp.ClientSession, url: str, secret: str, chat_id: int,
+                        script: List[str], latencies: List[float], errors: List[str]) -> None:
+    """One Telegram user: each scripted message as a real Update (button payloads as callback queries)."""
+    user = {"id": chat_id, "is_bot": False, "first_name": "Bench"}
+    chat = {"id": chat_id, "type": "private"}
+    for n, text in enumerate(script):
+        message = {"message_id": n + 1, "date": int(time.time()), "chat": chat, "from": user, "text": text}
+        update = {"update_id": chat_id * 100 + n,
+                  **({"callback_query": {"id": f"{chat_id}-{n}", "from": user, "chat_instance": "b",
+                                         "data": text, "message": message}}
+                     if text.startswith("/") else {"message": message})}
+        start = time.perf_counter()
+        try:
+            async with session.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret},
+                                    timeout=aiohttp.ClientTimeout(total=60)) as response:
+                await response.read()
+                if response.status != 200:
+                    errors.append(str(response.status))
+        except Exception as error:  # recorded, not raised: a benchmark reports failures
+            errors.append(repr(error))
+        latencies.append((time.perf_counter() - start) * 1000)
+
+
+def telegram_benchmark(work: Path, concurrency: int = 10) -> dict:
+    """Webhook handling time with `concurrency` Telegram chats at once, against the fake Bot API
+    (scripts/fake_telegram.py), with the model the setup trained."""
+    from scripts.fake_telegram import FakeBotAPI
+    from scripts.train import MODEL
+
+    api = FakeBotAPI().start()
+    secret = uuid.uuid4().hex
+    telegram = {"BUSSOLA_TELEGRAM_TOKEN": "123456:BENCHMARK", "BUSSOLA_TELEGRAM_SECRET": secret,
+                "BUSSOLA_TELEGRAM_API_URL": api.url, "BUSSOLA_TELEGRAM_WEBHOOK_URL": "https://bench.example/tg"}
+    servers = Servers(work / "telegram-state", rasa_port=free_port(), actions_port=free_port(), model=MODEL,
+                      extra_env=telegram)
+    servers.start()
+    latencies: List[float] = []
+    errors: List[str] = []
+
+    async def run() -> float:
+        async with aiohttp.ClientSession() as session:
+            await telegram_chat(session, servers.telegram_webhook, secret, 1, BUSSOLA_SCRIPT[:2], [], [])
+            start = time.perf_counter()
+            await asyncio.gather(*(telegram_chat(session, servers.telegram_webhook, secret, 1000 + i,
+                                                 BUSSOLA_SCRIPT, latencies, errors) for i in range(concurrency)))
+            return time.perf_counter() - start
+
+    try:
+        elapsed = asyncio.run(run())
+    finally:
+        servers.stop()
+        api.stop()
+    return {"concurrency": concurrency, "updates": len(latencies), "errors": len(errors),
+            "p50_ms": round(statistics.median(latencies), 1), "p95_ms": round(percentile(latencies, 95), 1),
+            "throughput_updates_s": round(len(latencies) / elapsed, 1),
+            "bot_api_calls": len(api.calls)}
+
+
 def baseline_project(work: Path) -> Path:
     """The project `rasa init` creates, copied from Rasa's own template (rasa init would also
     train it, and the benchmark times that training itself)."""
@@ -177,11 +236,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=2, help="conversations per client (default 2)")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--telegram-only", action="store_true",
+                        help="only the Telegram webhook figures (uses the model the setup trained)")
     args = parser.parse_args()
+    if args.telegram_only:
+        work = Path(tempfile.mkdtemp(prefix="bussola-bench-"))
+        try:
+            say("Telegram: 10 concurrent chats through the webhook")
+            print(json.dumps(telegram_benchmark(work), indent=2))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     work = Path(tempfile.mkdtemp(prefix="bussola-bench-"))
     results = []
     try:
         results.append(measure("bussola", ROOT, BUSSOLA_SCRIPT, work, args.rounds, with_actions=True))
+        say("Telegram: 10 concurrent chats through the webhook")
+        telegram = telegram_benchmark(work)
         if not args.skip_baseline:
             say("rasa init baseline: creating the project")
             results.append(measure("rasa-init", baseline_project(work), BASELINE_SCRIPT, work,
@@ -194,7 +265,7 @@ def main() -> None:
                "memory_gb": round(int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024, 1),
                "python": platform.python_version(), "date": time.strftime("%Y-%m-%d")}
     engine = engine_benchmark()
-    report = {"machine": machine, "results": results, "engine": engine}
+    report = {"machine": machine, "results": results, "engine": engine, "telegram": telegram}
     (ROOT / "reports").mkdir(exist_ok=True)
     (ROOT / "reports" / "benchmark.json").write_text(json.dumps(report, indent=2))
     print(f"\nMachine: {machine['cpus']} cores ({machine['cpu']}), {machine['memory_gb']} GB, "
@@ -214,6 +285,8 @@ def main() -> None:
               f"turns before it ({ours['preceding_turns_p50_ms']} ms), +{reco - ours['other_turns_p50_ms']:.1f} ms "
               f"over all other turns ({ours['other_turns_p50_ms']} ms)")
         print(f"Per-turn p50 (ms), 1 conversation: {ours['per_turn_p50_ms']}")
+    print(f"Telegram webhook, {telegram['concurrency']} concurrent chats: p50 {telegram['p50_ms']} ms, "
+          f"p95 {telegram['p95_ms']} ms, {telegram['throughput_updates_s']} updates/s, {telegram['errors']} errors")
     print(f"Engine: scoring a profile against {engine['channels']} channels, median {engine['median_ms']} ms, "
           f"p95 {engine['p95_ms']} ms ({engine['profiles']} profiles)")
     if len(results) == 2:

@@ -20,9 +20,10 @@ def main() -> None:
     args = parser.parse_args()
     port = int(os.environ.get("BUSSOLA_RASA_PORT", "5005"))
     actions_port = int(os.environ.get("BUSSOLA_ACTIONS_PORT", "5055"))
+    web_port = int(os.environ.get("BUSSOLA_WEB_PORT", "8080"))
     token = os.environ.get("BUSSOLA_API_TOKEN")
     servers = Servers(STATE, rasa_port=port, actions_port=actions_port, api_token=token,
-                      progress=sys.stdout.isatty())
+                      progress=sys.stdout.isatty(), web_port=web_port)
     say("Starting Bussola (about half a minute)")
     try:
         servers.start()
@@ -30,13 +31,15 @@ def main() -> None:
         raise SystemExit(f"Bussola could not start: {error}")
     say(f"Bussola is running (ready in {servers.start_seconds:.0f} s)")
     print(f"""
+    Web demo:      {servers.demo_url}  (a sample website with the chat widget)
     REST channel:  POST {servers.webhook}
       curl -s {servers.webhook} -H 'Content-Type: application/json' \\
            -d '{{"sender": "anna", "message": "ciao"}}'
     HTTP API:      {"on, protected by the token in BUSSOLA_API_TOKEN" if token else "off (set BUSSOLA_API_TOKEN to turn it on with that token)"}
     Conversations: {STATE / 'tracker.db'} (SQLite: they survive a restart)
     Profiles:      {STATE / 'bussola.db'}
-    Logs:          {STATE / 'rasa.log'}, {STATE / 'actions.log'}
+    Telegram:      {"on: " + servers.telegram_webhook if os.environ.get("BUSSOLA_TELEGRAM_TOKEN") else "off (see docs/telegram.md)"}
+    Logs:          {STATE / 'rasa.log'}, {STATE / 'actions.log'}, {STATE / 'web.log'}
 """, flush=True)
     try:
         if sys.stdin.isatty() and not args.no_chat:

@@ -54,7 +54,7 @@ class Servers:
                  api_token: Optional[str] = None, model: Path = DEFAULT_MODEL,
                  extra_env: Optional[dict] = None, progress: bool = False,
                  project: Path = ROOT, with_actions: bool = True, sqlite_tracker: bool = True,
-                 workers: Optional[int] = None):
+                 workers: Optional[int] = None, web_port: Optional[int] = None):
         """`project`, `with_actions` and `sqlite_tracker` let the benchmark run another assistant
         (the `rasa init` baseline: no action server, Rasa's default in-memory tracker store)."""
         self.state_dir = Path(state_dir)
@@ -62,6 +62,7 @@ class Servers:
         # on the embedded defaults (bot/lock_store.py makes that safe without Redis).
         self.workers = workers or int(os.environ.get("BUSSOLA_WORKERS") or min(os.cpu_count() or 1, 2))
         self.project, self.with_actions, self.sqlite_tracker = Path(project), with_actions, sqlite_tracker
+        self.web_port = web_port  # the widget and its demo page (scripts/web.py), when set
         self.rasa_port, self.actions_port = rasa_port, actions_port
         self.api_token, self.model = api_token, model
         self.extra_env = {"BUSSOLA_STATE_DIR": str(self.state_dir), **(extra_env or {})}
@@ -110,15 +111,28 @@ class Servers:
         return path
 
     @property
+    def demo_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}/"
+
+    def cors_origins(self) -> list:
+        """Web pages allowed to call the Rasa server from a browser: BUSSOLA_CORS_ORIGINS
+        (space-separated), else the demo page's own origins."""
+        configured = {**os.environ, **self.extra_env}.get("BUSSOLA_CORS_ORIGINS", "").split()
+        if configured:
+            return configured
+        return [f"http://127.0.0.1:{self.web_port}", f"http://localhost:{self.web_port}"] if self.web_port else []
+
+    @property
     def telegram_webhook(self) -> str:
         return f"{self.rasa_url}/webhooks/telegram/webhook"
 
     def start(self) -> "Servers":
-        for port in ([self.actions_port] if self.with_actions else []) + [self.rasa_port]:
+        for port in ([self.actions_port] if self.with_actions else []) + [self.rasa_port] + \
+                ([self.web_port] if self.web_port else []):
             if port_in_use(port):
                 raise RuntimeError(f"Port {port} is already in use: is Bussola (or another server) "
-                                   f"already running? Stop it, or set BUSSOLA_RASA_PORT and "
-                                   f"BUSSOLA_ACTIONS_PORT.")
+                                   f"already running? Stop it, or set BUSSOLA_RASA_PORT, "
+                                   f"BUSSOLA_ACTIONS_PORT and BUSSOLA_WEB_PORT.")
         self.state_dir.mkdir(parents=True, exist_ok=True)
         environment = env(**self.extra_env)
         actions_log, rasa_log = self.state_dir / "actions.log", self.state_dir / "rasa.log"
@@ -129,13 +143,24 @@ class Servers:
         cmd = [str(VENV_BIN / "rasa"), "run", "--port", str(self.rasa_port), "--interface", "127.0.0.1",
                "--model", str(self.model), "--endpoints", str(self._endpoints()),
                "--credentials", str(self._credentials())]
+        if self.cors_origins():
+            cmd += ["--cors", *self.cors_origins()]
         if self.api_token:  # the HTTP API reads and changes any conversation: never without a token
             cmd += ["--enable-api", "--auth-token", self.api_token]
         started = time.monotonic()
         self.rasa_proc = subprocess.Popen(cmd, cwd=self.project, env={**environment, "SANIC_WORKERS": str(self.workers)},
                                           stdout=open(rasa_log, "ab"), stderr=subprocess.STDOUT)
         self.procs.append(self.rasa_proc)
+        if self.web_port:
+            web_log = self.state_dir / "web.log"
+            self.procs.append(subprocess.Popen(
+                [str(VENV_BIN / "python"), "-m", "scripts.web", "--port", str(self.web_port),
+                 "--rasa-url", f"http://127.0.0.1:{self.rasa_port}"],
+                cwd=ROOT, env=environment, stdout=open(web_log, "ab"), stderr=subprocess.STDOUT))
         try:
+            if self.web_port:
+                _wait(f"http://127.0.0.1:{self.web_port}/health", self.procs[-1], "web server", web_log, 60,
+                      self.progress)
             if self.with_actions:
                 _wait(f"http://127.0.0.1:{self.actions_port}/health", self.procs[0], "action server",
                       actions_log, 120, self.progress)

@@ -60,14 +60,14 @@ def fake_telegram():
 
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory, fake_telegram):
-    """One pair of servers for every e2e test: REST, the token-protected HTTP API, and Telegram
-    pointed at the fake Bot API."""
+    """One set of servers for every e2e test: REST, the token-protected HTTP API, Telegram pointed
+    at the fake Bot API, and the widget's demo page."""
     assert MODEL.exists(), "no trained model: run `make setup` first"
     telegram = {"BUSSOLA_TELEGRAM_TOKEN": TELEGRAM_TOKEN, "BUSSOLA_TELEGRAM_SECRET": TELEGRAM_SECRET,
                 "BUSSOLA_TELEGRAM_API_URL": fake_telegram.url, "BUSSOLA_TELEGRAM_BOT_NAME": "BussolaTestBot",
                 "BUSSOLA_TELEGRAM_WEBHOOK_URL": TELEGRAM_PUBLIC_URL}
     with Servers(tmp_path_factory.mktemp("e2e-state"), rasa_port=free_port(), actions_port=free_port(),
-                 api_token=API_TOKEN, extra_env=telegram) as running:
+                 api_token=API_TOKEN, extra_env=telegram, web_port=free_port()) as running:
         yield running
 
 

@@ -1,0 +1,134 @@
+"""The chat widget in a real browser: headless Chromium (Debian's package) driven by Playwright,
+on the demo page served by the project, against the real servers. Screenshots go to
+reports/screenshots/."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from scripts.benchmark import BUSSOLA_SCRIPT
+from scripts.common import ROOT
+
+pytestmark = pytest.mark.e2e
+SHOTS = ROOT / "reports" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=["--no-sandbox", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, servers):
+    context = browser.new_context(locale="it-IT", viewport={"width": 1100, "height": 800})
+    page = context.new_page()
+    page.goto(servers.demo_url)
+    yield page
+    context.close()
+
+
+def open_widget(page):
+    page.get_by_role("button", name="Apri la chat con Bussola").click()
+    page.locator(".bw-log").wait_for()
+
+
+def last_bot_text(page) -> str:
+    return page.locator(".bw-bot").last.inner_text()
+
+
+def wait_for_reply(page, count_before: int) -> None:
+    page.wait_for_function("n => document.querySelectorAll('.bw-bot, .bw-plan').length > n", arg=count_before,
+                           timeout=30000)
+    page.wait_for_function("() => !document.querySelector('.bw-send').disabled", timeout=30000)
+
+
+def bot_count(page) -> int:
+    return page.locator(".bw-bot, .bw-plan").count()
+
+
+def test_a_visitor_completes_the_interview_sees_the_plan_and_finds_it_after_a_reload(page):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    open_widget(page)
+    page.get_by_text("Per cominciare: chi sei?").wait_for(timeout=30000)
+    page.screenshot(path=str(SHOTS / "1-opened.png"))
+    for message in BUSSOLA_SCRIPT[1:-1]:  # the greeting was sent when the widget opened
+        before = bot_count(page)
+        if message.startswith("/"):  # a quick reply: press the button that carries it
+            page.locator(f".bw-buttons button[data-payload='{message}']:not([disabled])").first.click()
+        else:
+            page.get_by_label("Scrivi un messaggio a Bussola").fill(message)
+            page.keyboard.press("Enter")
+        wait_for_reply(page, before)
+    card = page.locator(".bw-plan")
+    card.wait_for(timeout=30000)
+    assert "Il tuo piano" in card.inner_text() and "Prime settimane" in card.inner_text()
+    assert card.locator("li").count() >= 2
+    page.screenshot(path=str(SHOTS / "2-plan.png"), full_page=True)
+
+    page.reload()
+    page.locator(".bw-plan").wait_for(timeout=10000)  # the panel was open: it opens again
+    assert page.locator(".bw-plan li").count() == card.locator("li").count()
+    before = bot_count(page)
+    page.get_by_label("Scrivi un messaggio a Bussola").fill("perché non LinkedIn?")
+    page.keyboard.press("Enter")
+    wait_for_reply(page, before)
+    assert "LinkedIn" in last_bot_text(page)  # the same conversation goes on
+    page.screenshot(path=str(SHOTS / "3-after-reload.png"))
+
+
+def test_accessibility_attributes_and_keyboard(page):
+    launcher = page.get_by_role("button", name="Apri la chat con Bussola")
+    assert launcher.get_attribute("aria-expanded") == "false"
+    launcher.focus()
+    page.keyboard.press("Enter")
+    log = page.locator("[role=log]")
+    assert log.get_attribute("aria-live") == "polite"
+    assert page.locator("[role=dialog]").get_attribute("aria-label") == "Chat con Bussola"
+    assert page.evaluate("document.activeElement.id") == "bw-input"  # focus moves into the chat
+    page.get_by_text("Per cominciare: chi sei?").wait_for(timeout=30000)
+    quick = page.locator(".bw-buttons button")
+    assert quick.count() >= 4 and all(quick.nth(i).inner_text().strip() for i in range(quick.count()))
+    quick.first.focus()
+    before = bot_count(page)
+    page.keyboard.press("Enter")  # a quick reply works from the keyboard
+    wait_for_reply(page, before)
+    page.keyboard.press("Escape")  # closes, focus back on the launcher
+    assert page.evaluate("document.activeElement.classList.contains('bw-launcher')")
+    assert page.get_by_role("button", name="Apri la chat con Bussola").get_attribute("aria-expanded") == "false"
+
+
+def test_script_sent_by_a_user_is_shown_as_text(page):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    open_widget(page)
+    page.get_by_text("Per cominciare: chi sei?").wait_for(timeout=30000)
+    scripts_before = page.evaluate("document.scripts.length")
+    payload = "<script>alert('bussola')</script><img src=x onerror=alert(1)>"
+    before = bot_count(page)
+    page.get_by_label("Scrivi un messaggio a Bussola").fill(payload)
+    page.keyboard.press("Enter")
+    wait_for_reply(page, before)
+    assert page.locator(".bw-user").last.inner_text() == payload
+    assert page.locator(".bw-log img").count() == 0 and page.evaluate("document.scripts.length") == scripts_before
+    assert dialogs == []
+    assert "codice" in " ".join(page.locator(".bw-bot").all_inner_texts())
+
+
+def test_ricomincia_starts_over(page):
+    open_widget(page)
+    page.get_by_text("Per cominciare: chi sei?").wait_for(timeout=30000)
+    before = bot_count(page)
+    page.locator(".bw-buttons button[data-payload='/inform{\"org_kind\":\"startup\"}']").click()
+    wait_for_reply(page, before)
+    page.get_by_role("button", name="Ricomincia la conversazione da capo").click()
+    page.wait_for_function("() => document.querySelectorAll('.bw-user').length === 0")
+    page.get_by_text("chi sei?").first.wait_for(timeout=30000)
+    assert page.locator(".bw-bot").count() >= 1

@@ -1,0 +1,298 @@
+/*
+ * Bussola chat widget: one <script> tag on any website.
+ *
+ *   <script src="https://your-bussola-host/widget/bussola-widget.js"
+ *           data-server="https://your-bussola-host:5005"
+ *           data-title="Bussola" data-color="#0b5394"
+ *           data-welcome="Ciao! Ti aiuto a scegliere i canali giusti per te."></script>
+ *
+ * It talks to Rasa's REST channel (POST {server}/webhooks/rest/webhook), shows quick-reply buttons,
+ * a typing indicator and the plan as a card (from the recommendation's `custom` payload), keeps the
+ * conversation across page reloads (localStorage), and offers "Ricomincia".
+ *
+ * Every text from the bot or the user is inserted with textContent, never as HTML. The message list
+ * is a live region (role="log", aria-live="polite"); every control is a labelled <button> or
+ * <input>, usable from the keyboard; Escape closes the panel and focus returns to the launcher.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var settings = {
+    server: (script && script.dataset.server) || window.location.origin.replace(/:\d+$/, ":5005"),
+    title: (script && script.dataset.title) || "Bussola",
+    color: (script && script.dataset.color) || "#0b5394",
+    welcome: (script && script.dataset.welcome) || "",
+  };
+  var STORE = "bussola-widget:" + settings.server;
+  var MAX_HISTORY = 200;
+
+  function load(key, fallback) {
+    try {
+      var value = window.localStorage.getItem(STORE + ":" + key);
+      return value ? JSON.parse(value) : fallback;
+    } catch (error) {
+      return fallback; // private mode or a corrupt value: start afresh
+    }
+  }
+
+  function save(key, value) {
+    try {
+      window.localStorage.setItem(STORE + ":" + key, JSON.stringify(value));
+    } catch (error) {
+      /* storage full or disabled: the conversation still works, only not across reloads */
+    }
+  }
+
+  function newSender() {
+    var random = window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID()
+      : String(Date.now()) + Math.random().toString(16).slice(2);
+    return "web-" + random;
+  }
+
+  var state = {
+    sender: load("sender", null) || newSender(),
+    history: load("history", []),
+    open: load("open", false),
+    busy: false,
+  };
+  save("sender", state.sender);
+
+  // --- elements -------------------------------------------------------------------------------
+
+  function el(tag, attributes, text) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) {
+      node.setAttribute(name, attributes[name]);
+    });
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  var style = el("style");
+  style.textContent = [
+    ".bw-root{position:fixed;right:20px;bottom:20px;z-index:2147483000;font:15px/1.4 system-ui,sans-serif;color:#1d1d1f}",
+    ".bw-launcher{background:" + settings.color + ";color:#fff;border:0;border-radius:28px;padding:14px 20px;font:inherit;font-weight:600;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}",
+    ".bw-launcher:focus-visible,.bw-root button:focus-visible,.bw-input:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}",
+    ".bw-panel{display:none;flex-direction:column;width:min(380px,calc(100vw - 40px));height:min(600px,calc(100vh - 100px));background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);overflow:hidden;margin-bottom:12px}",
+    ".bw-root.bw-open .bw-panel{display:flex}",
+    ".bw-header{display:flex;align-items:center;gap:8px;background:" + settings.color + ";color:#fff;padding:10px 12px}",
+    ".bw-header h2{flex:1;margin:0;font-size:16px}",
+    ".bw-header button{background:transparent;color:#fff;border:1px solid rgba(255,255,255,.6);border-radius:6px;padding:4px 8px;font:inherit;font-size:13px;cursor:pointer}",
+    ".bw-log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f5f6f8}",
+    ".bw-msg{max-width:85%;padding:8px 11px;border-radius:10px;white-space:pre-wrap;overflow-wrap:anywhere}",
+    ".bw-bot{align-self:flex-start;background:#fff;border:1px solid #dde1e6}",
+    ".bw-user{align-self:flex-end;background:" + settings.color + ";color:#fff}",
+    ".bw-buttons{display:flex;flex-wrap:wrap;gap:6px}",
+    ".bw-buttons button{background:#fff;color:" + settings.color + ";border:1px solid " + settings.color + ";border-radius:16px;padding:5px 11px;font:inherit;font-size:14px;cursor:pointer}",
+    ".bw-buttons button:disabled{opacity:.45;cursor:default}",
+    ".bw-plan{align-self:stretch;background:#fff;border:2px solid " + settings.color + ";border-radius:10px;padding:10px 12px}",
+    ".bw-plan h3{margin:0 0 6px;font-size:15px}.bw-plan ol{margin:0;padding-left:20px}.bw-plan li{margin-bottom:8px}",
+    ".bw-plan .bw-step{color:#444;font-size:13px}.bw-plan .bw-specialist{background:#fff4e5;border-radius:6px;padding:6px 8px}",
+    ".bw-typing{padding:0 12px 6px;color:#555;font-size:13px;min-height:18px;background:#f5f6f8}",
+    ".bw-form{display:flex;gap:6px;padding:8px;border-top:1px solid #dde1e6}",
+    ".bw-input{flex:1;padding:8px 10px;border:1px solid #b9c0c8;border-radius:8px;font:inherit}",
+    ".bw-send{background:" + settings.color + ";color:#fff;border:0;border-radius:8px;padding:0 14px;font:inherit;cursor:pointer}",
+    ".bw-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
+  ].join("\n");
+
+  var root = el("div", { class: "bw-root", id: "bussola-widget" });
+  var panel = el("section", { class: "bw-panel", role: "dialog", "aria-label": "Chat con " + settings.title });
+  var header = el("div", { class: "bw-header" });
+  var heading = el("h2", { id: "bw-title" }, settings.title);
+  var restart = el("button", { type: "button", class: "bw-restart", "aria-label": "Ricomincia la conversazione da capo" }, "Ricomincia");
+  var close = el("button", { type: "button", class: "bw-close", "aria-label": "Chiudi la chat" }, "✕");
+  header.append(heading, restart, close);
+  var log = el("div", { class: "bw-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
+                        "aria-label": "Messaggi della conversazione", tabindex: "0" });
+  var typing = el("div", { class: "bw-typing", "aria-live": "polite" });
+  var form = el("form", { class: "bw-form" });
+  var label = el("label", { class: "bw-sr", for: "bw-input" }, "Scrivi un messaggio a " + settings.title);
+  var input = el("input", { class: "bw-input", id: "bw-input", type: "text", autocomplete: "off",
+                            maxlength: "1000", placeholder: "Scrivi qui…" });
+  var send = el("button", { type: "submit", class: "bw-send", "aria-label": "Invia il messaggio" }, "Invia");
+  form.append(label, input, send);
+  panel.append(header, log, typing, form);
+  var launcher = el("button", { type: "button", class: "bw-launcher", "aria-expanded": "false",
+                                "aria-controls": "bw-panel", "aria-label": "Apri la chat con " + settings.title },
+                    "Chatta con " + settings.title);
+  panel.id = "bw-panel";
+  root.append(panel, launcher);
+
+  // --- rendering (textContent only) ----------------------------------------------------------
+
+  function scrollDown() {
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function renderPlan(plan) {
+    var card = el("article", { class: "bw-plan", "aria-label": "Il tuo piano" });
+    card.append(el("h3", null, plan.specialist_advised ? "Serve uno specialista" : "Il tuo piano"));
+    if (plan.specialist_advised) {
+      var box = el("div", { class: "bw-specialist" });
+      (plan.specialist_reasons || []).forEach(function (reason) {
+        box.append(el("p", null, reason.text));
+      });
+      if ((plan.specialist_help || []).length) {
+        box.append(el("p", null, "Uno specialista ti aiuta con: " + plan.specialist_help.join("; ") + "."));
+      }
+      card.append(box);
+    }
+    if (!plan.specialist_advised) card.append(el("p", null, "Ho salvato il tuo profilo. Ecco i canali da cui partire, scelti per te:"));
+    var list = el("ol");
+    (plan.channels || []).forEach(function (channel) {
+      var item = el("li");
+      item.append(el("strong", null, channel.name + " — adatto al " + Math.round(channel.score) + "%"));
+      item.append(el("div", null, (channel.reasons || []).join("; ")));
+      if (channel.first_step) item.append(el("div", { class: "bw-step" }, "Prime settimane: " + channel.first_step));
+      list.append(item);
+    });
+    if ((plan.channels || []).length) card.append(list);
+    var notes = [].concat(plan.time_note ? [plan.time_note] : [],
+      (plan.not_a_fit || []).map(function (c) { return "Perché non " + c.name + ": " + (c.reasons || []).join("; ") + "."; }),
+      plan.caution_notes || []);
+    notes.forEach(function (note) { card.append(el("p", { class: "bw-step" }, note)); });
+    return card;
+  }
+
+  function renderEntry(entry, isLast) {
+    if (entry.plan) {
+      log.append(renderPlan(entry.plan));
+      return;
+    }
+    if (entry.text) {
+      log.append(el("div", { class: "bw-msg " + (entry.from === "user" ? "bw-user" : "bw-bot") }, entry.text));
+    }
+    if (entry.buttons && entry.buttons.length) {
+      var group = el("div", { class: "bw-buttons", role: "group", "aria-label": "Risposte rapide" });
+      entry.buttons.forEach(function (button) {
+        var b = el("button", { type: "button", "data-payload": button.payload }, button.title);
+        if (!isLast) b.disabled = true; // only the latest question's buttons answer it
+        b.addEventListener("click", function () {
+          group.querySelectorAll("button").forEach(function (other) { other.disabled = true; });
+          input.focus(); // the pressed button is disabled now: keep the focus inside the chat
+          say(button.payload, button.title);
+        });
+        group.append(b);
+      });
+      log.append(group);
+    }
+  }
+
+  function renderAll() {
+    log.textContent = "";
+    state.history.forEach(function (entry, index) {
+      renderEntry(entry, index === state.history.length - 1);
+    });
+    scrollDown();
+  }
+
+  function remember(entry) {
+    state.history.push(entry);
+    if (state.history.length > MAX_HISTORY) state.history = state.history.slice(-MAX_HISTORY);
+    save("history", state.history);
+  }
+
+  function add(entry) {
+    log.querySelectorAll(".bw-buttons button").forEach(function (b) { b.disabled = true; });
+    remember(entry);
+    renderEntry(entry, true);
+    scrollDown();
+  }
+
+  // --- talking to Rasa --------------------------------------------------------------------------
+
+  function setBusy(busy) {
+    state.busy = busy;
+    typing.textContent = busy ? settings.title + " sta scrivendo…" : "";
+    send.disabled = busy;
+  }
+
+  function say(message, shownAs) {
+    if (state.busy) return;
+    if (shownAs !== null) add({ from: "user", text: shownAs === undefined ? message : shownAs });
+    setBusy(true);
+    fetch(settings.server.replace(/\/$/, "") + "/webhooks/rest/webhook", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: state.sender, message: message }),
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (replies) {
+        replies = Array.isArray(replies) ? replies : [];
+        var plan = replies.filter(function (r) { return r.custom && r.custom.type === "bussola.plan"; })[0];
+        if (plan) {
+          // The plan's text messages say what the card shows (docs/plan-payload.md): show the card,
+          // and after it the closing advice (the batch's last text) when it is a plan of channels.
+          var texts = replies.filter(function (r) { return r.text; });
+          add({ from: "bot", plan: plan.custom });
+          if (!plan.custom.specialist_advised && texts.length) add({ from: "bot", text: texts[texts.length - 1].text });
+          return;
+        }
+        replies.forEach(function (reply) {
+          if (reply.text || (reply.buttons && reply.buttons.length)) {
+            add({ from: "bot", text: reply.text || "", buttons: reply.buttons || [] });
+          }
+        });
+      })
+      .catch(function () {
+        add({ from: "bot", text: "Non riesco a raggiungere " + settings.title + " in questo momento. Riprova tra poco." });
+      })
+      .then(function () {
+        setBusy(false);
+      });
+  }
+
+  // --- opening, closing, starting over -------------------------------------------------------
+
+  function setOpen(open, focus) {
+    state.open = open;
+    save("open", open);
+    root.classList.toggle("bw-open", open);
+    launcher.setAttribute("aria-expanded", String(open));
+    launcher.setAttribute("aria-label", (open ? "Chiudi" : "Apri") + " la chat con " + settings.title);
+    if (open) {
+      scrollDown();
+      if (focus) input.focus();
+      if (!state.history.length) {
+        if (settings.welcome) add({ from: "bot", text: settings.welcome });
+        say("/greet", null);
+      }
+    } else if (focus) {
+      launcher.focus();
+    }
+  }
+
+  launcher.addEventListener("click", function () { setOpen(!state.open, true); });
+  close.addEventListener("click", function () { setOpen(false, true); });
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") setOpen(false, true);
+  });
+  restart.addEventListener("click", function () {
+    state.history = [];
+    save("history", state.history);
+    renderAll();
+    say("/start_over", null);
+    input.focus();
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text || state.busy) return;
+    input.value = "";
+    say(text);
+  });
+
+  function mount() {
+    document.head.append(style);
+    document.body.append(root);
+    renderAll();
+    if (state.open) setOpen(true, false);
+  }
+
+  if (document.body) mount();
+  else document.addEventListener("DOMContentLoaded", mount);
+})();
