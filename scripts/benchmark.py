@@ -1,5 +1,5 @@
 """Speed and memory benchmark: Bussola against the default assistant that `rasa init` creates,
-and the Telegram webhook under 10 concurrent chats.
+the Telegram webhook under 10 concurrent chats, and the widget's first paint.
 
 For each assistant, on this machine and in the same run: training time, server start time (until
 the first reply), per-message latency p50/p95 with 1 conversation at a time, throughput and p95 with
@@ -222,6 +222,42 @@ def telegram_benchmark(work: Path, concurrency: int = 10) -> dict:
             "bot_api_calls": len(api.calls)}
 
 
+def web_benchmark(work: Path, loads: int = 10) -> dict:
+    """First paint of the demo page with the widget, served locally, in headless Chromium: the
+    median of `loads` fresh loads (no cache, new browser context each time)."""
+    from playwright.sync_api import sync_playwright
+
+    from scripts.run_tests import ensure_chromium
+
+    ensure_chromium()
+    servers = Servers(work / "web-state", rasa_port=free_port(), actions_port=free_port(), web_port=free_port())
+    servers.start()
+    paints, contentful, widget_ready = [], [], []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                                 headless=True, args=["--no-sandbox", "--disable-gpu"])
+            for _ in range(loads):
+                context = browser.new_context()
+                page = context.new_page()
+                page.goto(servers.demo_url, wait_until="load")
+                page.locator(".bw-launcher").wait_for()
+                timing = page.evaluate("""() => {
+                    const p = Object.fromEntries(performance.getEntriesByType('paint').map(e => [e.name, e.startTime]));
+                    return [p['first-paint'], p['first-contentful-paint'], performance.now()];
+                }""")
+                paints.append(timing[0])
+                contentful.append(timing[1])
+                widget_ready.append(timing[2])
+                context.close()
+            browser.close()
+    finally:
+        servers.stop()
+    return {"loads": loads, "first_paint_ms": round(statistics.median(paints), 1),
+            "first_contentful_paint_ms": round(statistics.median(contentful), 1),
+            "launcher_visible_ms": round(statistics.median(widget_ready), 1)}
+
+
 def baseline_project(work: Path) -> Path:
     """The project `rasa init` creates, copied from Rasa's own template (rasa init would also
     train it, and the benchmark times that training itself)."""
@@ -236,14 +272,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=2, help="conversations per client (default 2)")
     parser.add_argument("--skip-baseline", action="store_true")
-    parser.add_argument("--telegram-only", action="store_true",
-                        help="only the Telegram webhook figures (uses the model the setup trained)")
+    parser.add_argument("--only", choices=["telegram", "web"],
+                        help="only the Telegram webhook or the widget's first paint (with the model the setup trained)")
     args = parser.parse_args()
-    if args.telegram_only:
+    if args.only:
         work = Path(tempfile.mkdtemp(prefix="bussola-bench-"))
         try:
-            say("Telegram: 10 concurrent chats through the webhook")
-            print(json.dumps(telegram_benchmark(work), indent=2))
+            say("Telegram: 10 concurrent chats through the webhook" if args.only == "telegram"
+                else "Widget: first paint of the demo page")
+            print(json.dumps(telegram_benchmark(work) if args.only == "telegram" else web_benchmark(work), indent=2))
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return
@@ -253,6 +290,8 @@ def main() -> None:
         results.append(measure("bussola", ROOT, BUSSOLA_SCRIPT, work, args.rounds, with_actions=True))
         say("Telegram: 10 concurrent chats through the webhook")
         telegram = telegram_benchmark(work)
+        say("Widget: first paint of the demo page")
+        widget = web_benchmark(work)
         if not args.skip_baseline:
             say("rasa init baseline: creating the project")
             results.append(measure("rasa-init", baseline_project(work), BASELINE_SCRIPT, work,
@@ -265,7 +304,8 @@ def main() -> None:
                "memory_gb": round(int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024, 1),
                "python": platform.python_version(), "date": time.strftime("%Y-%m-%d")}
     engine = engine_benchmark()
-    report = {"machine": machine, "results": results, "engine": engine, "telegram": telegram}
+    report = {"machine": machine, "results": results, "engine": engine, "telegram": telegram,
+              "widget": widget}
     (ROOT / "reports").mkdir(exist_ok=True)
     (ROOT / "reports" / "benchmark.json").write_text(json.dumps(report, indent=2))
     print(f"\nMachine: {machine['cpus']} cores ({machine['cpu']}), {machine['memory_gb']} GB, "
@@ -287,6 +327,9 @@ def main() -> None:
         print(f"Per-turn p50 (ms), 1 conversation: {ours['per_turn_p50_ms']}")
     print(f"Telegram webhook, {telegram['concurrency']} concurrent chats: p50 {telegram['p50_ms']} ms, "
           f"p95 {telegram['p95_ms']} ms, {telegram['throughput_updates_s']} updates/s, {telegram['errors']} errors")
+    print(f"Widget demo page: first paint {widget['first_paint_ms']} ms, first contentful paint "
+          f"{widget['first_contentful_paint_ms']} ms, launcher visible {widget['launcher_visible_ms']} ms "
+          f"(median of {widget['loads']} loads)")
     print(f"Engine: scoring a profile against {engine['channels']} channels, median {engine['median_ms']} ms, "
           f"p95 {engine['p95_ms']} ms ({engine['profiles']} profiles)")
     if len(results) == 2:
