@@ -22,7 +22,8 @@ INPUT_PROBLEM = "input_problem"  # entity set by the input guard for unusable me
 # Intents that are not answers: the form lets the rules handle them, then asks again.
 INTERRUPTIONS = {"greet", "goodbye", "help", "start_over", "bot_challenge", "thanks",
                  "how_are_you", "out_of_scope", "ask_channel_info", "ask_channel_country",
-                 "ask_channel_users", "ask_channel_compare", "ask_channel_why_not"}
+                 "ask_channel_users", "ask_channel_compare", "ask_channel_why_not",
+                 "continue_on_telegram"}
 
 _USAGE = re.compile(r"\b(uso|usiamo|usa|usano|utilizz\w*|abbiamo|ho|siamo su|sono su|gestisc\w*|"
                     r"gia|attiv\w*|profilo|pagina|account)\b")

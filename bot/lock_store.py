@@ -104,7 +104,7 @@ class SQLiteLockStore(LockStore):
         try:
             return self._change(conversation_id, lambda lock: lock.issue_ticket(lock_lifetime), create=True)
         except sqlite3.Error as error:
-            raise LockError(f"Error while acquiring lock. Error:\n{error}")
+            raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 
     def update_lock(self, conversation_id: Text) -> None:
         self._change(conversation_id, lambda lock: lock.remove_expired_tickets())

@@ -95,7 +95,7 @@ class EntityExtractor(CRFEntityExtractor):
                 if not all(f.exists() for f in files):
                     return super().load(config, model_storage, resource, execution_context, **kwargs)
                 taggers = OrderedDict()
-                for tag_name, model_file in zip(crf_order, files):
+                for tag_name, model_file in zip(crf_order, files, strict=True):
                     crf = sklearn_crfsuite.CRF()
                     # crfsuite reads the model from this buffer for as long as the tagger lives,
                     # without holding a reference of its own: the CRF object keeps it alive.

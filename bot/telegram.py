@@ -23,6 +23,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
@@ -35,7 +36,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import texts
+from bot import handoff, texts
 
 logger = logging.getLogger(__name__)
 
@@ -85,11 +86,14 @@ def read_update(update: Any) -> Incoming:
 
 
 def command_to_text(text: str) -> str:
-    """`/start`, `/ricomincia`, `/aiuto` (also as `/aiuto@BussolaBot` or with a payload) become
-    the intents they stand for; any other text is left as it is."""
+    """`/start`, `/ricomincia`, `/aiuto` (also as `/aiuto@BussolaBot`) become the intents they
+    stand for; `/start <code>`, opened from a website's "Continua su Telegram" link, takes the
+    profile back (bot/handoff.py); any other text is left as it is."""
     words = text.strip().split(maxsplit=1)
     if words:
         command = words[0].split("@", 1)[0].lower()
+        if command == "/start" and len(words) == 2 and re.fullmatch(handoff.CODE_PATTERN, words[1]):
+            return '/continue_on_telegram{"handoff_code": "%s"}' % words[1]
         if command in COMMANDS:
             return COMMANDS[command]
     return text

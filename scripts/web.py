@@ -6,6 +6,7 @@ The demo page is a sample agency website with the widget embedded by its one <sc
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from aiohttp import web
@@ -14,7 +15,9 @@ WEB = Path(__file__).resolve().parent.parent / "web"
 
 
 def app(rasa_url: str) -> web.Application:
-    page = (WEB / "demo" / "index.html").read_text(encoding="utf-8").replace("{{RASA_URL}}", rasa_url)
+    telegram = "on" if os.environ.get("BUSSOLA_TELEGRAM_BOT_NAME") else ""  # "Continua su Telegram"
+    page = (WEB / "demo" / "index.html").read_text(encoding="utf-8") \
+        .replace("{{RASA_URL}}", rasa_url).replace("{{TELEGRAM}}", telegram)
 
     async def demo(_: web.Request) -> web.Response:
         return web.Response(text=page, content_type="text/html", charset="utf-8",

@@ -15,6 +15,8 @@ CHAT = {"id": 42, "type": "private"}
     ("/ricomincia@BussolaBot", "/start_over"), ("/AIUTO", "/help"),
     ("ciao /aiuto", "ciao /aiuto"), ("/inform{\"org_kind\":\"azienda\"}", "/inform{\"org_kind\":\"azienda\"}"),
     ("", ""),
+    ("/start " + "A" * 32, '/continue_on_telegram{"handoff_code": "' + "A" * 32 + '"}'),
+    ("/start " + "A" * 31 + "!", "/greet"),  # not a code: a plain start
 ])
 def test_commands_become_intents(text, expected):
     assert command_to_text(text) == expected

@@ -9,9 +9,9 @@ from typing import Any, List
 
 import pytest
 
+from scripts.fake_telegram import FakeBotAPI
 from scripts.servers import Servers, free_port
 from scripts.train import MODEL
-from scripts.fake_telegram import FakeBotAPI
 
 API_TOKEN = "e2e-" + uuid.uuid4().hex
 TELEGRAM_TOKEN = "123456789:E2E-test-token-not-a-real-one"

@@ -166,3 +166,24 @@ def test_malformed_updates_do_not_break_the_webhook(chat):
         status, calls = chat.send(body)
         assert status == 200
     assert chat.post([1, 2, 3]) == 200  # valid JSON, not an update
+
+
+def test_continue_on_telegram_carries_the_profile_over(client, sender, chat):
+    """Started on the website (REST), continued on Telegram from the link, without repeating."""
+    client.say(sender, "ciao")
+    client.say(sender, '/inform{"org_kind":"azienda"}')
+    client.say(sender, "ristorazione")
+    replies = client.say(sender, "continuiamo su Telegram")
+    link = next(r["custom"] for r in replies if "custom" in r)
+    assert link["type"] == "bussola.telegram_link" and link["url"].startswith("https://t.me/BussolaTestBot?start=")
+    # the website's interview goes on too, at the question it was on
+    assert "Raccontami in una frase" in " ".join(r.get("text", "") for r in replies)
+
+    code = link["url"].rsplit("=", 1)[1]
+    said = sent_texts(chat.text(f"/start {code}"))
+    assert "ripreso il profilo" in said and "Raccontami in una frase" in said and "chi sei?" not in said
+    slots = client.slots(str(chat.chat_id))
+    assert (slots["org_kind"], slots["sector"]) == ("azienda", "food_service")
+
+    other = Chat(chat.servers, chat.api)  # the same link a second time: used up
+    assert "non è più valido" in sent_texts(other.text(f"/start {code}"))

@@ -132,3 +132,15 @@ def test_ricomincia_starts_over(page):
     page.wait_for_function("() => document.querySelectorAll('.bw-user').length === 0")
     page.get_by_text("chi sei?").first.wait_for(timeout=30000)
     assert page.locator(".bw-bot").count() >= 1
+
+
+def test_continua_su_telegram_gives_a_link(page):
+    open_widget(page)
+    page.get_by_text("Per cominciare: chi sei?").wait_for(timeout=30000)
+    before = bot_count(page)
+    page.get_by_role("button", name="Continua la conversazione su Telegram").click()
+    wait_for_reply(page, before)
+    link = page.locator("a.bw-link")
+    link.wait_for(timeout=10000)
+    assert link.get_attribute("href").startswith("https://t.me/BussolaTestBot?start=")
+    assert link.get_attribute("rel") == "noopener noreferrer"

@@ -23,6 +23,7 @@
     title: (script && script.dataset.title) || "Bussola",
     color: (script && script.dataset.color) || "#0b5394",
     welcome: (script && script.dataset.welcome) || "",
+    telegram: (script && script.dataset.telegram) === "on", // show "Continua su Telegram"
   };
   var STORE = "bussola-widget:" + settings.server;
   var MAX_HISTORY = 200;
@@ -93,6 +94,7 @@
     ".bw-form{display:flex;gap:6px;padding:8px;border-top:1px solid #dde1e6}",
     ".bw-input{flex:1;padding:8px 10px;border:1px solid #b9c0c8;border-radius:8px;font:inherit}",
     ".bw-send{background:" + settings.color + ";color:#fff;border:0;border-radius:8px;padding:0 14px;font:inherit;cursor:pointer}",
+    ".bw-link{color:" + settings.color + ";font-weight:600}",
     ".bw-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
   ].join("\n");
 
@@ -102,7 +104,13 @@
   var heading = el("h2", { id: "bw-title" }, settings.title);
   var restart = el("button", { type: "button", class: "bw-restart", "aria-label": "Ricomincia la conversazione da capo" }, "Ricomincia");
   var close = el("button", { type: "button", class: "bw-close", "aria-label": "Chiudi la chat" }, "✕");
-  header.append(heading, restart, close);
+  header.append(heading);
+  if (settings.telegram) {
+    var toTelegram = el("button", { type: "button", class: "bw-telegram", "aria-label": "Continua la conversazione su Telegram" }, "Telegram");
+    toTelegram.addEventListener("click", function () { say("/continue_on_telegram", "Continua su Telegram"); });
+    header.append(toTelegram);
+  }
+  header.append(restart, close);
   var log = el("div", { class: "bw-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
                         "aria-label": "Messaggi della conversazione", tabindex: "0" });
   var typing = el("div", { class: "bw-typing", "aria-live": "polite" });
@@ -158,6 +166,12 @@
   function renderEntry(entry, isLast) {
     if (entry.plan) {
       log.append(renderPlan(entry.plan));
+      return;
+    }
+    if (entry.link) {
+      var link = el("a", { class: "bw-msg bw-bot bw-link", href: entry.link, target: "_blank", rel: "noopener noreferrer" },
+                    "Apri Telegram e continua lì");
+      log.append(link);
       return;
     }
     if (entry.text) {
@@ -233,7 +247,9 @@
           return;
         }
         replies.forEach(function (reply) {
-          if (reply.text || (reply.buttons && reply.buttons.length)) {
+          if (reply.custom && reply.custom.type === "bussola.telegram_link" && /^https:\/\/t\.me\//.test(reply.custom.url || "")) {
+            add({ from: "bot", link: reply.custom.url });
+          } else if (reply.text || (reply.buttons && reply.buttons.length)) {
             add({ from: "bot", text: reply.text || "", buttons: reply.buttons || [] });
           }
         });
