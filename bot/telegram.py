@@ -12,7 +12,10 @@ api.telegram.org. This connector keeps Rasa's output channel (aiogram) and adds:
 - buttons as inline keyboards, their callback queries answered (Telegram shows a spinner until then);
 - `/start`, `/ricomincia` and `/aiuto`;
 - stickers, photos, edited messages and member changes answered in Italian or ignored, never an
-  error (Telegram would resend an update it did not get a 200 for).
+  error (Telegram would resend an update it did not get a 200 for);
+- the webhook stores each update in a SQLite queue, answers Telegram at once and handles the
+  update in the background; what a stopped server left is handled at the next start, and an
+  update sent twice is handled once.
 
 Configured from environment variables by scripts/servers.py (the token is never committed):
 BUSSOLA_TELEGRAM_TOKEN, BUSSOLA_TELEGRAM_BOT_NAME, BUSSOLA_TELEGRAM_WEBHOOK_URL, and optionally
@@ -20,12 +23,16 @@ BUSSOLA_TELEGRAM_SECRET (random at each start when unset) and BUSSOLA_TELEGRAM_A
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
+import os
 import re
+import sqlite3
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from aiogram import Bot
 from aiogram.bot.api import TelegramAPIServer
@@ -163,12 +170,14 @@ class BussolaTelegramInput(TelegramInput):
             cls.raise_missing_credentials_exception()
         return cls(credentials["access_token"], credentials.get("verify"), credentials.get("webhook_url"),
                    secret_token=credentials["secret_token"],
-                   api_url=credentials.get("api_url") or DEFAULT_API_URL)
+                   api_url=credentials.get("api_url") or DEFAULT_API_URL,
+                   queue_path=credentials.get("queue_path") or "state/telegram_updates.db")
 
     def __init__(self, access_token: Optional[Text], verify: Optional[Text], webhook_url: Optional[Text],
-                 secret_token: str = "", api_url: str = DEFAULT_API_URL) -> None:
+                 secret_token: str = "", api_url: str = DEFAULT_API_URL,
+                 queue_path: str = "state/telegram_updates.db") -> None:
         super().__init__(access_token, verify, webhook_url, debug_mode=False)
-        self.secret_token, self.api_url = secret_token, api_url
+        self.secret_token, self.api_url, self.queue_path = secret_token, api_url, Path(queue_path)
 
     def get_output_channel(self) -> BussolaTelegramOutput:
         # Rasa's version also registers the webhook here, outside the server's event loop; ours
@@ -192,12 +201,53 @@ class BussolaTelegramInput(TelegramInput):
         given = request.headers.get(SECRET_HEADER) or ""
         return bool(self.secret_token) and hmac.compare_digest(given.encode(), self.secret_token.encode())
 
+    async def handle(self, update: Any, out: BussolaTelegramOutput,
+                     on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """Does what an update asks: the assistant's turn, a fixed reply, or nothing."""
+        incoming = read_update(update)
+        try:
+            if incoming.callback_query_id:
+                await out.answer_callback_query(incoming.callback_query_id)
+            if incoming.chat_id is None:
+                return
+            if incoming.reply:
+                await out.send_text_message(incoming.chat_id, texts.render("telegram", incoming.reply))
+            elif incoming.text is not None:
+                await on_new_message(UserMessage(incoming.text, out, str(incoming.chat_id),
+                                                 input_channel=self.name()))
+        except Exception as error:
+            logger.error(f"Telegram: update not handled: {error!r}")
+            try:
+                await out.send_text_message(incoming.chat_id, texts.render("telegram", "error"))
+            except Exception:
+                pass
+
+    async def process(self, queue: "UpdateQueue", key: int, update: Any, out: BussolaTelegramOutput,
+                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        try:
+            await self.handle(update, out, on_new_message)
+        finally:
+            queue.done(key)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """The webhook stores each update, answers Telegram at once, and handles it in the
+        background: Telegram waits for the answer before sending more, so a reply that takes
+        long would hold up the others. Stored first, so an update is not lost if the server
+        stops mid-reply: the next start handles what was left (see UpdateQueue)."""
         telegram_webhook = Blueprint("bussola_telegram_webhook", __name__)
         out = self.get_output_channel()
+        queue = UpdateQueue(self.queue_path)
+        tasks: set = set()
+
+        def start(key: int, update: Any) -> None:
+            task = asyncio.ensure_future(self.process(queue, key, update, out, on_new_message))
+            tasks.add(task)  # keep a reference until it is done
+            task.add_done_callback(tasks.discard)
 
         @telegram_webhook.listener("after_server_start")
         async def register(app: Any, loop: Any) -> None:
+            for key, update in queue.adopt_orphans():  # left by a server that stopped mid-reply
+                start(key, update)
             await self.register_webhook(out)
 
         @telegram_webhook.route("/", methods=["GET"])
@@ -212,25 +262,68 @@ class BussolaTelegramInput(TelegramInput):
                 update = request.json
             except Exception:  # not JSON: nothing Telegram would send
                 return response.text("bad request", status=400)
-            incoming = read_update(update)
-            try:
-                if incoming.callback_query_id:
-                    await out.answer_callback_query(incoming.callback_query_id)
-                if incoming.chat_id is None:
-                    return response.text("success")
-                if incoming.reply:
-                    await out.send_text_message(incoming.chat_id, texts.render("telegram", incoming.reply))
-                elif incoming.text is not None:
-                    await on_new_message(UserMessage(incoming.text, out, str(incoming.chat_id),
-                                                     input_channel=self.name(),
-                                                     metadata=self.get_metadata(request)))
-            except Exception as error:
-                # Answer 200 all the same: Telegram would send the update again and again.
-                logger.error(f"Telegram: update not handled: {error!r}")
-                try:
-                    await out.send_text_message(incoming.chat_id, texts.render("telegram", "error"))
-                except Exception:
-                    pass
+            key = queue.add(update)
+            if key is not None:  # None: Telegram sent this update again, it is already in hand
+                start(key, update)
             return response.text("success")
 
         return telegram_webhook
+
+
+class UpdateQueue:
+    """Updates received and not yet handled, in a SQLite file every Rasa worker opens.
+
+    A row is written before Telegram gets its 200 and deleted once the update is handled; its
+    `owner` is the worker process handling it. At start, a worker adopts the rows whose owner is
+    no longer running (one conditional UPDATE each, so two workers never take the same row). An
+    update Telegram sends twice (same update_id) is handled once.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._connection: Optional[sqlite3.Connection] = None
+        self._pid: Optional[int] = None
+        self._db().execute("CREATE TABLE IF NOT EXISTS updates (key INTEGER PRIMARY KEY AUTOINCREMENT, "
+                           "update_id INTEGER UNIQUE, body TEXT NOT NULL, owner INTEGER NOT NULL)")
+
+    def _db(self) -> sqlite3.Connection:
+        if self._connection is None or self._pid != os.getpid():  # never across a fork
+            self._connection = sqlite3.connect(self.path, timeout=10, isolation_level=None,
+                                               check_same_thread=False)
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            self._pid = os.getpid()
+        return self._connection
+
+    def add(self, update: Any) -> Optional[int]:
+        update_id = update.get("update_id") if isinstance(update, dict) else None
+        cursor = self._db().execute("INSERT OR IGNORE INTO updates (update_id, body, owner) VALUES (?, ?, ?)",
+                                    (update_id if isinstance(update_id, int) else None,
+                                     json.dumps(update), os.getpid()))
+        return cursor.lastrowid if cursor.rowcount == 1 else None
+
+    def done(self, key: int) -> None:
+        self._db().execute("DELETE FROM updates WHERE key = ?", (key,))
+
+    def pending(self) -> int:
+        return self._db().execute("SELECT count(*) FROM updates").fetchone()[0]
+
+    def adopt_orphans(self) -> List[Tuple[int, Any]]:
+        adopted = []
+        for key, body, owner in self._db().execute("SELECT key, body, owner FROM updates ORDER BY key").fetchall():
+            if owner != os.getpid() and not _running(owner):
+                claimed = self._db().execute("UPDATE updates SET owner = ? WHERE key = ? AND owner = ?",
+                                             (os.getpid(), key, owner)).rowcount
+                if claimed == 1:
+                    adopted.append((key, json.loads(body)))
+        return adopted
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: running
+        return True
+    return True

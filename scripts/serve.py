@@ -24,7 +24,7 @@ def main() -> None:
     token = os.environ.get("BUSSOLA_API_TOKEN")
     servers = Servers(STATE, rasa_port=port, actions_port=actions_port, api_token=token,
                       progress=sys.stdout.isatty(), web_port=web_port)
-    say("Starting Bussola (about half a minute)")
+    say("Starting Bussola (about 20 seconds)")
     try:
         servers.start()
     except RuntimeError as error:

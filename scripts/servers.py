@@ -102,7 +102,8 @@ class Servers:
             settings = {"access_token": token, "verify": environment.get("BUSSOLA_TELEGRAM_BOT_NAME", ""),
                         "webhook_url": environment.get("BUSSOLA_TELEGRAM_WEBHOOK_URL", ""),
                         "secret_token": self.telegram_secret,
-                        "api_url": environment.get("BUSSOLA_TELEGRAM_API_URL", "")}
+                        "api_url": environment.get("BUSSOLA_TELEGRAM_API_URL", ""),
+                        "queue_path": str(self.state_dir / "telegram_updates.db")}
             text += "\nbot.telegram.BussolaTelegramInput:\n" + "".join(
                 f"  {key}: {json.dumps(value)}\n" for key, value in settings.items())
         path = self.state_dir / "credentials.yml"
@@ -121,6 +122,11 @@ class Servers:
         if configured:
             return configured
         return [f"http://127.0.0.1:{self.web_port}", f"http://localhost:{self.web_port}"] if self.web_port else []
+
+    @property
+    def telegram_queue(self) -> Path:
+        """Telegram updates received and not yet handled (bot/telegram.py, UpdateQueue)."""
+        return self.state_dir / "telegram_updates.db"
 
     @property
     def telegram_webhook(self) -> str:

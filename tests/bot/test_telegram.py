@@ -83,3 +83,27 @@ def test_long_texts_are_split_at_line_ends():
     assert "\n".join(parts) == text
     assert chunks("  breve  ") == ["breve"] and chunks("") == []
     assert all(len(p) <= 10 for p in chunks("y" * 35, size=10))
+
+
+def test_the_update_queue_keeps_updates_until_handled(tmp_path):
+    queue = telegram.UpdateQueue(tmp_path / "q.db")
+    key = queue.add({"update_id": 7, "message": {"chat": CHAT, "text": "ciao"}})
+    assert key is not None and queue.pending() == 1
+    assert queue.add({"update_id": 7, "message": {"chat": CHAT, "text": "ciao"}}) is None  # sent again
+    assert queue.add([1, 2]) is not None  # not an update, but still acknowledged and handled once
+    queue.done(key)
+    assert queue.pending() == 1
+
+
+def test_updates_left_by_a_stopped_server_are_adopted_once(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "q.db"
+    queue = telegram.UpdateQueue(path)
+    queue.add({"update_id": 8, "message": {"chat": CHAT, "text": "a"}})
+    queue.add({"update_id": 9, "message": {"chat": CHAT, "text": "b"}})
+    with sqlite3.connect(path) as db:  # as if a worker that has since stopped had received them
+        db.execute("UPDATE updates SET owner = 2147483000")
+    adopted = queue.adopt_orphans()
+    assert [u["update_id"] for _, u in adopted] == [8, 9]
+    assert telegram.UpdateQueue(path).adopt_orphans() == []  # a second worker finds them taken

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sqlite3
 import time
 import urllib.error
 import urllib.request
@@ -43,9 +44,21 @@ class Chat:
         return {"message_id": next(_ids), "date": int(time.time()), "from": self.user,
                 "chat": {"id": self.chat_id, "type": "private", "first_name": "Giulia"}, **fields}
 
+    def handled(self, timeout: float = 60) -> None:
+        """The webhook answers at once and handles updates in the background: wait until the
+        server's queue of received updates is empty."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with sqlite3.connect(self.servers.telegram_queue) as db:
+                if db.execute("SELECT count(*) FROM updates").fetchone()[0] == 0:
+                    return
+            time.sleep(0.02)
+        raise AssertionError("updates still pending after 60 s")
+
     def send(self, update_body: Dict[str, Any], secret: Optional[str] = TELEGRAM_SECRET) -> tuple:
         mark = self.api.mark()
         status = self.post({"update_id": next(_ids), **update_body}, secret)
+        self.handled()
         return status, [c for c in self.api.since(mark) if str(c.get("chat_id")) == str(self.chat_id)
                         or c["method"] == "answerCallbackQuery"]
 
@@ -166,6 +179,18 @@ def test_malformed_updates_do_not_break_the_webhook(chat):
         status, calls = chat.send(body)
         assert status == 200
     assert chat.post([1, 2, 3]) == 200  # valid JSON, not an update
+    chat.handled()
+
+
+def test_an_update_sent_twice_is_handled_once(chat):
+    chat.text("/start")
+    update = {"update_id": next(_ids), "message": chat.message(text="/aiuto")}
+    mark = chat.api.mark()
+    assert chat.post(update) == 200 and chat.post(update) == 200  # Telegram retries with the same id
+    chat.handled()
+    helps = [c for c in chat.api.since(mark, "sendMessage") if "ricominciamo" in c.get("text", "")]
+    assert len(helps) == 1
+
 
 
 def test_continue_on_telegram_carries_the_profile_over(client, sender, chat):
