@@ -1,6 +1,6 @@
 """The chat widget in a real browser: headless Chromium (Debian's package) driven by Playwright,
 on the demo page served by the project, against the real servers. Screenshots go to
-reports/screenshots/."""
+test-artifacts/screenshots/."""
 from __future__ import annotations
 
 import shutil
@@ -11,7 +11,7 @@ from scripts.benchmark import BUSSOLA_SCRIPT
 from scripts.common import ROOT
 
 pytestmark = pytest.mark.e2e
-SHOTS = ROOT / "reports" / "screenshots"
+SHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
