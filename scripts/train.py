@@ -25,7 +25,7 @@ def train(force: bool = False) -> None:
     if is_current() and not force:
         say("Model is up to date (models/bussola.tar.gz)")
         return
-    say("Training the model (about 3 minutes on 2 cores)")
+    say("Training the model (about a minute on 2 cores)")
     run_with_progress(
         "Training", [str(VENV_BIN / "rasa"), "train", "--fixed-model-name", "bussola", "--out", "models"],
         STATE / "train.log", r"Starting to train component|Epochs:.*\d+/\d+")
