@@ -13,11 +13,18 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 from scripts.common import ROOT, VENV_BIN, env
 
 DEFAULT_MODEL = ROOT / "models" / "bussola.tar.gz"
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)  # the group's id is the leader's pid (start_new_session)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def free_port() -> int:
@@ -145,7 +152,8 @@ class Servers:
         if self.with_actions:
             self.procs.append(subprocess.Popen(
                 [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(self.actions_port)],
-                cwd=self.project, env={**environment, "BUSSOLA_PRELOAD": "1"}, stdout=open(actions_log, "ab"), stderr=subprocess.STDOUT))
+                cwd=self.project, env={**environment, "BUSSOLA_PRELOAD": "1"}, stdout=open(actions_log, "ab"),
+                stderr=subprocess.STDOUT, start_new_session=True))
         cmd = [str(VENV_BIN / "rasa"), "run", "--port", str(self.rasa_port), "--interface", "127.0.0.1",
                "--model", str(self.model), "--endpoints", str(self._endpoints()),
                "--credentials", str(self._credentials())]
@@ -155,14 +163,16 @@ class Servers:
             cmd += ["--enable-api", "--auth-token", self.api_token]
         started = time.monotonic()
         self.rasa_proc = subprocess.Popen(cmd, cwd=self.project, env={**environment, "SANIC_WORKERS": str(self.workers)},
-                                          stdout=open(rasa_log, "ab"), stderr=subprocess.STDOUT)
+                                          stdout=open(rasa_log, "ab"), stderr=subprocess.STDOUT,
+                                          start_new_session=True)
         self.procs.append(self.rasa_proc)
         if self.web_port:
             web_log = self.state_dir / "web.log"
             self.procs.append(subprocess.Popen(
                 [str(VENV_BIN / "python"), "-m", "scripts.web", "--port", str(self.web_port),
                  "--rasa-url", f"http://127.0.0.1:{self.rasa_port}"],
-                cwd=ROOT, env=environment, stdout=open(web_log, "ab"), stderr=subprocess.STDOUT))
+                cwd=ROOT, env=environment, stdout=open(web_log, "ab"), stderr=subprocess.STDOUT,
+                start_new_session=True))
         try:
             if self.web_port:
                 _wait(f"http://127.0.0.1:{self.web_port}/health", self.procs[-1], "web server", web_log, 60,
@@ -180,16 +190,33 @@ class Servers:
         return self
 
     def stop(self) -> None:
+        """Stops every server and what it started. Each runs in its own process group, signalled
+        as a whole: the Rasa server's Sanic workers outlive their parent when only it is stopped."""
+        groups = [p.pid for p in self.procs]
+        for sig, grace in ((signal.SIGTERM, 5), (signal.SIGKILL, 5)):  # a Sanic worker may ignore SIGTERM
+            for proc in self.procs:
+                _signal_group(proc, sig)
+            deadline = time.monotonic() + grace
+            while time.monotonic() < deadline:
+                for proc in self.procs:
+                    proc.poll()  # reap our own children, or they count as still there
+                if not self.leftover_processes(groups):
+                    break
+                time.sleep(0.1)
         for proc in self.procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGINT)
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            proc.wait()
         self.procs = []
+
+    def leftover_processes(self, pids: List[int]) -> List[int]:
+        """Of `pids` (process groups this object started), those with a process still running."""
+        alive = []
+        for pid in pids:
+            try:
+                os.killpg(pid, 0)
+                alive.append(pid)
+            except ProcessLookupError:
+                pass
+        return alive
 
     def alive(self) -> bool:
         return bool(self.procs) and all(p.poll() is None for p in self.procs)

@@ -16,7 +16,10 @@ def test_an_interview_survives_a_server_restart(tmp_path):
         client = Client(first)
         client.say(sender, "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende")
         client.say(sender, "assisto le aziende nei rapporti con i dipendenti")
+        groups = [p.pid for p in first.procs]
     assert (state / "tracker.db").exists()
+    # stopped means stopped: no Sanic worker of the Rasa server is left behind
+    assert first.workers == 2 and first.leftover_processes(groups) == []
     with Servers(state, rasa_port=free_port(), actions_port=free_port(), api_token=API_TOKEN) as second:
         client = Client(second)
         slots = client.slots(sender)
