@@ -1,9 +1,13 @@
 """The project's database engine: SQLite in the state folder by default, any SQLAlchemy URL by
-`BUSSOLA_DATABASE_URL` (PostgreSQL in production). One engine per process and URL."""
+`BUSSOLA_DATABASE_URL` (PostgreSQL in production). One engine per process and URL. Also the small
+SQLite files the Rasa server's workers share (lock store, Telegram update queue)."""
 from __future__ import annotations
 
 import functools
 import os
+import sqlite3
+from pathlib import Path
+from typing import Optional
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -31,3 +35,24 @@ def engine(url: str | None = None) -> Engine:
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.close()
     return eng
+
+
+class SQLiteFile:
+    """A SQLite file that several processes share (the Rasa server's Sanic workers): one
+    autocommit connection per process, opened when first used and never carried across a fork,
+    in WAL mode so readers do not wait for the writer."""
+
+    def __init__(self, path: Path | str, timeout: float = 10.0):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.timeout = timeout
+        self._connection: Optional[sqlite3.Connection] = None
+        self._pid: Optional[int] = None
+
+    def connection(self) -> sqlite3.Connection:
+        if self._connection is None or self._pid != os.getpid():
+            self._connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None,
+                                               check_same_thread=False)
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            self._pid = os.getpid()
+        return self._connection

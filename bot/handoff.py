@@ -45,8 +45,7 @@ class HandoffStore:
 
     def create(self, sender_id: str, slots: Dict[str, Any]) -> str:
         """Stores the profile fields of `slots` under a new code."""
-        profile = {name: slots.get(name) for name in (*P.QUESTIONS, *P.EXTRA_FIELDS)
-                   if slots.get(name) is not None}
+        profile = {name: slots.get(name) for name in P.FIELDS if slots.get(name) is not None}
         code = secrets.token_urlsafe(24)  # 32 characters of [A-Za-z0-9_-]
         with Session(self.engine) as session, session.begin():
             session.add(Handoff(code=code, sender_id=sender_id, profile=profile))

@@ -16,15 +16,15 @@ endpoints.yml:
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, Callable, Iterator, Optional, Text
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
+
+from bot.db import SQLiteFile
 
 BUSY_TIMEOUT_S = 10.0
 
@@ -32,27 +32,16 @@ BUSY_TIMEOUT_S = 10.0
 class SQLiteLockStore(LockStore):
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None, db: Optional[str] = None) -> None:
         settings = (endpoint_config.kwargs if endpoint_config else {}) or {}
-        self.path = Path(db or settings.get("db") or "state/locks.db")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._connection: Optional[sqlite3.Connection] = None
-        self._pid: Optional[int] = None
+        self.file = SQLiteFile(db or settings.get("db") or "state/locks.db", timeout=BUSY_TIMEOUT_S)
+        self.path = self.file.path
         with self._transaction() as cursor:
             cursor.execute("CREATE TABLE IF NOT EXISTS locks "
                            "(conversation_id TEXT PRIMARY KEY, lock TEXT NOT NULL)")
         super().__init__()
 
-    def _db(self) -> sqlite3.Connection:
-        # One connection per process: a connection must not cross a fork (Sanic forks its workers).
-        if self._connection is None or self._pid != os.getpid():
-            self._connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                                               check_same_thread=False)
-            self._connection.execute("PRAGMA journal_mode=WAL")
-            self._pid = os.getpid()
-        return self._connection
-
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Cursor]:
-        cursor = self._db().cursor()
+        cursor = self.file.connection().cursor()
         cursor.execute("BEGIN IMMEDIATE")  # takes the write lock now: read-modify-write is atomic
         try:
             yield cursor
@@ -89,7 +78,7 @@ class SQLiteLockStore(LockStore):
     # --- Rasa's LockStore interface ---
 
     def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:
-        return self._read(self._db().cursor(), conversation_id)
+        return self._read(self.file.connection().cursor(), conversation_id)
 
     def delete_lock(self, conversation_id: Text) -> None:
         with self._transaction() as cursor:

@@ -54,13 +54,14 @@ class IntentClassifier(LogisticRegressionClassifier):
     """
 
     def process(self, messages: List[Message]) -> List[Message]:
-        featured = [m for m in messages if m.features_present(TEXT)]  # cheap: no matrices built
+        featured, empty = [], []
+        for message in messages:  # features_present is cheap: no matrices are built
+            (featured if message.features_present(TEXT) else empty).append(message)
         if featured:
             super().process(featured)
-        for message in messages:
-            if not any(message is m for m in featured):
-                message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+        for message in empty:
+            message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [], add_to_output=True)
         return messages
 
 

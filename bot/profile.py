@@ -24,6 +24,7 @@ QUESTIONS: Tuple[str, ...] = (
 )
 # Fields that are not questions but are filled from what the user says.
 EXTRA_FIELDS = ("profession", "channels_named")
+FIELDS = (*QUESTIONS, *EXTRA_FIELDS)  # everything a profile holds
 BOOLEAN_FIELDS = ("ad_budget", *TRANSPARENCY)
 LIST_FIELDS = ("locations", "objectives", "channels_used")
 # What a user may ask to change: a field name, or a group of fields.
@@ -55,7 +56,7 @@ def answered(slots: Mapping[str, Any]) -> Tuple[int, int]:
 def validate(slots: Mapping[str, Any]) -> Tuple[Dict[str, Any], List[str]]:
     """The profile as a plain dict, and the problems that make it unusable (empty when valid)."""
     problems = []
-    profile = {name: slots.get(name) for name in (*QUESTIONS, *EXTRA_FIELDS)}
+    profile = {name: slots.get(name) for name in FIELDS}
     for name in QUESTIONS:
         value = profile[name]
         if name == "priority" and not priority_needed(slots):

@@ -44,6 +44,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import handoff, texts
+from bot.db import SQLiteFile
 
 logger = logging.getLogger(__name__)
 
@@ -280,20 +281,12 @@ class UpdateQueue:
     """
 
     def __init__(self, path: Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._connection: Optional[sqlite3.Connection] = None
-        self._pid: Optional[int] = None
+        self.file = SQLiteFile(path)
         self._db().execute("CREATE TABLE IF NOT EXISTS updates (key INTEGER PRIMARY KEY AUTOINCREMENT, "
                            "update_id INTEGER UNIQUE, body TEXT NOT NULL, owner INTEGER NOT NULL)")
 
     def _db(self) -> sqlite3.Connection:
-        if self._connection is None or self._pid != os.getpid():  # never across a fork
-            self._connection = sqlite3.connect(self.path, timeout=10, isolation_level=None,
-                                               check_same_thread=False)
-            self._connection.execute("PRAGMA journal_mode=WAL")
-            self._pid = os.getpid()
-        return self._connection
+        return self.file.connection()
 
     def add(self, update: Any) -> Optional[int]:
         update_id = update.get("update_id") if isinstance(update, dict) else None

@@ -245,14 +245,14 @@ def web_benchmark(work: Path, loads: int = 10) -> dict:
 
     from scripts.run_tests import ensure_chromium
 
-    ensure_chromium()
+    chromium = ensure_chromium()
     servers = Servers(work / "web-state", rasa_port=free_port(), actions_port=free_port(), web_port=free_port())
     servers.start()
     paints, contentful, widget_ready = [], [], []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                                 headless=True, args=["--no-sandbox", "--disable-gpu"])
+            browser = playwright.chromium.launch(executable_path=chromium, headless=True,
+                                                 args=["--no-sandbox", "--disable-gpu"])
             for _ in range(loads):
                 context = browser.new_context()
                 page = context.new_page()

@@ -14,10 +14,11 @@ from scripts.common import ROOT, VENV_BIN, env, say
 CHROMIUM = "chromium"  # Debian's package: the browser of the widget tests
 
 
-def ensure_chromium() -> None:
-    """The widget tests drive Debian's Chromium; install it where it is missing and we may."""
+def ensure_chromium() -> str:
+    """The path of Debian's Chromium, which the widget tests and benchmark drive; installed first
+    where it is missing and we may."""
     if shutil.which(CHROMIUM):
-        return
+        return shutil.which(CHROMIUM)
     if os.geteuid() != 0 or not shutil.which("apt-get"):
         raise SystemExit("The widget tests need Debian's Chromium: run `sudo apt-get install chromium`, "
                          "then `make test` again.")
@@ -31,7 +32,7 @@ def ensure_chromium() -> None:
                     ["apt-get", "install", "-y", "--no-install-recommends", CHROMIUM]):
             if subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, env=apt).returncode == 0 \
                     and shutil.which(CHROMIUM):
-                return
+                return shutil.which(CHROMIUM)
     raise SystemExit(f"Could not install Chromium; see {log}")
 
 

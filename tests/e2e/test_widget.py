@@ -3,16 +3,14 @@ on the demo page served by the project, against the real servers. Screenshots go
 test-artifacts/screenshots/."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from scripts.benchmark import BUSSOLA_SCRIPT
 from scripts.common import ROOT
+from scripts.run_tests import ensure_chromium
 
 pytestmark = pytest.mark.e2e
 SHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +18,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+        browser = playwright.chromium.launch(executable_path=ensure_chromium(), headless=True,
                                              args=["--no-sandbox", "--disable-gpu"])
         yield browser
         browser.close()
