@@ -2,7 +2,7 @@
 import logging
 import os
 
-from actions import handoff, interview, recommend  # noqa: F401  (registers the actions)
+from actions import handoff, interview, recommend, sales  # noqa: F401  (registers the actions)
 
 if os.environ.get("BUSSOLA_PRELOAD") == "1":
     # Set by scripts/servers.py for the action server: read the knowledge base and the vocabulary

@@ -8,7 +8,7 @@ from typing import Text
 from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
 
-from actions.interview import user_message
+from actions.common import user_message
 from bot import handoff, texts
 
 CODE_ENTITY = "handoff_code"

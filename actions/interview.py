@@ -9,20 +9,11 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import AllSlotsReset, EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import lead_update, send, user_message
 from bot import interview, texts, vocabulary
+from bot.leads import store
 
 FORM = "profile_form"
-
-
-def user_message(tracker: Tracker) -> interview.UserMessage:
-    latest = tracker.latest_message or {}
-    return interview.UserMessage(text=latest.get("text") or "",
-                                 intent=(latest.get("intent") or {}).get("name"),
-                                 entities=list(latest.get("entities") or []))
-
-
-def send(dispatcher: CollectingDispatcher, message: Dict[str, Any]) -> None:
-    dispatcher.utter_message(text=message["text"], buttons=message.get("buttons") or [])
 
 
 class ValidateProfileForm(FormValidationAction):
@@ -48,6 +39,10 @@ class ValidateProfileForm(FormValidationAction):
             if "attempts" not in turn.updates:
                 # One slot event on every answer, so the form never rejects an answer it read.
                 events.append(SlotSet("attempts", tracker.get_slot("attempts") or {}))
+            if not tracker.get_slot("lead_started") and turn.updates:
+                # the first answer: the conversation counts in the sales funnel (an anonymous lead)
+                store.default_writer().write(lead_update(tracker, "started"))
+                events.append(SlotSet("lead_started", True))
         # Not an answer: without slot events the form rejects the turn and the rules reply (help,
         # chitchat, …); when the form resumes, this action runs again and asks the question.
         if turn.next_question:

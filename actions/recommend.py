@@ -7,15 +7,19 @@ from typing import Text
 from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
 
-from actions.interview import send, user_message
-from bot import channel_answers, knowledge_base, profile_store, texts, vocabulary
+from actions.common import is_sales, lead_update, send, user_message
+from bot import channel_answers, knowledge_base, texts, vocabulary
 from bot import profile as P
+from bot.leads import capture, store
+from bot.leads.qualification import qualify
 from bot.recommend import recommend
 
 
 class SaveAndRecommend(Action):
-    """Validates and stores the confirmed profile, then turns it into a plan: Italian messages plus
-    a `custom` payload (schema in docs/plan-payload.md) for widgets, CRMs and tests."""
+    """Validates the confirmed profile and turns it into a plan: Italian messages plus a `custom`
+    payload (schema in docs/plan-payload.md) for widgets, CRMs and tests. Then the lead: its scores,
+    and one lead-store write for the step (the profile itself is kept only with consent, asked next
+    by the lead form)."""
 
     def name(self) -> Text:
         return "action_save_and_recommend"
@@ -25,12 +29,22 @@ class SaveAndRecommend(Action):
         if problems:
             send(dispatcher, texts.message("profile_incomplete"))
             return [SlotSet("profile_confirmed", False)]
-        profile_store.default().save(tracker.sender_id, data)
         plan = recommend(tracker.slots, knowledge_base.default(), vocabulary.default())
         for message in texts.plan_messages(plan):
             dispatcher.utter_message(text=message)
-        dispatcher.utter_message(json_message=plan.payload())
-        return [SlotSet("profile_confirmed", True)]
+        payload = plan.payload()
+        dispatcher.utter_message(json_message=payload)
+
+        qualification = qualify(data, None, payload).to_dict()
+        store.default_writer().write(lead_update(tracker, "plan", profile=data, plan=payload,
+                                                 qualification=qualification))
+        events = [SlotSet("profile_confirmed", True), SlotSet("plan", payload),
+                  SlotSet("qualification", qualification)]
+        # A call is offered to qualified leads; anyone may still ask for a person.
+        if qualification["grade"] == "C" and not is_sales(tracker) \
+                and not tracker.get_slot("handoff_requested"):
+            events.append(SlotSet("consent_contact", capture.NOT_OFFERED))
+        return events
 
 
 class AnswerChannelQuestion(Action):

@@ -12,7 +12,7 @@ import functools
 import secrets
 from typing import Any, Dict, Optional
 
-from sqlalchemy import JSON, Column, DateTime, String, select, update
+from sqlalchemy import JSON, Column, DateTime, String, delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base
 
@@ -62,6 +62,11 @@ class HandoffStore:
             if claimed.rowcount != 1:
                 return None
             return session.execute(select(Handoff.profile).where(Handoff.code == code)).scalar_one()
+
+    def erase(self, sender_id: str) -> int:
+        """Deletes every code a conversation created ("cancella i miei dati"): they hold its profile."""
+        with Session(self.engine) as session, session.begin():
+            return session.execute(delete(Handoff).where(Handoff.sender_id == sender_id)).rowcount
 
 
 @functools.lru_cache(maxsize=None)

@@ -23,7 +23,8 @@ INPUT_PROBLEM = "input_problem"  # entity set by the input guard for unusable me
 INTERRUPTIONS = {"greet", "goodbye", "help", "start_over", "bot_challenge", "thanks",
                  "how_are_you", "out_of_scope", "ask_channel_info", "ask_channel_country",
                  "ask_channel_users", "ask_channel_compare", "ask_channel_why_not",
-                 "continue_on_telegram"}
+                 "continue_on_telegram", "request_human", "show_my_data", "erase_my_data",
+                 "start_sales_mode"}
 
 _USAGE = re.compile(r"\b(uso|usiamo|usa|usano|utilizz\w*|abbiamo|ho|siamo su|sono su|gestisc\w*|"
                     r"gia|attiv\w*|profilo|pagina|account)\b")

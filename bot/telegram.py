@@ -10,7 +10,7 @@ api.telegram.org. This connector keeps Rasa's output channel (aiogram) and adds:
   no reply; the webhook is registered with it when the server starts;
 - no API call per incoming update other than the replies;
 - buttons as inline keyboards, their callback queries answered (Telegram shows a spinner until then);
-- `/start`, `/ricomincia` and `/aiuto`;
+- `/start`, `/ricomincia`, `/aiuto` and `/vendite` (sales mode);
 - stickers, photos, edited messages and member changes answered in Italian or ignored, never an
   error (Telegram would resend an update it did not get a 200 for);
 - the webhook stores each update in a SQLite queue, answers Telegram at once and handles the
@@ -94,8 +94,8 @@ def read_update(update: Any) -> Incoming:
 
 
 def command_to_text(text: str) -> str:
-    """`/start`, `/ricomincia`, `/aiuto` (also as `/aiuto@BussolaBot`) become the intents they
-    stand for; `/start <code>`, opened from a website's "Continua su Telegram" link, takes the
+    """`/start`, `/ricomincia`, `/aiuto`, `/vendite` (also as `/aiuto@BussolaBot`) become the
+    intents they stand for; `/start <code>`, opened from a website's "Continua su Telegram" link, takes the
     profile back (bot/handoff.py); any other text is left as it is."""
     words = text.strip().split(maxsplit=1)
     if words:
@@ -104,6 +104,9 @@ def command_to_text(text: str) -> str:
             return '/continue_on_telegram{"handoff_code": "%s"}' % words[1]
         if command in COMMANDS:
             return COMMANDS[command]
+        if command == "/vendite":  # sales mode: `/vendite Giulia` names the salesperson
+            who = words[1].strip()[:80] if len(words) == 2 else ""
+            return "/start_sales_mode" + (json.dumps({"salesperson": who}, ensure_ascii=False) if who else "")
     return text
 
 

@@ -47,13 +47,33 @@ def markets(keys: Iterable[str]) -> str:
 
 
 def question(name: str, slots: Mapping[str, Any]) -> Dict[str, Any]:
-    """The question for a slot, with its quick-reply buttons."""
+    """The question for a slot, with its quick-reply buttons; in sales mode, in the third person."""
     asked = dict(_TEXTS["questions"][name][0])
+    if slots.get("mode") == SALES_MODE and name in _TEXTS["sales_questions"]:
+        asked["text"] = " ".join(_TEXTS["sales_questions"][name].split())
     if name == "priority":  # one button per objective the user chose
         asked["buttons"] = [{"title": OBJECTIVE_LABELS[o][0].upper() + OBJECTIVE_LABELS[o][1:],
                              "payload": f'/inform{{"objective":"{o}"}}'}
                             for o in slots.get("objectives") or [] if o in OBJECTIVE_LABELS]
     return asked
+
+SALES_MODE = "vendite"  # the `mode` slot when a salesperson answers for a prospect
+
+
+def lead_question(name: str, slots: Mapping[str, Any], privacy) -> Dict[str, Any]:
+    """A question of the lead form (consents, contact details), with the privacy notice of
+    data/sales/settings.yml where it asks for consent."""
+    asked = dict(_TEXTS["lead_questions"][name])
+    notice = {"consent_profile": privacy.profile, "consent_contact": privacy.contact}.get(name, "")
+    if slots.get("mode") == SALES_MODE:
+        asked["text"] = _TEXTS["sales_lead_questions"][name]
+    asked["text"] = " ".join(asked["text"].split()).format(notice=notice, url=privacy.url)
+    return asked
+
+
+def lead_text(key: str, **values: Any) -> str:
+    return render("leads", key, **values)
+
 
 KIND_LABELS = {"professionista": "professionista o freelance", "azienda": "azienda o PMI",
                "brand": "brand o prodotto", "startup": "startup",

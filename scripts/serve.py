@@ -21,9 +21,10 @@ def main() -> None:
     port = int(os.environ.get("BUSSOLA_RASA_PORT", "5005"))
     actions_port = int(os.environ.get("BUSSOLA_ACTIONS_PORT", "5055"))
     web_port = int(os.environ.get("BUSSOLA_WEB_PORT", "8080"))
+    sales_port = int(os.environ.get("BUSSOLA_SALES_PORT", "5056"))
     token = os.environ.get("BUSSOLA_API_TOKEN")
     servers = Servers(STATE, rasa_port=port, actions_port=actions_port, api_token=token,
-                      progress=sys.stdout.isatty(), web_port=web_port)
+                      progress=sys.stdout.isatty(), web_port=web_port, sales_port=sales_port)
     say("Starting Bussola (about 20 seconds)")
     try:
         servers.start()
@@ -36,10 +37,12 @@ def main() -> None:
       curl -s {servers.webhook} -H 'Content-Type: application/json' \\
            -d '{{"sender": "anna", "message": "ciao"}}'
     HTTP API:      {"on, protected by the token in BUSSOLA_API_TOKEN" if token else "off (set BUSSOLA_API_TOKEN to turn it on with that token)"}
+    Sales console: {servers.sales_url}/console/  token: {servers.sales_token if not os.environ.get("BUSSOLA_SALES_TOKEN") else "the one in BUSSOLA_SALES_TOKEN"}
+    Sales webhook: {os.environ.get("BUSSOLA_SALES_WEBHOOK_URL") or "off (set BUSSOLA_SALES_WEBHOOK_URL: handoffs wait in the outbox)"}
     Conversations: {STATE / 'tracker.db'} (SQLite: they survive a restart)
-    Profiles:      {STATE / 'bussola.db'}
+    Leads:         {STATE / 'bussola.db'} (list and export: .venv/bin/python -m bot.leads --help)
     Telegram:      {"on: " + servers.telegram_webhook if os.environ.get("BUSSOLA_TELEGRAM_TOKEN") else "off (see docs/telegram.md)"}
-    Logs:          {STATE / 'rasa.log'}, {STATE / 'actions.log'}, {STATE / 'web.log'}
+    Logs:          {STATE / 'rasa.log'}, {STATE / 'actions.log'}, {STATE / 'web.log'}, {STATE / 'sales.log'}
 """, flush=True)
     try:
         if sys.stdin.isatty() and not args.no_chat:

@@ -61,7 +61,8 @@ class Servers:
                  api_token: Optional[str] = None, model: Path = DEFAULT_MODEL,
                  extra_env: Optional[dict] = None, progress: bool = False,
                  project: Path = ROOT, with_actions: bool = True, sqlite_tracker: bool = True,
-                 workers: Optional[int] = None, web_port: Optional[int] = None):
+                 workers: Optional[int] = None, web_port: Optional[int] = None,
+                 sales_port: Optional[int] = None):
         """`project`, `with_actions` and `sqlite_tracker` let the benchmark run another assistant
         (the `rasa init` baseline: no action server, Rasa's default in-memory tracker store)."""
         self.state_dir = Path(state_dir)
@@ -70,9 +71,15 @@ class Servers:
         self.workers = workers or int(os.environ.get("BUSSOLA_WORKERS") or min(os.cpu_count() or 1, 2))
         self.project, self.with_actions, self.sqlite_tracker = Path(project), with_actions, sqlite_tracker
         self.web_port = web_port  # the widget and its demo page (scripts/web.py), when set
+        # The sales server (bot/leads/server.py: API, console, handoff notifications), when set.
+        self.sales_port = sales_port
+        given = {**os.environ, **(extra_env or {})}
+        self.sales_token = given.get("BUSSOLA_SALES_TOKEN") or secrets.token_urlsafe(24)
         self.rasa_port, self.actions_port = rasa_port, actions_port
         self.api_token, self.model = api_token, model
         self.extra_env = {"BUSSOLA_STATE_DIR": str(self.state_dir), **(extra_env or {})}
+        if sales_port:
+            self.extra_env.setdefault("BUSSOLA_SALES_URL", f"http://127.0.0.1:{sales_port}")
         self.progress = progress
         self.procs: list = []
         self.start_seconds: Optional[float] = None
@@ -92,7 +99,9 @@ class Servers:
         if self.with_actions:
             text += f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
         if self.sqlite_tracker:
-            text += f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.state_dir / 'tracker.db'}\n"
+            # Rasa's SQL tracker store, which also erases a conversation on request (bot/tracker_store.py)
+            text += (f"tracker_store:\n  type: bot.tracker_store.ErasingSQLTrackerStore\n  dialect: sqlite\n"
+                     f"  db: {self.state_dir / 'tracker.db'}\n")
         if self.workers > 1:  # Rasa allows several workers only with a lock store they share
             text += f"lock_store:\n  type: bot.lock_store.SQLiteLockStore\n  db: {self.state_dir / 'locks.db'}\n"
         path.write_text(text or "{}\n")
@@ -131,6 +140,10 @@ class Servers:
         return [f"http://127.0.0.1:{self.web_port}", f"http://localhost:{self.web_port}"] if self.web_port else []
 
     @property
+    def sales_url(self) -> str:
+        return f"http://127.0.0.1:{self.sales_port}"
+
+    @property
     def telegram_queue(self) -> Path:
         """Telegram updates received and not yet handled (bot/telegram.py, UpdateQueue)."""
         return self.state_dir / "telegram_updates.db"
@@ -141,15 +154,20 @@ class Servers:
 
     def start(self) -> "Servers":
         for port in ([self.actions_port] if self.with_actions else []) + [self.rasa_port] + \
-                ([self.web_port] if self.web_port else []):
+                [p for p in (self.web_port, self.sales_port) if p]:
             if port_in_use(port):
                 raise RuntimeError(f"Port {port} is already in use: is Bussola (or another server) "
                                    f"already running? Stop it, or set BUSSOLA_RASA_PORT, "
-                                   f"BUSSOLA_ACTIONS_PORT and BUSSOLA_WEB_PORT.")
+                                   f"BUSSOLA_ACTIONS_PORT, BUSSOLA_WEB_PORT and BUSSOLA_SALES_PORT.")
         self.state_dir.mkdir(parents=True, exist_ok=True)
         environment = env(**self.extra_env)
         actions_log, rasa_log = self.state_dir / "actions.log", self.state_dir / "rasa.log"
-        if self.with_actions:
+        if self.with_actions:  # the lead tables, at their latest migration (setup did it for state/)
+            migrated = subprocess.run([str(VENV_BIN / "python"), "-m", "bot.leads", "migrate"], cwd=ROOT,
+                                      env=environment, capture_output=True, text=True)
+            if migrated.returncode != 0:
+                raise RuntimeError(f"The lead database could not be migrated:\n{migrated.stderr[-2000:]}")
+
             self.procs.append(subprocess.Popen(
                 [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(self.actions_port)],
                 cwd=self.project, env={**environment, "BUSSOLA_PRELOAD": "1"}, stdout=open(actions_log, "ab"),
@@ -168,15 +186,26 @@ class Servers:
         self.procs.append(self.rasa_proc)
         if self.web_port:
             web_log = self.state_dir / "web.log"
-            self.procs.append(subprocess.Popen(
+            self.web_proc = subprocess.Popen(
                 [str(VENV_BIN / "python"), "-m", "scripts.web", "--port", str(self.web_port),
                  "--rasa-url", f"http://127.0.0.1:{self.rasa_port}"],
                 cwd=ROOT, env=environment, stdout=open(web_log, "ab"), stderr=subprocess.STDOUT,
-                start_new_session=True))
+                start_new_session=True)
+            self.procs.append(self.web_proc)
+        if self.sales_port:
+            sales_log = self.state_dir / "sales.log"
+            tracker_url = f"sqlite:///{self.state_dir / 'tracker.db'}" if self.sqlite_tracker else ""
+            self.sales_proc = subprocess.Popen(
+                [str(VENV_BIN / "python"), "-m", "bot.leads", "serve", "--port", str(self.sales_port)],
+                cwd=ROOT, env={"BUSSOLA_TRACKER_URL": tracker_url, **environment,
+                               "BUSSOLA_SALES_TOKEN": self.sales_token},
+                stdout=open(sales_log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
+            self.procs.append(self.sales_proc)
         try:
             if self.web_port:
-                _wait(f"http://127.0.0.1:{self.web_port}/health", self.procs[-1], "web server", web_log, 60,
-                      self.progress)
+                _wait(f"http://127.0.0.1:{self.web_port}/health", self.web_proc, "web server", web_log, 60, self.progress)
+            if self.sales_port:
+                _wait(f"{self.sales_url}/health", self.sales_proc, "sales server", sales_log, 60, self.progress)
             if self.with_actions:
                 _wait(f"http://127.0.0.1:{self.actions_port}/health", self.procs[0], "action server",
                       actions_log, 120, self.progress)

@@ -85,8 +85,10 @@ export TF_CPP_MIN_LOG_LEVEL=3 RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UB
 # 3. The Italian spaCy pipeline (a versioned folder under models/spacy) and the NLU synonyms
 "$VENV/bin/python" -m bot.nlp_pipeline
 
-# 4. The channel knowledge base, validated and loaded into the database (idempotent)
+# 4. The channel knowledge base, validated and loaded into the database (idempotent), and the lead
+#    tables at their latest migration (Alembic, bot/leads/migrations)
 "$VENV/bin/python" -m bot.knowledge_base load
+"$VENV/bin/python" -m bot.leads migrate
 
 # 5. The Rasa model, retrained only when the data, domain or config changed
 "$VENV/bin/python" -m scripts.train

@@ -23,13 +23,19 @@ def dispatcher() -> CollectingDispatcher:
 
 @pytest.fixture
 def state_dir(tmp_path, monkeypatch):
-    """Each test gets its own SQLite database."""
-    from bot import profile_store
+    """Each test gets its own SQLite database, migrated, and its own lead spool."""
+    from bot import handoff
+    from bot.leads import migrate, store
 
-    monkeypatch.setenv("BUSSOLA_DATABASE_URL", f"sqlite:///{tmp_path / 'bussola.db'}")
-    profile_store.default.cache_clear()
+    url = f"sqlite:///{tmp_path / 'bussola.db'}"
+    monkeypatch.setenv("BUSSOLA_DATABASE_URL", url)
+    monkeypatch.setattr(store.paths, "STATE", tmp_path)
+    migrate.upgrade(url)
+    store.default_writer.cache_clear()
+    handoff.default.cache_clear()
     yield tmp_path
-    profile_store.default.cache_clear()
+    store.default_writer.cache_clear()
+    handoff.default.cache_clear()
 
 
 def make_tracker(domain: Dict[str, Any], text: str = "", intent: Optional[str] = "inform",

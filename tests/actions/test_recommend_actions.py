@@ -4,7 +4,8 @@ from __future__ import annotations
 from rasa_sdk.events import SlotSet
 
 from actions.recommend import AnswerChannelQuestion, SaveAndRecommend
-from bot import personas, profile_store
+from bot import personas
+from bot.leads import store
 from tests.actions.conftest import make_tracker
 
 
@@ -12,14 +13,19 @@ def profile(name):
     return next(p.profile for p in personas.load() if p.name == name)
 
 
-async def test_a_confirmed_profile_is_stored_and_turned_into_a_plan(domain, dispatcher, state_dir):
+async def test_a_confirmed_profile_is_turned_into_a_plan_and_a_graded_lead(domain, dispatcher, state_dir):
     tracker = make_tracker(domain, "sì", intent="affirm", slots=profile("local restaurant"), sender="r-1")
-    assert await SaveAndRecommend().run(dispatcher, tracker, domain) == [SlotSet("profile_confirmed", True)]
-    assert profile_store.default().latest("r-1")["sector"] == profile("local restaurant")["sector"]
+    events = await SaveAndRecommend().run(dispatcher, tracker, domain)
+    slots = {e["name"]: e["value"] for e in events}
+    assert slots["profile_confirmed"] is True and slots["plan"]["type"] == "bussola.plan"
+    assert slots["qualification"]["grade"] in ("A", "B", "C")
+    lead = store.default_store().by_sender("r-1")
+    assert lead["step"] == "plan" and lead["grade"] == slots["qualification"]["grade"]
+    assert lead["profile"] is None  # no consent asked yet: the profile is not kept
     texts = [m["text"] for m in dispatcher.messages if m.get("text")]
     payload = next(m["custom"] for m in dispatcher.messages if m.get("custom"))
     assert payload["type"] == "bussola.plan" and not payload["specialist_advised"]
-    assert texts[0].startswith("Perfetto, ho salvato il tuo profilo.")
+    assert texts[0].startswith("Perfetto, il tuo profilo è completo.")
     assert texts[0].endswith("Ecco i canali da cui partire, scelti per te:")
     assert payload["channels"][0]["name"] in texts[1] and "Prime settimane" in texts[1]
     # one message per channel, at most one for the notes, and the closing
@@ -30,7 +36,7 @@ async def test_an_invalid_profile_is_neither_stored_nor_planned(domain, dispatch
     tracker = make_tracker(domain, "sì", intent="affirm",
                            slots={**profile("local restaurant"), "org_kind": "astronave"}, sender="bad-1")
     assert await SaveAndRecommend().run(dispatcher, tracker, domain) == [SlotSet("profile_confirmed", False)]
-    assert profile_store.default().latest("bad-1") is None
+    assert store.default_store().by_sender("bad-1") is None
     assert not any(m.get("custom") for m in dispatcher.messages)
     assert "completiamo il profilo" in dispatcher.messages[0]["text"]
 

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+import threading
 import urllib.error
 import urllib.request
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, List
 
 import pytest
@@ -50,6 +52,18 @@ class Client:
     def slots(self, sender: str) -> dict:
         return self.tracker(sender)["slots"]
 
+    def sales_api(self, path: str) -> Any:
+        """The sales server's API, with the token."""
+        request = urllib.request.Request(f"{self.servers.sales_url}{path}",
+                                         headers={"Authorization": f"Bearer {self.servers.sales_token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return None
+            raise
+
 
 @pytest.fixture(scope="session")
 def fake_telegram():
@@ -58,16 +72,50 @@ def fake_telegram():
     api.stop()
 
 
+class SalesReceiver:
+    """The sales team's system on loopback: records every handoff notification it is sent."""
+
+    def __init__(self):
+        self.received: List[dict] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                receiver.received.append({"key": self.headers.get("Idempotency-Key"), "body": json.loads(body)})
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/leads"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def for_sender(self, sender: str) -> List[dict]:
+        return [r for r in self.received if r["body"].get("sender_id") == sender]
+
+
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory, fake_telegram):
+def sales_receiver():
+    receiver = SalesReceiver()
+    yield receiver
+    receiver.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory, fake_telegram, sales_receiver):
     """One set of servers for every e2e test: REST, the token-protected HTTP API, Telegram pointed
     at the fake Bot API, and the widget's demo page."""
     assert MODEL.exists(), "no trained model: run `make setup` first"
     telegram = {"BUSSOLA_TELEGRAM_TOKEN": TELEGRAM_TOKEN, "BUSSOLA_TELEGRAM_SECRET": TELEGRAM_SECRET,
                 "BUSSOLA_TELEGRAM_API_URL": fake_telegram.url, "BUSSOLA_TELEGRAM_BOT_NAME": "BussolaTestBot",
-                "BUSSOLA_TELEGRAM_WEBHOOK_URL": TELEGRAM_PUBLIC_URL}
+                "BUSSOLA_TELEGRAM_WEBHOOK_URL": TELEGRAM_PUBLIC_URL,
+                "BUSSOLA_SALES_WEBHOOK_URL": sales_receiver.url}
     with Servers(tmp_path_factory.mktemp("e2e-state"), rasa_port=free_port(), actions_port=free_port(),
-                 api_token=API_TOKEN, extra_env=telegram, web_port=free_port()) as running:
+                 api_token=API_TOKEN, extra_env=telegram, web_port=free_port(),
+                 sales_port=free_port()) as running:
         yield running
 
 

@@ -47,7 +47,7 @@ def test_full_interview_to_a_saved_profile(client, sender, servers):
     assert slots["handles_criticism"] is False and slots["real_relationships"] is True
     replies = client.say(sender, "sì, è corretto")
     text = " ".join(r.get("text", "") for r in replies)
-    assert "ho salvato il tuo profilo" in text
+    assert "il tuo profilo è completo" in text
     assert client.slots(sender)["profile_confirmed"] is True
     # the recommendation turn: Italian text and the machine-readable plan
     plan = next(r["custom"] for r in replies if "custom" in r)
@@ -56,9 +56,9 @@ def test_full_interview_to_a_saved_profile(client, sender, servers):
     assert 2 <= len(ids) <= 4 and not {"linkedin", "xing", "github"} & set(ids)
     assert all(c["first_step"] and c["reasons"] and c["breakdown"] for c in plan["channels"])
     assert plan["channels"][0]["name"] in text and "Prime settimane" in text
-    with sqlite3.connect(servers.state_dir / "bussola.db") as db:
-        (stored,) = db.execute("select data from profiles where sender_id = ?", (sender,)).fetchone()
-    assert '"food_service"' in stored
+    with sqlite3.connect(servers.state_dir / "bussola.db") as db:  # the lead, graded
+        (grade, step) = db.execute("select grade, step from leads where sender_id = ?", (sender,)).fetchone()
+    assert grade in ("A", "B", "C") and step == "plan"
 
 
 def test_rich_first_message_is_not_asked_again(client, sender):

@@ -118,7 +118,7 @@ def test_a_whole_interview_ends_with_a_readable_plan(chat):
     for message in BUSSOLA_SCRIPT[:-1]:  # the benchmark's interview, greeting to confirmation
         calls = chat.press(message) if message.startswith("/") else chat.text(message)
     plan = sent_texts(calls)
-    assert "ho salvato il tuo profilo" in plan and "Prime settimane" in plan
+    assert "il tuo profilo è completo" in plan and "Prime settimane" in plan
     assert "bussola.plan" not in plan and "{" not in plan  # the payload is for widgets, not for people
     assert all(c.get("parse_mode") in (None, "") for c in calls)  # plain text: nothing read as markup
 

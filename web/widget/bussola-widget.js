@@ -24,8 +24,16 @@
     color: (script && script.dataset.color) || "#0b5394",
     welcome: (script && script.dataset.welcome) || "",
     telegram: (script && script.dataset.telegram) === "on", // show "Continua su Telegram"
+    // Sales mode: a salesperson answers for a prospect (data-mode="vendite", or ?bussola=vendite).
+    sales: (script && script.dataset.mode) === "vendite" ||
+      new URLSearchParams(window.location.search).get("bussola") === "vendite",
+    salesperson: (script && script.dataset.salesperson) || "",
   };
-  var STORE = "bussola-widget:" + settings.server;
+  // The conversation's first message: a greeting, or the sales-mode command.
+  var OPENING = settings.sales
+    ? "/start_sales_mode" + JSON.stringify(settings.salesperson ? { salesperson: settings.salesperson } : {})
+    : "/greet";
+  var STORE = "bussola-widget:" + settings.server + (settings.sales ? ":vendite" : "");
   var MAX_HISTORY = 200;
 
   function load(key, fallback) {
@@ -275,7 +283,7 @@
       if (focus) input.focus();
       if (!state.history.length) {
         if (settings.welcome) add({ from: "bot", text: settings.welcome });
-        say("/greet", null);
+        say(OPENING, null);
       }
     } else if (focus) {
       launcher.focus();
@@ -291,7 +299,7 @@
     state.history = [];
     save("history", state.history);
     renderAll();
-    say("/start_over", null);
+    say(settings.sales ? OPENING : "/start_over", null);
     input.focus();
   });
   form.addEventListener("submit", function (event) {

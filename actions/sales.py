@@ -1,0 +1,221 @@
+"""Actions of the sales side (bot/leads/): the lead form (consents, contact details), handing the
+conversation to a person, sales mode, and the privacy requests ("quali dati avete su di me?",
+"cancella i miei dati"). Thin adapters: the rules live in bot/leads/."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import (ActiveLoop, AllSlotsReset, ConversationPaused, EventType, FollowupAction,
+                             SlotSet)
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import is_sales, lead_update, send, user_message
+from bot import handoff, texts, vocabulary
+from bot import profile as P
+from bot.leads import brief as lead_brief
+from bot.leads import capture, settings, store
+from bot.leads.store import LeadUpdate
+
+logger = logging.getLogger(__name__)
+LEAD_FORM = "lead_form"
+
+
+def profile_of(tracker: Tracker) -> Dict[str, Any]:
+    return {name: tracker.get_slot(name) for name in P.FIELDS}
+
+
+def sales_console_url() -> str:
+    return os.environ.get("BUSSOLA_SALES_URL", "http://127.0.0.1:5056").rstrip("/")
+
+
+class ValidateLeadForm(FormValidationAction):
+    """Reads each answer through bot/leads/capture.py and asks the next question itself, like the
+    profile form (actions/interview.py)."""
+
+    def name(self) -> Text:
+        return f"validate_{LEAD_FORM}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        if requested not in capture.QUESTIONS:  # the form was just activated: nothing to read yet
+            turn = capture.Turn(is_answer=False, next_question=capture.next_question(tracker.slots))
+        else:
+            turn = capture.interpret(user_message(tracker), requested, tracker.slots,
+                                     settings.default().privacy.version,
+                                     tracker.get_latest_input_channel() or "rest")
+        events: List[EventType] = []
+        if turn.is_answer:
+            for note in turn.notes:
+                dispatcher.utter_message(text=note)
+            events = [SlotSet(name, value) for name, value in turn.updates.items()]
+        slots = {**tracker.slots, **turn.updates}
+        if turn.next_question:
+            if turn.next_question == "consent_contact" and turn.next_question != requested \
+                    and not slots.get("handoff_requested") and not is_sales(tracker):
+                dispatcher.utter_message(text=texts.lead_text("contact_offer"))
+            send(dispatcher, texts.lead_question(turn.next_question, slots, settings.default().privacy))
+        return events + [SlotSet("requested_slot", turn.next_question)]
+
+
+class LeadComplete(Action):
+    """The lead form is done: one write with the consents, the snapshots they allow and the contact;
+    then, when the user accepted a call (or asked for a person) the handoff; in sales mode, the brief."""
+
+    def name(self) -> Text:
+        return "action_lead_complete"
+
+    async def run(self, dispatcher, tracker, domain):
+        contact = capture.contact(tracker.slots) if tracker.get_slot("consent_contact") is True else {}
+        qualification = tracker.get_slot("qualification")
+        wants_call = tracker.get_slot("consent_contact") is True and (contact or not is_sales(tracker))
+        step = "handoff" if wants_call else ("contact" if contact else "consent")
+        update = lead_update(tracker, step, profile=profile_of(tracker), plan=tracker.get_slot("plan"),
+                             qualification=qualification, contact=contact or None,
+                             consents=list(tracker.get_slot("consents") or []))
+        events: List[EventType] = [SlotSet("consents", [])]  # written: not to be written again
+        if wants_call:
+            update.status = "handoff_requested"
+            kind = "sales_lead" if is_sales(tracker) else "handoff"
+            update.notify = {"kind": kind, "payload": self._notification(kind, tracker, update),
+                             "dedup_key": f"{kind}:{tracker.sender_id}:{update.at}"}
+        store.default_writer().write(update)
+
+        if is_sales(tracker):
+            grade = (qualification or {}).get("grade", "?")
+            dispatcher.utter_message(text=texts.lead_text("sales_saved", grade=f"grado {grade}"))
+            return events
+        if wants_call:
+            when = tracker.get_slot("contact_call_time")
+            when = texts.lead_text("handoff_when_default") if when in (None, P.SKIPPED) \
+                else f"({when.replace('_', ' ')})"
+            dispatcher.utter_message(text=texts.lead_text("handoff_done", when=when))
+            return events + [SlotSet("handoff_requested", False), ConversationPaused()]
+        if any(c.get("granted") for c in tracker.get_slot("consents") or []):
+            dispatcher.utter_message(text=texts.lead_text("saved"))
+        if P.next_question(tracker.slots) is not None:  # asked for a person mid-interview: go on
+            return events + [SlotSet("handoff_requested", False), FollowupAction("profile_form")]
+        return events + [SlotSet("handoff_requested", False)]
+
+    @staticmethod
+    def _notification(kind: str, tracker: Tracker, update: LeadUpdate) -> Dict[str, Any]:
+        """What the sales webhook receives: the brief as data and as Italian text. Built from the
+        conversation, so that it is queued even while the lead database is unreachable."""
+        consent_profile = tracker.get_slot("consent_profile") is True
+        lead = {"sender_id": tracker.sender_id, "channel": update.channel, "entered_by": update.entered_by,
+                "salesperson": update.salesperson, "status": update.status, "step": update.step,
+                "created_at": update.at, **(update.qualification and {
+                    "grade": update.qualification.get("grade"),
+                    "fit_score": update.qualification.get("fit", {}).get("points"),
+                    "readiness_score": update.qualification.get("readiness", {}).get("points"),
+                    "qualification": update.qualification} or {}),
+                **(update.contact or {}),
+                "profile": update.profile if consent_profile else None,
+                "plan": update.plan if consent_profile else None,
+                "consents": update.consents, "history": []}
+        data = lead_brief.brief(lead, f"{sales_console_url()}/console/#sender={tracker.sender_id}")
+        return {"type": f"bussola.{kind}", "sender_id": tracker.sender_id, "brief": data,
+                "text": lead_brief.brief_text(data)}
+
+
+class RequestHuman(Action):
+    """"Voglio parlare con un consulente": the lead form asks what is missing to be called back."""
+
+    def name(self) -> Text:
+        return "action_request_human"
+
+    async def run(self, dispatcher, tracker, domain):
+        events: List[EventType] = [SlotSet("handoff_requested", True), ActiveLoop(None)]
+        if tracker.get_slot("consent_contact") is not True:
+            events.append(SlotSet("consent_contact", None))  # declined or not offered before: ask now
+        dispatcher.utter_message(text=texts.lead_text("handoff_offer"))
+        return events
+
+
+class StartSalesMode(Action):
+    """A salesperson answers about a prospect (`/start_sales_mode{"salesperson": "Giulia"}`, the
+    widget's data-mode="vendite", Telegram's /vendite): a new interview in the third person."""
+
+    def name(self) -> Text:
+        return "action_start_sales_mode"
+
+    async def run(self, dispatcher, tracker, domain):
+        who = next((str(e.get("value")) for e in user_message(tracker).entities
+                    if e.get("entity") == "salesperson" and e.get("value")), None)
+        who = " ".join(who.split())[:80] if who else None
+        dispatcher.utter_message(text=texts.lead_text("sales_mode_on", who=f" per {who}" if who else ""))
+        return [AllSlotsReset(), ActiveLoop(None), SlotSet("mode", texts.SALES_MODE), SlotSet("salesperson", who)]
+
+
+class ShowMyData(Action):
+    """"Quali dati avete su di me?": the profile in this conversation, and what the lead store
+    keeps (consents with their time and notice version, contact details, expiry)."""
+
+    def name(self) -> Text:
+        return "action_show_my_data"
+
+    async def run(self, dispatcher, tracker, domain):
+        lead = _stored_lead(tracker.sender_id)
+        answered = [q for q in P.QUESTIONS if tracker.get_slot(q) is not None]
+        if not answered and not lead:
+            dispatcher.utter_message(text=texts.lead_text("data_none"))
+            return []
+        lines = [texts.lead_text("data_intro")]
+        if answered:
+            summary = texts.summary(tracker.slots, vocabulary.default()).split("\n", 1)[1]
+            lines.append(texts.lead_text("data_profile", summary="\n" + summary))
+        if lead:
+            expiry = ""
+            if lead.get("expires_at"):
+                expiry = texts.lead_text("data_expiry", when=_day(lead["expires_at"]))
+            lines.append(texts.lead_text("data_lead", when=_day(lead["created_at"]), expiry=expiry))
+            for consent in lead.get("consents") or []:
+                lines.append(texts.lead_text(
+                    "data_consent", kind=texts.lead_text(f"consent_kind_{consent['kind']}"),
+                    answer="sì" if consent["granted"] else "no", when=_day(consent["given_at"]),
+                    version=consent["notice_version"]))
+            contact = [str(lead[k]) for k in ("name", "company", "email", "phone", "call_time") if lead.get(k)]
+            if contact:
+                lines.append(texts.lead_text("data_contact", contact=", ".join(contact)))
+        lines.append(texts.lead_text("data_erase_hint"))
+        dispatcher.utter_message(text="\n".join(lines))
+        return []
+
+
+class EraseMyData(Action):
+    """"Cancella i miei dati": the lead and everything of it, the Telegram codes holding the profile,
+    the slots; the conversation's stored events are deleted by the tracker store when it saves
+    this turn (bot/tracker_store.py)."""
+
+    def name(self) -> Text:
+        return "action_erase_my_data"
+
+    async def run(self, dispatcher, tracker, domain):
+        try:
+            store.default_writer().flush()  # a write still waiting in the spool is erased too
+            store.default_store().erase(tracker.sender_id)
+            handoff.default().erase(tracker.sender_id)
+        except Exception as error:  # the database is down: say so, and keep nothing half-done silent
+            logger.error(f"erasure failed, database unreachable: {error.__class__.__name__}")
+            dispatcher.utter_message(text=texts.lead_text("erase_failed"))
+            return []
+        dispatcher.utter_message(text=texts.lead_text("erased"))
+        return [AllSlotsReset(), ActiveLoop(None)]
+
+
+def _stored_lead(sender_id: str) -> Optional[Dict[str, Any]]:
+    try:
+        return store.default_store().by_sender(sender_id)
+    except Exception as error:  # unreachable database: show what the conversation holds
+        logger.warning(f"lead store unreachable: {error.__class__.__name__}")
+        return None
+
+
+def _day(value: Any) -> str:
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.strftime("%d/%m/%Y") if isinstance(value, (dt.date, dt.datetime)) else str(value)

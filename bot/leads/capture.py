@@ -1,0 +1,120 @@
+"""The lead form's logic: consents first, then contact details, one question per turn.
+
+Like bot/interview.py for the profile: `interpret` reads one user message against the question
+being asked and returns the slot updates, the notes to say and the next question. No Rasa import.
+A consent is only ever a clear yes: anything else, or failing to answer twice, counts as a no.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Dict, Mapping, Optional
+
+from bot import profile as P
+from bot import texts
+from bot.interview import MAX_FAILED_TRIES, UserMessage, Turn
+from bot.leads import contacts
+from bot.vocabulary import fold
+
+CONSENTS = ("consent_profile", "consent_contact")
+# Contact slots and the contacts.check field each is validated as.
+CONTACT_FIELDS = {"contact_name": "name", "contact_company": "company", "contact_size": "company_size",
+                  "contact_email": "email", "contact_phone": "phone", "contact_call_time": "call_time"}
+QUESTIONS = (*CONSENTS, *CONTACT_FIELDS)
+NOT_OFFERED = "non_offerto"  # consent_contact when the bot did not offer a call (grade C)
+
+# Intents that are not answers here: the dialogue rules answer them and the form asks again.
+INTERRUPTIONS = {"help", "start_over", "erase_my_data", "show_my_data", "bot_challenge", "goodbye",
+                 "request_human", "start_sales_mode"}
+# "non voglio lasciare i miei dati": a refusal of every remaining contact detail.
+_WITHDRAW = re.compile(r"\b(dati|recapiti|contatti|niente|nulla|basta)\b")
+
+
+def next_question(slots: Mapping[str, Any]) -> Optional[str]:
+    for name in CONSENTS:
+        if slots.get(name) is None:
+            return name
+    if slots.get("consent_contact") is True:
+        return next((name for name in CONTACT_FIELDS if slots.get(name) is None), None)
+    return None
+
+
+def consent_record(kind: str, granted: bool, notice_version: str, now: dt.datetime, channel: str) -> Dict:
+    return {"kind": kind, "granted": granted, "notice_version": notice_version,
+            "given_at": now.isoformat(), "channel": channel}
+
+
+def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str, Any],
+              notice_version: str, channel: str, now: Optional[dt.datetime] = None) -> Turn:
+    now = now or dt.datetime.now(dt.timezone.utc)
+    turn = Turn()
+    if requested not in QUESTIONS or message.intent in INTERRUPTIONS:
+        turn.is_answer = False
+        turn.next_question = requested if requested in QUESTIONS else next_question(slots)
+        return turn
+
+    if requested in CONSENTS:
+        answer = {"affirm": True, "deny": False}.get(message.intent or "")
+        unclear = answer is None and message.intent != "dont_know"
+        if not (unclear and _retry(turn, requested, slots, texts.example("replies_to_messages"))):
+            granted = bool(answer)  # no clear yes, even after asking again: no consent
+            turn.updates[requested] = granted
+            kind = requested.split("_", 1)[1]
+            turn.updates["consents"] = list(slots.get("consents") or []) + [
+                consent_record(kind, granted, notice_version, now, channel)]
+            if requested == "consent_contact" and not granted:
+                turn.notes.append(texts.lead_text(
+                    "handoff_no_contact" if slots.get("handoff_requested") else "no_contact"))
+            elif requested == "consent_profile" and not granted:
+                turn.notes.append(texts.lead_text("no_profile_kept"))
+    else:
+        text = message.text.strip()
+        if message.intent == "deny" and _WITHDRAW.search(fold(text)):
+            for name in CONTACT_FIELDS:  # every detail not given yet
+                if slots.get(name) is None:
+                    turn.updates[name] = P.SKIPPED
+            turn.notes.append(texts.lead_text("refused"))
+        elif message.intent in ("deny", "dont_know") or contacts.refusal(text):
+            turn.updates[requested] = P.SKIPPED
+            turn.notes.append(texts.lead_text("refused"))
+        else:
+            checked = contacts.check(CONTACT_FIELDS[requested], text)
+            if checked.value is not None:
+                turn.updates[requested] = checked.value
+            elif not _retry(turn, requested, slots, _example(requested, checked)):
+                turn.updates[requested] = P.SKIPPED
+                turn.notes.append(texts.lead_text("invalid_twice"))
+
+    attempts = dict(turn.updates.get("attempts", slots.get("attempts") or {}))
+    for name in QUESTIONS:
+        if name in turn.updates:  # answered, or given up on: its count starts again
+            attempts.pop(name, None)
+    turn.updates["attempts"] = attempts
+    if turn.next_question is None:
+        turn.next_question = next_question({**slots, **turn.updates})
+    return turn
+
+
+def _retry(turn: Turn, requested: str, slots: Mapping[str, Any], example: str) -> bool:
+    """Counts a failed answer: True when the question is asked again with an example, False when
+    it failed too often and the caller gives up on it."""
+    attempts = dict(slots.get("attempts") or {})
+    attempts[requested] = attempts.get(requested, 0) + 1
+    retry = attempts[requested] < MAX_FAILED_TRIES
+    if retry:
+        turn.notes.append(example)
+        turn.next_question = requested
+        turn.updates["attempts"] = attempts
+    return retry
+
+
+def _example(requested: str, checked: contacts.Checked) -> str:
+    if checked.suggestion:  # "mario@gmail": offer the likely address, never assume it
+        return texts.lead_text("did_you_mean", suggestion=checked.suggestion)
+    return contacts.EXAMPLES[CONTACT_FIELDS[requested]]
+
+
+def contact(slots: Mapping[str, Any]) -> Dict[str, Any]:
+    """The contact details given, keyed as the lead store names them."""
+    return {field: slots.get(name) for name, field in CONTACT_FIELDS.items()
+            if slots.get(name) not in (None, P.SKIPPED)}

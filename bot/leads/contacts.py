@@ -1,0 +1,298 @@
+"""Contact details typed in a chat: validated and normalised, one field at a time.
+
+`check(field, text)` returns the value to store, or the short key of the problem; the dialogue
+(bot/leads/capture.py) asks again with `EXAMPLES[field]`. Call `refusal(text)` first: "no grazie" is
+not a name. Emails go through email-validator (syntax only, no network), phone numbers through
+phonenumbers (stored E.164).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Optional
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from bot.vocabulary import fold
+
+# How each field is asked again after an answer that could not be used. The lead engineer may move
+# these to bot/texts.yml.
+EXAMPLES = {
+    "name": "Mi basta nome e cognome, solo lettere: per esempio «Giulia Bianchi».",
+    "company": "Scrivimi il nome dell'azienda o dell'attività, per esempio «Studio Bianchi» o "
+               "«Panificio Rossi srl».",
+    "company_size": "Dimmi quante persone ci lavorano, per esempio «solo io», «siamo in 12» o «circa 60».",
+    "email": "Scrivimi l'indirizzo email completo, per esempio «giulia.bianchi@gmail.com».",
+    "phone": "Scrivimi il numero con tutte le cifre, per esempio «333 123 4567», «02 1234 5678» "
+             "o, se è estero, con il prefisso: «+41 44 668 18 00».",
+    "call_time": "Dimmi quando ti è più comodo, per esempio «la mattina», «in pausa pranzo», "
+                 "«dopo le 18» o «martedì pomeriggio».",
+}
+FIELDS = tuple(EXAMPLES)
+COMPANY_SIZES = ("1", "2-9", "10-49", "50-249", "250+")
+CALL_TIMES = ("mattina", "pausa_pranzo", "pomeriggio", "sera", "indifferente")
+
+
+@dataclass(frozen=True)
+class Checked:
+    value: Optional[str]  # what to store; None when there is a problem
+    problem: Optional[str] = None  # a short key: empty, too_short, too_long, markup, unclear, name_chars,
+    # email_invalid, email_unicode, email_typo, phone_invalid, phone_too_short, phone_too_long
+    suggestion: Optional[str] = None  # email_typo: the address the user most likely meant
+
+
+def check(field: str, text: str, region: str = "IT") -> Checked:
+    """The value to store for a contact field, or the problem with the answer."""
+    if field not in FIELDS:
+        raise ValueError(f"unknown contact field {field!r}")
+    text = " ".join((text or "").split())
+    if not text:
+        return Checked(None, "empty")
+    if field not in ("email", "phone") and _MARKUP.search(text):  # those two the libraries check
+        return Checked(None, "markup")
+    return {"name": _name, "company": _company, "company_size": _company_size, "email": _email,
+            "phone": lambda t: _phone(t, region), "call_time": _call_time}[field](text)
+
+
+_GIVE = r"(dar|dir|lasci|fornir|condivider|comunicar|indicar|rispond)"  # verb stems: give, say, leave…
+_REFUSAL = re.compile(
+    r"^(no|nope|no grazie|grazie no|passo|salta|salto|niente|non mi va|meglio di no|preferisco di no)$"
+    rf"|\b(preferisco|preferirei) non {_GIVE}"
+    rf"|\bnon (voglio|vorrei|posso|mi va di|intendo) {_GIVE}"
+    r"|\bnon (te|ve|glielo|lo) (lo )?(do|dico|darei|direi)\b"
+    r"|\b(lascia|lasciamo) (stare|perdere)\b|\bsaltiamo\b|\bsalta (pure|questa|la domanda)\b"
+    r"|\bnon ho (un |una |un'|l'|il |la )?(email|e mail|mail|telefono|cellulare|numero|azienda)\b")
+
+
+def refusal(text: str) -> bool:
+    """Whether the answer declines to give the detail ("preferisco non dirlo", "no grazie", "salta").
+    A preference is not a refusal: "preferirei non essere chiamato la sera" is a call time."""
+    words = " ".join(re.sub(r"[^\w']+", " ", fold(text or "")).split())
+    return bool(_REFUSAL.search(words))
+
+
+# --- name and company ------------------------------------------------------------------------------
+
+_MARKUP = re.compile(r"<[^>]*>|[<>]|\{\{|\}\}|javascript:", re.IGNORECASE)
+_LOOKS_LIKE_URL = re.compile(r"@|://|\bwww\.|\w\.(it|com|net|org|eu|io|info|biz)\b", re.IGNORECASE)
+_NAME_INTRO = re.compile(r"^(mi chiamo|il mio nome è|il mio nome e'|io sono|sono)\s+", re.IGNORECASE)
+_NAME_PUNCTUATION = " '’-."
+
+
+def _name(text: str) -> Checked:
+    name = _NAME_INTRO.sub("", text).strip(" ,;:")
+    if _LOOKS_LIKE_URL.search(name) or any(not (unicodedata.category(c).startswith("L")
+                                                or c in _NAME_PUNCTUATION) for c in name):
+        return Checked(None, "name_chars")
+    if sum(c.isalpha() for c in name) < 2:
+        return Checked(None, "too_short")
+    if len(name) > 80:
+        return Checked(None, "too_long")
+    if name.islower() or name.isupper():  # "mario rossi", "MARIO ROSSI" -> "Mario Rossi"
+        name = re.sub(r"(^|[ '’.-])(\w)", lambda m: m.group(1) + m.group(2).upper(), name.lower())
+    return Checked(name)
+
+
+def _company(text: str) -> Checked:
+    if not text.isprintable() or not any(c.isalnum() for c in text):
+        return Checked(None, "unclear")
+    if len(text) > 120:
+        return Checked(None, "too_long")
+    return Checked(text)
+
+
+# --- company size ----------------------------------------------------------------------------------
+
+_ALONE = re.compile(r"\b(solo io|io solo|soltanto io|solo me|da sol[oa]|io e basta|lavoro solo|"
+                    r"freelance|libero professionista|libera professionista|ditta individuale|"
+                    r"nessun dipendente|senza dipendenti|lavoro in proprio|sono autonom[oa])\b")
+_NUMBER_WORDS = {
+    "uno": 1, "una": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8,
+    "nove": 9, "dieci": 10, "undici": 11, "dodici": 12, "tredici": 13, "quattordici": 14, "quindici": 15,
+    "sedici": 16, "diciassette": 17, "diciotto": 18, "diciannove": 19, "venti": 20, "trenta": 30,
+    "quaranta": 40, "cinquanta": 50, "sessanta": 60, "settanta": 70, "ottanta": 80, "novanta": 90,
+    "cento": 100, "duecento": 200, "trecento": 300, "quattrocento": 400, "cinquecento": 500, "mille": 1000,
+    # approximations
+    "decina": 10, "dozzina": 12, "quindicina": 15, "ventina": 20, "trentina": 30, "quarantina": 40,
+    "cinquantina": 50, "sessantina": 60, "settantina": 70, "ottantina": 80, "novantina": 90,
+    "centinaio": 100, "decine": 30, "centinaia": 300, "migliaio": 1000, "migliaia": 2000,
+}
+# a number of people: digits (Italian thousands dots, no decimals) or a number word; not years
+_COUNT = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{3})+(?![.,]?\d)|\d+(?![.,]?\d)|(?:"
+                    + "|".join(_NUMBER_WORDS) + r")\b)(?!\s*(?:anni|anno|mesi|mese)\b)")
+
+
+def _size_bucket(people: int) -> str:
+    for bucket, lowest in (("250+", 250), ("50-249", 50), ("10-49", 10), ("2-9", 2)):
+        if people >= lowest:
+            return bucket
+    return "1"
+
+
+def _company_size(text: str) -> Checked:
+    folded = fold(text)
+    if folded in COMPANY_SIZES:  # a button
+        return Checked(folded)
+    counts = [(m, int(m.group(1).replace(".", "")) if m.group(1)[0].isdigit() else _NUMBER_WORDS[m.group(1)])
+              for m in _COUNT.finditer(folded)]
+    # "una" is a number only alone ("siamo in una"): "una decina", "una persona" are not two numbers
+    counts = [(m, n) for m, n in counts if m.group(1) not in ("uno", "una") or len(counts) == 1]
+    if counts:
+        (first, people), before = counts[0], folded[:counts[0][0].start()]
+        if len(counts) > 1:
+            second, more = counts[1]
+            between = folded[first.end():second.start()]
+            if re.fullmatch(r"\s*[-o/]\s*", between) \
+                    or (re.search(r"\b(tra|fra|da)\s+$", before) and re.fullmatch(r"\s*[ea]\s*", between)):
+                people = (people + more) // 2  # "tra 10 e 20", "5-15": the middle
+            elif re.fullmatch(r"\s*(\w+\s+)?(e|piu|con)\s+", between):
+                people += more  # "2 soci e 5 dipendenti"
+        if re.search(r"\b(piu di|oltre|sopra (i|le)?)\s*$", before) or folded.endswith("+"):
+            people += 1
+        elif re.search(r"\b(meno di|sotto (i|le)?)\s*$", before):
+            people = max(1, people - 1)
+        elif re.search(r"\b(io|me) (e|piu) (altri |altre )?$", before):  # "io e altri 3"
+            people += 1
+        return Checked(_size_bucket(people))
+    if _ALONE.search(folded):
+        return Checked("1")
+    if re.search(r"\b(io|me) e (un|una|il|la|mio|mia)\b|\bin due\b|\bcon (un|una) (socio|socia|collabora)",
+                 folded):
+        return Checked("2-9")
+    return Checked(None, "unclear")
+
+
+# --- email -----------------------------------------------------------------------------------------
+
+# Mail providers Italians use, with their usual top-level domain, and their common misspellings.
+_PROVIDERS = {"gmail": "com", "hotmail": "it", "libero": "it", "yahoo": "it", "outlook": "it",
+              "icloud": "com", "virgilio": "it", "tiscali": "it", "alice": "it", "live": "it",
+              "fastwebnet": "it"}
+_PROVIDER_TYPOS = {
+    "gmial": "gmail", "gmai": "gmail", "gmil": "gmail", "gmal": "gmail", "gamil": "gmail", "gmaill": "gmail",
+    "gmali": "gmail", "gnail": "gmail", "gmaik": "gmail", "gmsil": "gmail", "gmail1": "gmail",
+    "hotmial": "hotmail", "hotmal": "hotmail", "hotmai": "hotmail", "hotamil": "hotmail", "hotmil": "hotmail",
+    "hotmaill": "hotmail", "hormail": "hotmail", "hitmail": "hotmail", "homail": "hotmail",
+    "libreo": "libero", "liber": "libero", "lbero": "libero", "liberp": "libero", "libeto": "libero",
+    "yaho": "yahoo", "yahooo": "yahoo", "yhoo": "yahoo", "yahho": "yahoo",
+    "outlok": "outlook", "otlook": "outlook", "outllok": "outlook", "outook": "outlook",
+    "iclod": "icloud", "icoud": "icloud", "icluod": "icloud",
+    "virgiglio": "virgilio", "virgillio": "virgilio", "virgilo": "virgilio", "tiscalli": "tiscali",
+}
+_TLD_TYPOS = {"con": "com", "cpm": "com", "cmo": "com", "ocm": "com", "om": "com", "comm": "com",
+              "co": "com", "cm": "com", "vom": "com", "xom": "com", "cim": "com", "itt": "it", "ti": "it",
+              "iy": "it"}
+
+
+_EMAIL_INTRO = {"è", "e'", "email", "e-mail", "mail", "indirizzo", "scrivimi", "scrivetemi", "a", "ecco"}
+
+
+def _email(text: str) -> Checked:
+    words = text.split()
+    at = next((n for n, word in enumerate(words) if "@" in word), None)
+    # "la mia email è mario@rossi.it", "Mario <mario@rossi.it>": the address inside the sentence; but
+    # in "mario rossi@rossi.it" the space is a mistake, and "rossi@rossi.it" would be someone else
+    if at is not None and (at == 0 or words[at].startswith("<") or words[at - 1].endswith(":")
+                           or words[at - 1].lower() in _EMAIL_INTRO):
+        text = words[at]
+    address = text.strip(".,;:!?()[]<>«»\"'")
+    local, _, domain = address.rpartition("@")
+    if local and not local.isascii():
+        # deliverable only with SMTPUTF8, which most mailboxes (and many senders) do not support
+        return Checked(None, "email_unicode")
+    suggestion = _email_typo(local, domain.lower())
+    if suggestion:
+        return Checked(None, "email_typo", suggestion)
+    try:
+        valid = validate_email(address, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        return Checked(None, "email_invalid")
+    return Checked(valid.normalized)
+
+
+def _email_typo(local: str, domain: str) -> Optional[str]:
+    """The address the user most likely meant when the domain is a misspelt common provider."""
+    name, dot, tld = domain.partition(".")
+    provider = _PROVIDER_TYPOS.get(name, name)
+    if not local or provider not in _PROVIDERS:
+        return None
+    if not dot:  # "mario@gmail"
+        tld = _PROVIDERS[provider]
+    tld = _TLD_TYPOS.get(tld, tld)
+    meant = f"{provider}.{tld}"
+    return f"{local}@{meant}" if meant != domain else None
+
+
+# --- phone -----------------------------------------------------------------------------------------
+
+def _phone(text: str, region: str) -> Checked:
+    # the matcher finds a valid number inside a sentence ("il mio numero è 333 1234567, grazie")
+    for match in phonenumbers.PhoneNumberMatcher(text, region):
+        return Checked(phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164))
+    digits = re.sub(r"[^\d+]", "", text)
+    if len(re.sub(r"\D", "", digits)) < 3:
+        return Checked(None, "phone_invalid")
+    try:
+        number = phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException as error:
+        too_long = error.error_type == phonenumbers.NumberParseException.TOO_LONG
+        return Checked(None, "phone_too_long" if too_long else "phone_invalid")
+    length = phonenumbers.is_possible_number_with_reason(number)
+    problem = {phonenumbers.ValidationResult.TOO_SHORT: "phone_too_short",
+               phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY: "phone_too_short",
+               phonenumbers.ValidationResult.TOO_LONG: "phone_too_long"}.get(length, "phone_invalid")
+    return Checked(None, problem)
+
+
+# --- call time -------------------------------------------------------------------------------------
+
+# Each bucket's words (folded). A bucket is recognised where its words appear, unless negated.
+_CALL_WORDS = {
+    "indifferente": r"indifferente|quando (vuoi|volete|capita|preferisci|preferite)|sempre|qualsiasi|"
+                    r"qualunque|a ogni ora|in ogni momento|non importa|fa lo stesso|tutto il giorno|"
+                    r"va bene tutto|come (vuoi|volete)",
+    "pausa_pranzo": r"pausa pranzo|(ora|orario) di pranzo|a pranzo|verso pranzo|mezzogiorno|prima di pranzo",
+    "mattina": r"mattin\w*|al mattino|di mattino",
+    "pomeriggio": r"pomerig\w*|dopo pranzo",
+    "sera": r"ser(a|ata|ale)|stasera|dopo cena|dopo il lavoro",
+}
+_CALL_BUCKET = re.compile("|".join(f"(?P<{bucket}>\\b(?:{words})\\b)"
+                                   for bucket, words in _CALL_WORDS.items()))
+# "alle 10", "dopo le 18", "verso le 15:30", "ore 9", "18.30", "dalle 14 alle 16"
+_HOUR = re.compile(r"\b(?:(?P<before>prima)\s+)?(?:le|alle|dalle|delle|ore|verso le)\s+"
+                   r"(?P<hour>\d{1,2})(?:[:.]\d{2})?\b|\b(?P<clock>\d{1,2})[:.]\d{2}\b")
+# answers that are only the bucket's name: stored as the bucket, without the user's words
+_FILLER = {"la", "il", "di", "in", "al", "a", "meglio", "preferibilmente", "va", "bene", "e", "ok", "anche"}
+
+
+def _hour_bucket(hour: int) -> Optional[str]:
+    if 1 <= hour <= 7:  # "alle 3": nobody asks for a 3 am call
+        hour += 12
+    for bucket, start, end in (("mattina", 8, 12), ("pausa_pranzo", 12, 14), ("pomeriggio", 14, 18),
+                               ("sera", 18, 23)):
+        if start <= hour < end:
+            return bucket
+    return None
+
+
+def _call_time(text: str) -> Checked:
+    folded = fold(text)
+    if not any(c.isalnum() for c in folded):
+        return Checked(None, "unclear")
+    if len(text) > 100:
+        return Checked(None, "too_long")
+    named = [m.lastgroup for m in _CALL_BUCKET.finditer(folded)
+             if not re.search(r"\bnon (la |il |di |in )?$", folded[:m.start()])]
+    # "sempre la mattina": a time of day says more than "whenever"
+    bucket = next((b for b in named if b != "indifferente"), named[0] if named else None)
+    hour = _HOUR.search(folded)
+    if hour and bucket in (None, "indifferente"):
+        value = int(hour.group("hour") or hour.group("clock"))
+        bucket = _hour_bucket(value - 1 if hour.group("before") else value) or bucket
+    if bucket is None:  # "quando finisco le udienze": the salesperson reads the words
+        return Checked(text)
+    essential = " ".join(w for w in folded.split() if w not in _FILLER)
+    plain = folded == bucket or re.fullmatch(f"(?:{_CALL_WORDS[bucket]})", essential)
+    return Checked(bucket if plain else f"{bucket} ({text})")

@@ -1,0 +1,109 @@
+"""The lead form's logic: consents (only a clear yes counts), contact details validated and
+re-asked with an example, refusals respected."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot import profile as P
+from bot.interview import UserMessage
+from bot.leads import capture
+
+NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone.utc)
+
+
+def say(text, intent="inform", requested=None, **slots):
+    return capture.interpret(UserMessage(text=text, intent=intent), requested, slots, "v1+abc", "rest", NOW)
+
+
+def test_questions_follow_the_consents():
+    assert capture.next_question({}) == "consent_profile"
+    assert capture.next_question({"consent_profile": False}) == "consent_contact"
+    assert capture.next_question({"consent_profile": True, "consent_contact": False}) is None
+    assert capture.next_question({"consent_profile": True, "consent_contact": capture.NOT_OFFERED}) is None
+    assert capture.next_question({"consent_profile": True, "consent_contact": True}) == "contact_name"
+    filled = {name: "x" for name in capture.CONTACT_FIELDS}
+    assert capture.next_question({"consent_profile": True, "consent_contact": True, **filled}) is None
+
+
+def test_a_yes_records_the_consent_with_time_and_notice_version():
+    turn = say("sì", "affirm", "consent_profile")
+    assert turn.updates["consent_profile"] is True
+    assert turn.updates["consents"] == [{"kind": "profile", "granted": True, "notice_version": "v1+abc",
+                                         "given_at": NOW.isoformat(), "channel": "rest"}]
+    assert turn.next_question == "consent_contact"
+
+
+def test_a_no_is_recorded_and_said():
+    turn = say("no grazie", "deny", "consent_contact", consent_profile=True)
+    assert turn.updates["consent_contact"] is False
+    assert turn.updates["consents"][0]["granted"] is False
+    assert turn.notes and "non verrai contattato" in turn.notes[0]
+    assert turn.next_question is None
+
+
+def test_an_unclear_consent_is_asked_again_then_taken_as_no():
+    first = say("boh forse mah", "inform", "consent_profile")
+    assert "consent_profile" not in first.updates and first.next_question == "consent_profile"
+    assert first.notes  # with an example of a valid answer
+    second = say("vediamo", "inform", "consent_profile", attempts=first.updates["attempts"])
+    assert second.updates["consent_profile"] is False
+    assert second.updates["consents"][0]["granted"] is False
+
+
+@pytest.mark.parametrize("requested,text,value", [
+    ("contact_name", "mi chiamo Anna Maria De Luca", "Anna Maria De Luca"),
+    ("contact_email", "Giulia.Bianchi@Example.com", "Giulia.Bianchi@example.com"),
+    ("contact_phone", "333 123 4567", "+393331234567"),
+    ("contact_phone", "+41 44 668 18 00", "+41446681800"),
+    ("contact_size", "siamo in 12", "10-49"),
+    ("contact_call_time", "mattina", "mattina"),
+])
+def test_valid_contact_details_are_stored_normalised(requested, text, value):
+    turn = say(text, "inform", requested, consent_profile=True, consent_contact=True)
+    assert turn.updates[requested] == value
+    assert not turn.notes
+
+
+def test_an_invalid_detail_is_asked_again_with_an_example_then_skipped():
+    first = say("mario at gmail", "inform", "contact_email", consent_profile=True, consent_contact=True)
+    assert "contact_email" not in first.updates
+    assert first.next_question == "contact_email" and "per esempio" in first.notes[0]
+    second = say("boh", "inform", "contact_email", consent_profile=True, consent_contact=True,
+                 attempts=first.updates["attempts"])
+    assert second.updates["contact_email"] == P.SKIPPED
+    assert second.next_question == "contact_name"
+    assert "contact_email" not in second.updates["attempts"]
+
+
+def test_a_likely_typo_is_offered_not_assumed():
+    turn = say("mario@gmail", "inform", "contact_email", consent_profile=True, consent_contact=True)
+    assert "contact_email" not in turn.updates
+    assert "mario@gmail.com" in turn.notes[0]
+
+
+def test_refusing_one_detail_skips_it_and_goes_on():
+    turn = say("preferisco non dirlo", "inform", "contact_phone", consent_profile=True, consent_contact=True,
+               contact_name="Anna Rossi")
+    assert turn.updates["contact_phone"] == P.SKIPPED
+    assert turn.next_question == "contact_company"
+
+
+def test_refusing_all_details_skips_every_remaining_one():
+    turn = say("no, non voglio lasciare i miei dati", "deny", "contact_company", consent_profile=True,
+               consent_contact=True, contact_name="Anna Rossi")
+    assert {turn.updates[name] for name in capture.CONTACT_FIELDS if name != "contact_name"} == {P.SKIPPED}
+    assert "contact_name" not in turn.updates
+    assert turn.next_question is None
+
+
+@pytest.mark.parametrize("intent", ["help", "erase_my_data", "show_my_data", "start_over"])
+def test_requests_are_not_answers(intent):
+    turn = say("aiuto", intent, "contact_email", consent_profile=True, consent_contact=True)
+    assert not turn.is_answer and turn.updates == {} and turn.next_question == "contact_email"
+
+
+def test_contact_keeps_only_given_details():
+    slots = {"contact_name": "Anna Rossi", "contact_email": P.SKIPPED, "contact_phone": "+393331234567"}
+    assert capture.contact(slots) == {"name": "Anna Rossi", "phone": "+393331234567"}

@@ -1,0 +1,255 @@
+"""Contact details as people type them in a chat: what is stored, what is asked again, what is a refusal."""
+from __future__ import annotations
+
+import pytest
+
+from bot.leads import contacts
+from bot.leads.contacts import Checked, check, refusal
+
+
+def accepted(field: str, text: str) -> str:
+    result = check(field, text)
+    assert result.problem is None, f"{text!r}: {result.problem}"
+    return result.value
+
+
+def rejected(field: str, text: str) -> str:
+    result = check(field, text)
+    assert result.value is None, f"{text!r} was accepted as {result.value!r}"
+    return result.problem
+
+
+# --- email -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, stored", [
+    ("giulia.bianchi@gmail.com", "giulia.bianchi@gmail.com"),
+    ("Giulia.Bianchi@Gmail.COM", "Giulia.Bianchi@gmail.com"),      # the domain is case-insensitive
+    ("  mario+lavoro@studio-rossi.it ", "mario+lavoro@studio-rossi.it"),
+    ("la mia email è mario@rossi.it.", "mario@rossi.it"),            # inside a sentence
+    ("Mario Rossi <mario@rossi.it>", "mario@rossi.it"),               # pasted from a mail client
+    ("email: mario@rossi.it", "mario@rossi.it"),
+    ("mario@rossi.it grazie", "mario@rossi.it"),
+    ("info@bücher.de", "info@bücher.de"),                            # IDN domain: deliverable (punycode)
+    ("anna@müller.ch", "anna@müller.ch"),
+    ("hans@example.co.uk", "hans@example.co.uk"),
+    ("mario@gmail.it", "mario@gmail.it"),                            # odd but not a sure typo
+])
+def test_valid_emails_are_stored_normalised(text, stored):
+    assert accepted("email", text) == stored
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("mario", "email_invalid"),
+    ("mario@", "email_invalid"),
+    ("@gmail.com", "email_invalid"),
+    ("mario@@rossi.it", "email_invalid"),
+    ("mario rossi@rossi.it", "email_invalid"),        # not "rossi@rossi.it": that is someone else
+    ("mario@rossi", "email_invalid"),                 # no top-level domain
+    ("mario@rossi..it", "email_invalid"),
+    ("mario@localhost", "email_invalid"),
+    ("niccolò@esempio.it", "email_unicode"),          # most mailboxes cannot receive it
+    ("", "empty"),
+    ("   ", "empty"),
+])
+def test_invalid_emails_are_asked_again(text, problem):
+    assert rejected("email", text) == problem
+
+
+@pytest.mark.parametrize("text, meant", [
+    ("mario@gmail", "mario@gmail.com"),
+    ("mario@gmial.com", "mario@gmail.com"),
+    ("mario@gmail.con", "mario@gmail.com"),
+    ("mario@hotmial.it", "mario@hotmail.it"),
+    ("mario@libero", "mario@libero.it"),
+    ("mario@libreo.it", "mario@libero.it"),
+    ("Mario@Yaho.it", "Mario@yahoo.it"),
+])
+def test_obvious_typos_are_invalid_with_a_suggestion(text, meant):
+    assert check("email", text) == Checked(None, "email_typo", meant)
+
+
+# --- phone -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, stored", [
+    ("333 123 4567", "+393331234567"),                # Italian mobile
+    ("3331234567", "+393331234567"),
+    ("333.123.4567", "+393331234567"),
+    ("+39 333 123 4567", "+393331234567"),
+    ("0039 333 1234567", "+393331234567"),            # international prefix written with 00
+    ("+39 02 1234 5678", "+390212345678"),            # Milan landline: the leading 0 stays
+    ("02 1234567", "+39021234567"),
+    ("06 6988 4111", "+390669884111"),
+    ("+41 44 668 18 00", "+41446681800"),             # Switzerland
+    ("+1 (415) 555-2671", "+14155552671"),            # United States
+    ("+44 20 7946 0958", "+442079460958"),
+    ("il mio numero è 333 1234567, grazie", "+393331234567"),
+])
+def test_valid_phones_are_stored_e164(text, stored):
+    assert accepted("phone", text) == stored
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("333 12", "phone_too_short"),
+    ("1234", "phone_too_short"),
+    ("+39 333", "phone_too_short"),
+    ("123456789012345678", "phone_too_long"),
+    ("33312345678901", "phone_too_long"),
+    ("0000000000", "phone_invalid"),
+    ("abc", "phone_invalid"),
+    ("chiamami", "phone_invalid"),
+    ("", "empty"),
+])
+def test_invalid_phones_are_asked_again(text, problem):
+    assert rejected("phone", text) == problem
+
+
+def test_the_default_region_reads_national_numbers():
+    assert check("phone", "044 668 18 00", region="CH").value == "+41446681800"
+
+
+# --- name and company ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, stored", [
+    ("Giulia Bianchi", "Giulia Bianchi"),
+    ("mario rossi", "Mario Rossi"),                   # all lower or upper case: capitalised
+    ("MARIO ROSSI", "Mario Rossi"),
+    ("Mi chiamo Giulia Bianchi", "Giulia Bianchi"),
+    ("sono Luca", "Luca"),
+    ("Niccolò Ammaniti", "Niccolò Ammaniti"),
+    ("Françoise D'Amico", "Françoise D'Amico"),
+    ("d'angelo", "D'Angelo"),
+    ("Jean-Luc Picard", "Jean-Luc Picard"),
+    ("G.B. Rossi", "G.B. Rossi"),
+    ("Anna  Maria   De Luca", "Anna Maria De Luca"),  # spaces collapsed
+    ("Zoë O’Brien", "Zoë O’Brien"),
+])
+def test_names(text, stored):
+    assert accepted("name", text) == stored
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("Mario123", "name_chars"),
+    ("mario@rossi.it", "name_chars"),
+    ("www.mariorossi.it", "name_chars"),
+    ("https://mariorossi.it", "name_chars"),
+    ("mariorossi.com", "name_chars"),
+    ("<b>Mario</b>", "markup"),
+    ("Mario; DROP TABLE leads", "name_chars"),
+    ("A", "too_short"),
+    ("--", "too_short"),
+    ("A" * 81, "too_long"),
+    ("", "empty"),
+])
+def test_names_rejected(text, problem):
+    assert rejected("name", text) == problem
+
+
+@pytest.mark.parametrize("text, stored", [
+    ("Studio Legale Rossi & Associati", "Studio Legale Rossi & Associati"),
+    ("Panificio Rossi s.r.l.", "Panificio Rossi s.r.l."),
+    ("3M Italia", "3M Italia"),
+    ("bussola.example", "bussola.example"),
+    ("X", "X"),
+    ("A" * 120, "A" * 120),
+])
+def test_companies(text, stored):
+    assert accepted("company", text) == stored
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("<script>alert(1)</script>", "markup"),
+    ("Rossi {{7*7}}", "markup"),
+    ("---", "unclear"),
+    ("Rossi\x00srl", "unclear"),
+    ("A" * 121, "too_long"),
+    ("", "empty"),
+])
+def test_companies_rejected(text, problem):
+    assert rejected("company", text) == problem
+
+
+# --- company size ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, bucket", [
+    # the buttons' payloads
+    ("1", "1"), ("2-9", "2-9"), ("10-49", "10-49"), ("50-249", "50-249"), ("250+", "250+"),
+    # free text
+    ("solo io", "1"), ("Solo io!", "1"), ("freelance", "1"), ("sono una libera professionista", "1"),
+    ("lavoro da solo da 10 anni", "1"),               # the years are not people
+    ("io e un socio", "2-9"), ("io e altri 3", "2-9"), ("in due", "2-9"), ("siamo 3", "2-9"),
+    ("sei persone", "2-9"), ("meno di 10", "2-9"), ("2 soci e 5 dipendenti", "2-9"),
+    ("siamo in 12", "10-49"), ("una decina", "10-49"), ("dodici persone", "10-49"), ("tra 10 e 20", "10-49"),
+    ("5-15", "10-49"), ("2 soci e 10 dipendenti", "10-49"), ("una quarantina", "10-49"),
+    ("circa 60", "50-249"), ("un centinaio", "50-249"), ("più di 50", "50-249"),
+    ("circa 300 dipendenti", "250+"), ("250 o più", "250+"), ("oltre 250", "250+"), ("1.200", "250+"),
+    ("un migliaio", "250+"),
+])
+def test_company_sizes_land_in_a_bucket(text, bucket):
+    assert accepted("company_size", text) == bucket
+    assert bucket in contacts.COMPANY_SIZES
+
+
+@pytest.mark.parametrize("text", ["boh", "tanti", "non saprei", "???"])
+def test_company_sizes_not_understood(text):
+    assert rejected("company_size", text) == "unclear"
+
+
+# --- call time -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, stored", [
+    # the buttons' payloads and plain answers: the bucket only
+    ("mattina", "mattina"), ("pausa pranzo", "pausa_pranzo"), ("pomeriggio", "pomeriggio"), ("sera", "sera"),
+    ("indifferente", "indifferente"), ("la mattina", "mattina"), ("di sera", "sera"),
+    ("in pausa pranzo", "pausa_pranzo"), ("quando vuoi", "indifferente"), ("Di pomeriggio", "pomeriggio"),
+    # anything more: the bucket and the user's own words
+    ("dopo le 18", "sera (dopo le 18)"),
+    ("martedì mattina", "mattina (martedì mattina)"),
+    ("prima delle 10", "mattina (prima delle 10)"),
+    ("verso le 13", "pausa_pranzo (verso le 13)"),
+    ("dalle 14 alle 16", "pomeriggio (dalle 14 alle 16)"),
+    ("alle 3", "pomeriggio (alle 3)"),                 # nobody means 3 am
+    ("18:30", "sera (18:30)"),
+    ("sempre la mattina", "mattina (sempre la mattina)"),
+    ("non la mattina, meglio il pomeriggio", "pomeriggio (non la mattina, meglio il pomeriggio)"),
+    # no bucket recognised: the words alone, for the salesperson to read
+    ("quando finisco le udienze", "quando finisco le udienze"),
+    ("giovedì", "giovedì"),
+])
+def test_call_times(text, stored):
+    assert accepted("call_time", text) == stored
+
+
+@pytest.mark.parametrize("text, problem", [("???", "unclear"), ("<i>sera</i>", "markup"),
+                                           ("sera " * 30, "too_long"), ("", "empty")])
+def test_call_times_rejected(text, problem):
+    assert rejected("call_time", text) == problem
+
+
+# --- refusals and examples -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "preferisco non dirlo", "Preferisco non darlo", "non voglio darti il mio numero", "no grazie", "No, grazie.",
+    "no", "salta", "Salta pure", "saltiamo", "passo", "non te lo dico", "lasciamo stare", "meglio di no",
+    "non ho un'azienda", "non ho la mail", "non vorrei lasciare il telefono",
+])
+def test_refusals(text):
+    assert refusal(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Giulia Bianchi", "Noemi Salta", "333 1234567", "mario@rossi.it", "solo io", "dopo le 18",
+    "preferirei non essere chiamato la sera",        # a call time, not a refusal
+    "non voglio essere chiamato la mattina", "nessun dipendente", "",
+])
+def test_answers_are_not_refusals(text):
+    assert not refusal(text)
+
+
+def test_every_field_has_an_italian_example():
+    assert set(contacts.EXAMPLES) == {"name", "company", "company_size", "email", "phone", "call_time"}
+    assert all("per esempio" in example.lower() for example in contacts.EXAMPLES.values())
+
+
+def test_an_unknown_field_is_a_programming_error():
+    with pytest.raises(ValueError):
+        check("fax", "02 1234567")
