@@ -26,7 +26,9 @@ def database_url() -> str:
 @functools.lru_cache(maxsize=None)
 def engine(url: str | None = None) -> Engine:
     url = url or database_url()
-    eng = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
+    # a database host that does not answer must fail fast: the lead writer then spools the step
+    connect_args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
+    eng = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"), connect_args=connect_args)
     if url.startswith("sqlite"):
         @event.listens_for(eng, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # concurrent readers with one writer

@@ -24,6 +24,8 @@ from typing import Any, AsyncIterator, Dict, List, Optional
 import aiohttp
 from sqlalchemy import func, select
 
+from bot.leads.models import now as utc_now
+
 logger = logging.getLogger(__name__)
 
 TIMEOUT = aiohttp.ClientTimeout(total=5)
@@ -40,10 +42,6 @@ class DeliveryReport:
     delivered: List[int] = field(default_factory=list)   # message ids
     failed: List[int] = field(default_factory=list)      # message ids, retried later
     pending: int = 0        # due but not attempted: no webhook URL, or another worker holds the lock
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)  # naive UTC, like the store
 
 
 def retry_delay(attempts: int) -> float:
@@ -74,6 +72,7 @@ async def _post(session: aiohttp.ClientSession, url: str, message: Dict[str, Any
     body = json.dumps(message["payload"], ensure_ascii=False, default=str).encode("utf-8")
     headers = {"Content-Type": "application/json", "Idempotency-Key": message["dedup_key"]}
     try:
+        # a redirect is not a delivery: the webhook URL should name the receiver itself
         async with session.post(url, data=body, headers=headers, timeout=TIMEOUT,
                                 allow_redirects=False) as response:
             if 200 <= response.status < 300:
@@ -93,7 +92,7 @@ async def _post(session: aiohttp.ClientSession, url: str, message: Dict[str, Any
 async def deliver_due(store: Any, url: Optional[str], session: aiohttp.ClientSession,
                       now: Optional[dt.datetime] = None) -> DeliveryReport:
     """One round: every message due at `now` is tried once, one after the other (in order)."""
-    now = now or _now()
+    now = now or utc_now()
     report = DeliveryReport()
     async with _worker_lock(store) as mine:
         messages = await asyncio.to_thread(store.due_messages, now, BATCH)

@@ -21,10 +21,10 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from aiohttp import web
-from sqlalchemy import column, create_engine, select, table
+from sqlalchemy import column, create_engine, inspect, select, table
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -32,7 +32,7 @@ from bot import paths
 from bot.leads import brief as lead_brief
 from bot.leads import export, outbox
 from bot.leads.models import ENTERED_BY, STATUSES
-from bot.leads.store import GRADES
+from bot.leads.store import GRADES, default_store
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +56,7 @@ def default_tracker_url() -> str:
 
 
 def _json_default(value: Any) -> Any:
-    if isinstance(value, dt.datetime):  # the store's datetimes are naive UTC: say so
-        return value.isoformat() + ("Z" if value.tzinfo is None else "")
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.datetime):  # the store's are timezone-aware UTC: "…+00:00"
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
@@ -105,10 +103,10 @@ class Tracker:
             .order_by(EVENTS.c.id)
         try:
             with self._engine.connect() as connection:
+                if not inspect(connection).has_table("events"):
+                    return []  # Rasa has not written a conversation there yet
                 rows = connection.execute(query).all()
         except SQLAlchemyError as error:
-            if "events" in str(error) and ("no such table" in str(error) or "does not exist" in str(error)):
-                return []  # Rasa has not written a conversation there yet
             raise TranscriptError(str(error)) from error
         transcript = []
         for type_name, timestamp, data in rows:
@@ -205,7 +203,16 @@ async def show_lead(request: web.Request) -> web.Response:
     path = request.app.router["transcript"].url_for(public_id=lead["public_id"])
     # built by hand: request.url fails on "host:port" with the yarl installed next to aiohttp 3.9
     transcript_url = f"{request.scheme}://{request.host}{path}"
-    return _json({**lead, "brief": lead_brief.brief(lead, transcript_url)})
+    return _json({**lead, "brief": await _in_thread(lead_brief.brief, lead, transcript_url)})
+
+
+async def lead_of_sender(request: web.Request) -> web.Response:
+    """The lead of one conversation: the sales brief links to it by conversation id, because the
+    brief is queued before the lead's own id is known (the database may be down then)."""
+    lead = await _in_thread(request.app[STORE].by_sender, request.match_info["sender_id"])
+    if lead is None:
+        raise ApiError("Lead non trovato", status=404)
+    return _json({"public_id": lead["public_id"]})
 
 
 async def change_status(request: web.Request) -> web.Response:
@@ -300,19 +307,28 @@ async def _purge_loop(store: Any, stop_event: asyncio.Event) -> None:
             await asyncio.wait_for(stop_event.wait(), PURGE_INTERVAL)
 
 
-def _background(webhook_url: Optional[str]):
-    async def tasks(app: web.Application) -> AsyncIterator[None]:
-        stop_event = asyncio.Event()
-        running = [asyncio.create_task(outbox.run_worker(app[STORE], webhook_url, stop_event)),
-                   asyncio.create_task(_purge_loop(app[STORE], stop_event))]
-        yield
+def _add_background_tasks(app: web.Application, webhook_url: Optional[str]) -> None:
+    """The outbox worker and the purge loop, from startup to shutdown. They are stopped on shutdown,
+    not cleanup: aiohttp 3.9's run_app waits for every task to end between the two."""
+    stop_event = asyncio.Event()
+    running: List[asyncio.Task] = []
+
+    async def start(app: web.Application) -> None:
+        running.append(asyncio.create_task(outbox.run_worker(app[STORE], webhook_url, stop_event)))
+        running.append(asyncio.create_task(_purge_loop(app[STORE], stop_event)))
+
+    async def stop(_: web.Application) -> None:
         stop_event.set()
         _, late = await asyncio.wait(running, timeout=6)  # a POST in flight times out after 5 s
         for task in late:
             task.cancel()
-        app[TRACKER].close()
 
-    return tasks
+    app.on_startup.append(start)
+    app.on_shutdown.append(stop)
+
+
+async def _close_tracker(app: web.Application) -> None:
+    app[TRACKER].close()
 
 
 def make_app(store: Any, token: str, webhook_url: Optional[str], tracker_url: str,
@@ -325,13 +341,15 @@ def make_app(store: Any, token: str, webhook_url: Optional[str], tracker_url: st
     app[TRACKER] = Tracker(tracker_url)
     app[CONSOLE] = Path(console_dir)
     app.on_response_prepare.append(_security_headers)
-    app.cleanup_ctx.append(_background(webhook_url))
+    _add_background_tasks(app, webhook_url)
+    app.on_cleanup.append(_close_tracker)
     router = app.router
     router.add_get("/health", health)
     router.add_get("/api/leads", list_leads)
     router.add_get("/api/leads/{public_id}", show_lead)
     router.add_patch("/api/leads/{public_id}", change_status)
     router.add_get("/api/leads/{public_id}/transcript", transcript, name="transcript")
+    router.add_get("/api/senders/{sender_id}/lead", lead_of_sender)
     router.add_get("/api/stats/funnel", funnel)
     router.add_get("/api/stats/grades", grades)
     router.add_get("/console", console_redirect)
@@ -342,8 +360,6 @@ def make_app(store: Any, token: str, webhook_url: Optional[str], tracker_url: st
 
 def serve(port: int = 5056, host: str = "127.0.0.1") -> None:
     """Runs the sales server with the settings of the environment (see the module's docstring)."""
-    from bot.leads.store import default_store
-
     token = os.environ.get("BUSSOLA_SALES_TOKEN", "")
     if not token:
         sys.exit("The sales server needs a token: set BUSSOLA_SALES_TOKEN (e.g. `openssl rand -hex 32`) "

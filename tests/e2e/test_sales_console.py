@@ -55,8 +55,9 @@ def sales_server(tmp_path_factory):
         yield url, ids
     finally:
         process.terminate()
-        process.wait(10)
+        returncode = process.wait(10)  # a prompt, clean stop: the background tasks end on shutdown
         log.close()
+        assert returncode == 0, (state / "sales-server.log").read_text()
 
 
 @pytest.fixture(scope="module")

@@ -212,3 +212,20 @@ def test_continue_on_telegram_carries_the_profile_over(client, sender, chat):
 
     other = Chat(chat.servers, chat.api)  # the same link a second time: used up
     assert "non è più valido" in sent_texts(other.text(f"/start {code}"))
+
+
+def test_privacy_requests_and_sales_mode_work_on_telegram(chat, client):
+    chat.text("/start")
+    chat.press('/inform{"org_kind":"azienda"}')
+    chat.text("ristorazione")
+    shown = sent_texts(chat.text("quali dati avete su di me?"))
+    assert "Ecco cosa so di te" in shown and "ristorazione" in shown.lower()
+    erased = sent_texts(chat.text("cancella i miei dati"))
+    assert "ho cancellato i tuoi dati" in erased
+    sender = str(chat.chat_id)
+    assert not any("ristorazione" in (e.get("text") or "") for e in client.tracker(sender)["events"])
+    assert client.slots(sender)["sector"] is None
+
+    sales = sent_texts(chat.text("/vendite Marco"))
+    assert "Modalità vendite attiva per Marco" in sales and "Che tipo di realtà" in sales
+    assert client.slots(sender)["mode"] == "vendite" and client.slots(sender)["salesperson"] == "Marco"

@@ -76,6 +76,10 @@
     box.classList.toggle("error", Boolean(isError));
   }
 
+  function enteredBy(lead) {
+    return label(ENTERED_BY_LABELS, lead.entered_by) + (lead.salesperson ? " (" + lead.salesperson + ")" : "");
+  }
+
   function leadName(lead) {
     var who = [lead.name, lead.company].filter(Boolean).join(" · ");
     return who || "Anonimo " + String(lead.public_id || "").slice(0, 6);
@@ -134,7 +138,13 @@
       if (!ok) return;
       loadCharts();
       var wanted = /^#lead=([0-9a-f]{32})$/.exec(window.location.hash);
-      if (wanted) openLead(wanted[1]);
+      if (wanted) return openLead(wanted[1]);
+      // the sales brief links by conversation: #sender=<id>
+      var sender = /^#sender=(.{1,255})$/.exec(window.location.hash);
+      if (sender) {
+        return api("/api/senders/" + encodeURIComponent(decodeURIComponent(sender[1])) + "/lead")
+          .then(function (found) { return openLead(found.public_id); }).catch(failed);
+      }
     });
   }
 
@@ -190,7 +200,7 @@
         el("td", null, lead.fit_score === null ? "—" : lead.fit_score),
         el("td", null, lead.readiness_score === null ? "—" : lead.readiness_score),
         el("td", null, label(STATUS_LABELS, lead.status)), el("td", null, label(STEP_LABELS, lead.step)),
-        el("td", null, label(ENTERED_BY_LABELS, lead.entered_by) + (lead.salesperson ? " (" + lead.salesperson + ")" : "")),
+        el("td", null, enteredBy(lead)),
         el("td", null, lead.channel || "—"));
       body.append(row);
     });
@@ -298,7 +308,7 @@
         definitions([["Valutazione", brief.grade || lead.grade || "non ancora"],
                      ["Motivo", brief.grade_reason],
                      ["Stato", label(STATUS_LABELS, lead.status)], ["Fase", label(STEP_LABELS, lead.step)],
-                     ["Inserito da", label(ENTERED_BY_LABELS, lead.entered_by) + (lead.salesperson ? " (" + lead.salesperson + ")" : "")],
+                     ["Inserito da", enteredBy(lead)],
                      ["Canale", lead.channel], ["Creato", when(lead.created_at)],
                      ["Scade", lead.anonymous && lead.expires_at ? when(lead.expires_at) : null]])]),
       section("Contatto", contactPairs.length ? [definitions(contactPairs)]
@@ -322,8 +332,8 @@
     if (plan && plan.channels && plan.channels.length) {
       if (plan.specialist_advised) planContent.push(el("p", null, "Canali da discutere con lo specialista:"));
       planContent.push(bullets(plan.channels.map(function (channel) {
-        return channel.name + (channel.score !== null && channel.score !== undefined ? " (" + Math.round(channel.score) + "/100)" : "")
-          + (channel.reason ? ": " + channel.reason : "");
+        var score = typeof channel.score === "number" ? " (" + Math.round(channel.score) + "/100)" : "";
+        return channel.name + score + (channel.reason ? ": " + channel.reason : "");
       }), true));
     } else {
       planContent.push(el("p", null, "Nessun piano conservato."));
@@ -403,8 +413,8 @@
     var list = el("ol", { class: "transcript", "aria-label": "Messaggi della conversazione", tabindex: "0" });
     transcript.forEach(function (message) {
       var item = el("li", { class: message.who });
-      item.append(el("span", { class: "who" }, (message.who === "utente" ? "Utente" : "Bussola") + " · " + when(message.at)),
-                  document.createTextNode(message.text));
+      var who = (message.who === "utente" ? "Utente" : "Bussola") + " · " + when(message.at);
+      item.append(el("span", { class: "who" }, who), document.createTextNode(message.text));
       list.append(item);
     });
     return list;
@@ -437,7 +447,9 @@
     table.append(thead, body);
     rows.forEach(function (values) {
       var row = el("tr");
-      values.forEach(function (value, index) { row.append(el(index ? "td" : "th", index ? null : { scope: "row" }, value)); });
+      values.forEach(function (value, index) {
+        row.append(index ? el("td", null, value) : el("th", { scope: "row" }, value));
+      });
       body.append(row);
     });
     details.append(rows.length ? table : el("p", null, "Nessun dato nel periodo."));
@@ -487,9 +499,10 @@
         chart.append(bar);
       });
     });
-    [0, Math.floor(series.length / 2), series.length - 1].forEach(function (index) {
-      if (!series[index]) return;
-      chart.append(svg("text", { x: (left + index * column).toFixed(1), y: height - 6 }, day(series[index].date)));
+    [[0, "start"], [Math.floor(series.length / 2), "middle"], [series.length - 1, "end"]].forEach(function (tick) {
+      if (!series[tick[0]]) return;
+      var x = left + tick[0] * column + (tick[1] === "start" ? 0 : tick[1] === "middle" ? column / 2 : column);
+      chart.append(svg("text", { x: x.toFixed(1), y: height - 6, "text-anchor": tick[1] }, day(series[tick[0]].date)));
     });
     var legend = el("ul", { class: "legend", "aria-hidden": "true" });
     GRADES.forEach(function (grade) {

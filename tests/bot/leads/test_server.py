@@ -131,7 +131,8 @@ def api_requests(ids: dict) -> list:
     lead = f"/api/leads/{ids['anna']}"
     return [("GET", "/api/leads", None), ("GET", "/api/leads?format=csv", None), ("GET", lead, None),
             ("PATCH", lead, {"status": "contacted"}), ("GET", f"{lead}/transcript", None),
-            ("GET", "/api/stats/funnel", None), ("GET", "/api/stats/grades", None)]
+            ("GET", "/api/stats/funnel", None), ("GET", "/api/stats/grades", None),
+            ("GET", "/api/senders/web-anna/lead", None)]
 
 
 # --- the token -----------------------------------------------------------------------------------
@@ -226,7 +227,8 @@ async def test_one_lead_with_its_brief(client, ids):
     lead = await get_json(client, f"/api/leads/{ids['anna']}")
     assert (lead["name"], lead["status"], lead["grade"]) == ("Anna Verdi", "handoff_requested", "A")
     assert [c["kind"] for c in lead["consents"]] == ["profile", "contact"]
-    assert [(h["old_status"], h["new_status"]) for h in lead["history"]] == [(None, "new"), ("new", "handoff_requested")]
+    assert [(h["old_status"], h["new_status"]) for h in lead["history"]] == [(None, "new"),
+                                                                             ("new", "handoff_requested")]
     brief = lead["brief"]
     assert brief["headline"].startswith("Anna Verdi, Studio Verdi — professionista")
     assert brief["contact"]["email"] == "anna@example.it" and brief["fit"]["points"] == 85
@@ -235,6 +237,11 @@ async def test_one_lead_with_its_brief(client, ids):
     assert lead["created_at"].endswith("+00:00")
 
     assert await get_json(client, "/api/leads/" + "0" * 32, status=404) == {"error": "Lead non trovato"}
+
+
+async def test_a_conversation_leads_to_its_lead(client, ids):
+    assert await get_json(client, "/api/senders/tg-bruno/lead") == {"public_id": ids["bruno"]}
+    assert await get_json(client, "/api/senders/nobody/lead", 404) == {"error": "Lead non trovato"}
 
 
 async def test_a_status_change_is_audited(client, ids):
@@ -251,7 +258,8 @@ async def test_a_status_change_is_audited(client, ids):
     assert (await get_json(client, path))["status"] == "qualified"
 
     for body, error in (({"status": "boh"}, "Stato non valido: boh"), ({"note": "x"}, "Richiesta non valida"),
-                        ({"status": "won", "actor": "x" * 65}, "Richiesta non valida"), ("won", "Richiesta non valida")):
+                        ({"status": "won", "actor": "x" * 65}, "Richiesta non valida"),
+                        ("won", "Richiesta non valida")):
         response = await client.patch(path, json=body, headers=AUTH)
         assert response.status == 400 and (await response.json())["error"].startswith(error)
     response = await client.patch(path, data=b"{not json", headers=AUTH)
@@ -282,6 +290,22 @@ async def test_the_transcript_comes_from_the_tracker_store(client, ids):
     first = dt.datetime.fromisoformat(messages[0]["at"].replace("Z", "+00:00"))
     assert abs((utc_now() - first).total_seconds() - 3599) < 60
     assert await get_json(client, f"/api/leads/{ids['bruno']}/transcript") == []
+
+
+async def test_the_transcript_of_a_conversation_saved_by_rasa(store, ids, tmp_path):
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    tracker = DialogueStateTracker("tg-bruno", slots=[])
+    for event in (ActionExecuted("action_session_start"), ActionExecuted("action_listen"),
+                  UserUttered("ciao", {"name": "greet", "confidence": 1.0}), BotUttered("Ciao! Chi sei?")):
+        tracker.update(event)
+    await SQLTrackerStore(dialect="sqlite", db=str(tmp_path / "rasa.db")).save(tracker)
+    app = server.make_app(store, TOKEN, None, f"sqlite:///{tmp_path / 'rasa.db'}")
+    async with TestClient(TestServer(app)) as client:
+        messages = await get_json(client, f"/api/leads/{ids['bruno']}/transcript")
+    assert [(m["who"], m["text"]) for m in messages] == [("utente", "ciao"), ("bussola", "Ciao! Chi sei?")]
 
 
 @pytest.mark.parametrize("tracker", ["missing file", "no events table", "unreachable"])
