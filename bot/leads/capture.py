@@ -25,7 +25,11 @@ NOT_OFFERED = "non_offerto"  # consent_contact when the bot did not offer a call
 
 # Intents that are not answers here: the dialogue rules answer them and the form asks again.
 INTERRUPTIONS = {"help", "start_over", "erase_my_data", "show_my_data", "bot_challenge", "goodbye",
-                 "request_human", "start_sales_mode"}
+                 "request_human", "start_sales_mode", "ask_channel_info", "ask_channel_country",
+                 "ask_channel_users", "ask_channel_compare", "ask_channel_why_not"}
+# To a yes/no consent question, small talk is not an answer either; to "come ti chiami?" it may be
+# a misread name, so there the form reads it.
+CONSENT_INTERRUPTIONS = INTERRUPTIONS | {"greet", "thanks", "how_are_you", "out_of_scope"}
 # "non voglio lasciare i miei dati": a refusal of every remaining contact detail.
 _WITHDRAW = re.compile(r"\b(dati|recapiti|contatti|niente|nulla|basta)\b")
 
@@ -48,7 +52,8 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
               notice_version: str, channel: str, now: Optional[dt.datetime] = None) -> Turn:
     now = now or dt.datetime.now(dt.timezone.utc)
     turn = Turn()
-    if requested not in QUESTIONS or message.intent in INTERRUPTIONS:
+    interruptions = CONSENT_INTERRUPTIONS if requested in CONSENTS else INTERRUPTIONS
+    if requested not in QUESTIONS or message.intent in interruptions:
         turn.is_answer = False
         turn.next_question = requested if requested in QUESTIONS else next_question(slots)
         return turn

@@ -78,7 +78,9 @@ def test_a_visitor_completes_the_interview_sees_the_plan_and_finds_it_after_a_re
     page.get_by_label("Scrivi un messaggio a Bussola").fill("perché non LinkedIn?")
     page.keyboard.press("Enter")
     wait_for_reply(page, before)
-    assert "LinkedIn" in last_bot_text(page)  # the same conversation goes on
+    # the same conversation goes on: the question is answered, then the consent is asked again
+    replies = page.locator(".bw-bot").all_inner_texts()[-2:]
+    assert "LinkedIn" in replies[0] and "Posso conservare il tuo profilo" in replies[1]
     page.screenshot(path=str(SHOTS / "3-after-reload.png"))
 
 
@@ -142,3 +144,15 @@ def test_continua_su_telegram_gives_a_link(page):
     link.wait_for(timeout=10000)
     assert link.get_attribute("href").startswith("https://t.me/BussolaTestBot?start=")
     assert link.get_attribute("rel") == "noopener noreferrer"
+
+
+def test_sales_mode_from_the_page_address(page, servers):
+    page.goto(servers.demo_url + "?bussola=vendite")
+    open_widget(page)
+    page.get_by_text("Modalità vendite attiva").wait_for(timeout=30000)
+    page.get_by_text("Che tipo di realtà è?").wait_for(timeout=30000)
+    before = bot_count(page)
+    page.locator(".bw-buttons button[data-payload='/inform{\"org_kind\":\"azienda\"}']").first.click()
+    wait_for_reply(page, before)
+    assert "In che settore lavora il cliente?" in last_bot_text(page)
+    page.screenshot(path=str(SHOTS / "5-sales-mode.png"))

@@ -107,3 +107,16 @@ def test_requests_are_not_answers(intent):
 def test_contact_keeps_only_given_details():
     slots = {"contact_name": "Anna Rossi", "contact_email": P.SKIPPED, "contact_phone": "+393331234567"}
     assert capture.contact(slots) == {"name": "Anna Rossi", "phone": "+393331234567"}
+
+
+def test_a_channel_question_is_answered_whatever_is_asked():
+    for requested in ("consent_profile", "contact_name"):
+        turn = say("perché non LinkedIn?", "ask_channel_why_not", requested, consent_profile=True,
+                   consent_contact=True)
+        assert not turn.is_answer and turn.next_question == requested
+
+
+def test_small_talk_is_not_a_consent_but_may_be_a_name():
+    assert not say("grazie", "thanks", "consent_profile").is_answer
+    named = say("Franco Grazioli", "thanks", "contact_name", consent_profile=True, consent_contact=True)
+    assert named.is_answer and named.updates["contact_name"] == "Franco Grazioli"
