@@ -28,8 +28,9 @@ def is_sales(tracker: Tracker) -> bool:
 
 
 def lead_update(tracker: Tracker, step: str, **fields: Any) -> LeadUpdate:
-    """A lead store update for this conversation, with who entered it and through which channel."""
-    return LeadUpdate(sender_id=tracker.sender_id, step=step,
+    """A lead store update for this conversation (for this prospect, in sales mode), with who
+    entered it and through which channel."""
+    return LeadUpdate(sender_id=tracker.get_slot("lead_key") or tracker.sender_id, step=step,
                       channel=tracker.get_latest_input_channel() or "rest",
                       entered_by="sales" if is_sales(tracker) else "visitor",
                       salesperson=tracker.get_slot("salesperson"), **fields)

@@ -4,13 +4,14 @@ conversation to a person, sales mode, and the privacy requests ("quali dati avet
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import logging
 import os
+import secrets
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import (ActiveLoop, AllSlotsReset, ConversationPaused, EventType, FollowupAction,
-                             SlotSet)
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import is_sales, lead_update, send, user_message
@@ -18,6 +19,7 @@ from bot import handoff, texts, vocabulary
 from bot import profile as P
 from bot.leads import brief as lead_brief
 from bot.leads import capture, settings, store
+from bot.leads.qualification import qualify
 from bot.leads.store import LeadUpdate
 
 logger = logging.getLogger(__name__)
@@ -63,62 +65,66 @@ class ValidateLeadForm(FormValidationAction):
 
 
 class LeadComplete(Action):
-    """The lead form is done: one write with the consents, the snapshots they allow and the contact;
-    then, when the user accepted a call (or asked for a person) the handoff; in sales mode, the brief."""
+    """The lead form is done: one write with the consents, the snapshots they allow, the contact and
+    the scores (now with the company size); then the handoff when the user accepted a call and can
+    be reached, or, in sales mode, the brief for the team."""
 
     def name(self) -> Text:
         return "action_lead_complete"
 
     async def run(self, dispatcher, tracker, domain):
         contact = capture.contact(tracker.slots) if tracker.get_slot("consent_contact") is True else {}
-        qualification = tracker.get_slot("qualification")
-        wants_call = tracker.get_slot("consent_contact") is True and (contact or not is_sales(tracker))
-        step = "handoff" if wants_call else ("contact" if contact else "consent")
-        update = lead_update(tracker, step, profile=profile_of(tracker), plan=tracker.get_slot("plan"),
-                             qualification=qualification, contact=contact or None,
-                             consents=list(tracker.get_slot("consents") or []))
-        events: List[EventType] = [SlotSet("consents", [])]  # written: not to be written again
-        if wants_call:
-            update.status = "handoff_requested"
-            kind = "sales_lead" if is_sales(tracker) else "handoff"
+        reachable = bool(contact.get("email") or contact.get("phone"))
+        sales = is_sales(tracker)
+        profile, plan = profile_of(tracker), tracker.get_slot("plan")
+        qualification = qualify(profile, contact, plan).to_dict()
+        handoff = reachable and not sales
+        step = "handoff" if handoff else ("contact" if contact else "consent")
+        update = lead_update(tracker, step, profile=profile, plan=plan, qualification=qualification,
+                             contact=contact or None, consents=list(tracker.get_slot("consents") or []))
+        if handoff or sales:
+            kind = "sales_lead" if sales else "handoff"
+            update.status = None if sales else "handoff_requested"
             update.notify = {"kind": kind, "payload": self._notification(kind, tracker, update),
-                             "dedup_key": f"{kind}:{tracker.sender_id}:{update.at}"}
+                             "dedup_key": f"{kind}:{update.sender_id}:{update.at}"}
         store.default_writer().write(update)
+        events: List[EventType] = [SlotSet("consents", []),  # written: not to be written again
+                                   SlotSet("qualification", qualification), SlotSet("handoff_requested", False)]
 
-        if is_sales(tracker):
-            grade = (qualification or {}).get("grade", "?")
-            dispatcher.utter_message(text=texts.lead_text("sales_saved", grade=f"grado {grade}"))
+        if sales:
+            dispatcher.utter_message(text=texts.lead_text("sales_saved", grade=f"grado {qualification['grade']}"))
             return events
-        if wants_call:
+        if handoff:
             when = tracker.get_slot("contact_call_time")
             when = texts.lead_text("handoff_when_default") if when in (None, P.SKIPPED) \
                 else f"({when.replace('_', ' ')})"
             dispatcher.utter_message(text=texts.lead_text("handoff_done", when=when))
-            return events + [SlotSet("handoff_requested", False), ConversationPaused()]
-        if any(c.get("granted") for c in tracker.get_slot("consents") or []):
+            return events + [SlotSet("handed_over", True)]
+        if tracker.get_slot("consent_contact") is True:  # a yes, then no email and no phone
+            dispatcher.utter_message(text=texts.lead_text("handoff_no_contact"))
+        elif any(c.get("granted") for c in tracker.get_slot("consents") or []):
             dispatcher.utter_message(text=texts.lead_text("saved"))
         if P.next_question(tracker.slots) is not None:  # asked for a person mid-interview: go on
-            return events + [SlotSet("handoff_requested", False), FollowupAction("profile_form")]
-        return events + [SlotSet("handoff_requested", False)]
+            return events + [FollowupAction("profile_form")]
+        return events
 
     @staticmethod
     def _notification(kind: str, tracker: Tracker, update: LeadUpdate) -> Dict[str, Any]:
         """What the sales webhook receives: the brief as data and as Italian text. Built from the
         conversation, so that it is queued even while the lead database is unreachable."""
         consent_profile = tracker.get_slot("consent_profile") is True
-        lead = {"sender_id": tracker.sender_id, "channel": update.channel, "entered_by": update.entered_by,
+        qualification = update.qualification or {}
+        lead = {"sender_id": update.sender_id, "channel": update.channel, "entered_by": update.entered_by,
                 "salesperson": update.salesperson, "status": update.status, "step": update.step,
-                "created_at": update.at, **(update.qualification and {
-                    "grade": update.qualification.get("grade"),
-                    "fit_score": update.qualification.get("fit", {}).get("points"),
-                    "readiness_score": update.qualification.get("readiness", {}).get("points"),
-                    "qualification": update.qualification} or {}),
-                **(update.contact or {}),
+                "created_at": update.at, "grade": qualification.get("grade"),
+                "fit_score": qualification.get("fit", {}).get("points"),
+                "readiness_score": qualification.get("readiness", {}).get("points"),
+                "qualification": qualification, **(update.contact or {}),
                 "profile": update.profile if consent_profile else None,
                 "plan": update.plan if consent_profile else None,
                 "consents": update.consents, "history": []}
-        data = lead_brief.brief(lead, f"{sales_console_url()}/console/#sender={tracker.sender_id}")
-        return {"type": f"bussola.{kind}", "sender_id": tracker.sender_id, "brief": data,
+        data = lead_brief.brief(lead, f"{sales_console_url()}/console/#sender={update.sender_id}")
+        return {"type": f"bussola.{kind}", "sender_id": update.sender_id, "brief": data,
                 "text": lead_brief.brief_text(data)}
 
 
@@ -137,18 +143,28 @@ class RequestHuman(Action):
 
 
 class StartSalesMode(Action):
-    """A salesperson answers about a prospect (`/start_sales_mode{"salesperson": "Giulia"}`, the
-    widget's data-mode="vendite", Telegram's /vendite): a new interview in the third person."""
+    """A salesperson answers about a prospect: `/start_sales_mode{"sales_code": "…", "salesperson":
+    "Giulia"}` (the widget's data-mode="vendite", Telegram's `/vendite <codice> [nome]`). The code
+    is BUSSOLA_SALES_MODE_CODE: without it anyone could see grades and send leads to the team.
+    Each prospect is a new lead of its own (the `lead_key` slot), even in the same conversation."""
 
     def name(self) -> Text:
         return "action_start_sales_mode"
 
     async def run(self, dispatcher, tracker, domain):
-        who = next((str(e.get("value")) for e in user_message(tracker).entities
-                    if e.get("entity") == "salesperson" and e.get("value")), None)
-        who = " ".join(who.split())[:80] if who else None
+        entities = {e.get("entity"): str(e.get("value")) for e in user_message(tracker).entities
+                    if e.get("value") not in (None, "")}
+        expected = os.environ.get("BUSSOLA_SALES_MODE_CODE", "")
+        if not expected:
+            dispatcher.utter_message(text=texts.lead_text("sales_mode_off"))
+            return []
+        if not hmac.compare_digest(entities.get("sales_code", "").encode(), expected.encode()):
+            dispatcher.utter_message(text=texts.lead_text("sales_mode_denied"))
+            return []
+        who = " ".join(entities.get("salesperson", "").split())[:80] or None
         dispatcher.utter_message(text=texts.lead_text("sales_mode_on", who=f" per {who}" if who else ""))
-        return [AllSlotsReset(), ActiveLoop(None), SlotSet("mode", texts.SALES_MODE), SlotSet("salesperson", who)]
+        return [AllSlotsReset(), ActiveLoop(None), SlotSet("mode", texts.SALES_MODE), SlotSet("salesperson", who),
+                SlotSet("lead_key", f"{tracker.sender_id}#{secrets.token_hex(4)}")]
 
 
 class ShowMyData(Action):
@@ -196,7 +212,7 @@ class EraseMyData(Action):
 
     async def run(self, dispatcher, tracker, domain):
         try:
-            store.default_writer().flush()  # a write still waiting in the spool is erased too
+            store.default_writer().discard(tracker.sender_id)  # steps still waiting in the spool
             store.default_store().erase(tracker.sender_id)
             handoff.default().erase(tracker.sender_id)
         except Exception as error:  # the database is down: say so, and keep nothing half-done silent

@@ -11,6 +11,7 @@ from typing import Optional
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
 
 from bot import paths
 
@@ -26,9 +27,15 @@ def database_url() -> str:
 @functools.lru_cache(maxsize=None)
 def engine(url: str | None = None) -> Engine:
     url = url or database_url()
-    # a database host that does not answer must fail fast: the lead writer then spools the step
-    connect_args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
-    eng = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"), connect_args=connect_args)
+    options: dict = {}
+    if url.startswith("postgresql"):
+        # a database host that does not answer must fail fast: the lead writer then spools the step
+        options = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
+    elif url.startswith("sqlite") and ":memory:" not in url:
+        # SQLAlchemy 1.4 opens and closes a file connection per use (NullPool), about 4 ms each
+        # with the pragmas below; a pool keeps them (the lead writer's retry thread shares it)
+        options = {"poolclass": QueuePool, "connect_args": {"check_same_thread": False}}
+    eng = create_engine(url, future=True, **options)
     if url.startswith("sqlite"):
         @event.listens_for(eng, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # concurrent readers with one writer

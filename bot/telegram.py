@@ -104,9 +104,10 @@ def command_to_text(text: str) -> str:
             return '/continue_on_telegram{"handoff_code": "%s"}' % words[1]
         if command in COMMANDS:
             return COMMANDS[command]
-        if command == "/vendite":  # sales mode: `/vendite Giulia` names the salesperson
-            who = words[1].strip()[:80] if len(words) == 2 else ""
-            return "/start_sales_mode" + (json.dumps({"salesperson": who}, ensure_ascii=False) if who else "")
+        if command == "/vendite":  # sales mode: `/vendite <codice del team> [nome]`
+            code, _, who = (words[1] if len(words) == 2 else "").strip().partition(" ")
+            entities = {"sales_code": code, **({"salesperson": who.strip()[:80]} if who.strip() else {})}
+            return "/start_sales_mode" + json.dumps(entities, ensure_ascii=False)
     return text
 
 

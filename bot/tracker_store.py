@@ -8,11 +8,12 @@ confirmation), as if the conversation had just begun.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 from typing import Optional
 
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.events import ActionExecuted, AllSlotsReset
 from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
@@ -20,12 +21,15 @@ ERASE_ACTION = "action_erase_my_data"
 
 
 def erasure_index(tracker: DialogueStateTracker, stored: int) -> Optional[int]:
-    """Index of the last erasure among the events not stored yet, or None."""
+    """Index of the last successful erasure among the events not stored yet, or None. The action
+    resets the slots only when it erased the lead; when the database was down it says so, returns
+    nothing, and the conversation must stay as it was."""
     events = list(tracker.events)
     for index in range(len(events) - 1, stored - 1, -1):
         event = events[index]
         if isinstance(event, ActionExecuted) and event.action_name == ERASE_ACTION:
-            return index
+            following = itertools.takewhile(lambda e: not isinstance(e, ActionExecuted), events[index + 1:])
+            return index if any(isinstance(e, AllSlotsReset) for e in following) else None
     return None
 
 

@@ -75,9 +75,12 @@ class Servers:
         self.sales_port = sales_port
         given = {**os.environ, **(extra_env or {})}
         self.sales_token = given.get("BUSSOLA_SALES_TOKEN") or secrets.token_urlsafe(24)
+        # what a salesperson types to start sales mode (actions/sales.py, StartSalesMode)
+        self.sales_mode_code = given.get("BUSSOLA_SALES_MODE_CODE") or secrets.token_hex(4)
         self.rasa_port, self.actions_port = rasa_port, actions_port
         self.api_token, self.model = api_token, model
         self.extra_env = {"BUSSOLA_STATE_DIR": str(self.state_dir), **(extra_env or {})}
+        self.extra_env.setdefault("BUSSOLA_SALES_MODE_CODE", self.sales_mode_code)
         if sales_port:
             self.extra_env.setdefault("BUSSOLA_SALES_URL", f"http://127.0.0.1:{sales_port}")
         self.progress = progress

@@ -188,7 +188,7 @@ def _iso(value: Any) -> Optional[str]:
 
 
 def _when(iso: str) -> str:
-    """"26/11/2026 alle 10:32 UTC" from an ISO time (naive times are UTC, as everywhere in the store)."""
+    """"26/11/2026 alle 10:32 UTC" from an ISO time (naive times are taken as UTC, as the store does)."""
     try:
         moment = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))  # Python 3.10 does not read "Z"
     except ValueError:

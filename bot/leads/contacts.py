@@ -50,6 +50,8 @@ def check(field: str, text: str, region: str = "IT") -> Checked:
     text = " ".join((text or "").split())
     if not text:
         return Checked(None, "empty")
+    if not text.isprintable():  # control characters (a NUL byte breaks PostgreSQL text) are never data
+        return Checked(None, "unclear")
     if field not in ("email", "phone") and _MARKUP.search(text):  # those two the libraries check
         return Checked(None, "markup")
     return {"name": _name, "company": _company, "company_size": _company_size, "email": _email,

@@ -1,4 +1,4 @@
-"""The lead store's tables (docs/sales-contract.md). The schema is created by the Alembic
+"""The lead store's tables (docs/sales.md). The schema is created by the Alembic
 migrations in bot/leads/migrations/, which must match these models (tests/bot/leads/test_migrations.py).
 
 Datetimes are timezone-aware UTC in Python on every backend: `timestamp with time zone` on

@@ -157,7 +157,7 @@ def _integer(query: Any, name: str, default: int, low: int, high: int) -> int:
     value = query.get(name)
     if not value:
         return default
-    if not value.isdigit() or not low <= int(value) <= high:
+    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:  # not "²"
         raise ApiError(f"Valore non valido per {name}: {value} (da {low} a {high})")
     return int(value)
 
@@ -187,7 +187,8 @@ async def list_leads(request: web.Request) -> web.Response:
     if output == "json":
         return _json({"leads": leads, "count": len(leads)})
     filename = f"bussola-leads-{dt.datetime.now(dt.timezone.utc):%Y%m%d}.csv"
-    return web.Response(body=export.to_csv(leads).encode("utf-8"), content_type="text/csv", charset="utf-8",
+    body = await _in_thread(export.to_csv, leads)  # about 1 s for 10,000 leads: not on the event loop
+    return web.Response(body=body.encode("utf-8"), content_type="text/csv", charset="utf-8",
                         headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
@@ -240,7 +241,8 @@ async def change_status(request: web.Request) -> web.Response:
 async def transcript(request: web.Request) -> web.Response:
     lead = await _lead_or_404(request)
     try:
-        messages = await _in_thread(request.app[TRACKER].messages, lead["sender_id"])
+        # a lead a salesperson entered is "<conversation>#<prospect>": the transcript is the conversation's
+        messages = await _in_thread(request.app[TRACKER].messages, lead["sender_id"].split("#", 1)[0])
     except TranscriptError as error:
         logger.error(f"Tracker store not readable: {error}")
         return _error(503, "Conversazione non disponibile: l'archivio delle conversazioni non risponde")

@@ -117,9 +117,10 @@ class Settings:
 def load(path: Path = SETTINGS_FILE) -> Settings:
     raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     notice = raw["privacy_notice"]
-    digest = hashlib.sha256((notice["profile"] + "\n" + notice["contact"]).encode()).hexdigest()[:8]
-    privacy = PrivacyNotice(version=f"{notice['version']}+{digest}",
-                            url=os.environ.get("BUSSOLA_PRIVACY_URL") or notice["url"],
+    url = os.environ.get("BUSSOLA_PRIVACY_URL") or notice["url"]
+    # the link is part of what the user agreed to: a new privacy page is a new version
+    digest = hashlib.sha256("\n".join((notice["profile"], notice["contact"], url)).encode()).hexdigest()[:8]
+    privacy = PrivacyNotice(version=f"{notice['version']}+{digest}", url=url,
                             profile=notice["profile"].strip(), contact=notice["contact"].strip())
     days = int(os.environ.get("BUSSOLA_ANONYMOUS_LEAD_DAYS") or raw.get("anonymous_lead_days", 30))
     return Settings(privacy=privacy, anonymous_lead_days=days, raw=raw)

@@ -1,5 +1,5 @@
 """The lead store: one row per conversation that reached the sales flow, with its snapshots,
-consents, status history and handoff notifications (docs/sales-contract.md).
+consents, status history and handoff notifications (docs/sales.md).
 
 `LeadStore.apply` records one completed step (`LeadUpdate`) in one transaction. The privacy rules
 live here, so that no caller can forget them: the profile and the plan are kept only under a granted
@@ -61,8 +61,12 @@ def _max_length(model, column: str) -> int:
 def _text(name: str, value: Any, max_length: int, required: bool = False) -> None:
     if value is None and not required:
         return
+    # the value itself stays out of the message: it may be an email or a phone number, and
+    # exceptions end up in logs
     if not isinstance(value, str) or not value or len(value) > max_length:
-        raise ValueError(f"{name} must be a non-empty text of at most {max_length} characters: {value!r}")
+        raise ValueError(f"{name} must be a non-empty text of at most {max_length} characters")
+    if not value.isprintable():  # a NUL byte would make PostgreSQL fail the write for good
+        raise ValueError(f"{name} contains control characters")
 
 
 @dataclass
@@ -211,8 +215,9 @@ class LeadStore:
             if update.plan is not None and granted["profile"]:
                 self._snapshot(session, PlanSnapshot, PlanSnapshot.payload, lead, update.plan, at)
             if update.qualification is not None:
-                lead.qualification = update.qualification
                 lead.grade, lead.fit_score, lead.readiness_score = _scores(update.qualification)
+                # the reasons quote the profile's answers: kept only with the profile's consent
+                lead.qualification = update.qualification if granted["profile"] else None
             if update.contact:
                 if not granted["contact"]:
                     raise ValueError(f"contact details of {update.sender_id!r} without a granted contact consent")
@@ -269,6 +274,10 @@ class LeadStore:
         if "profile" in withdrawn:
             for model in (ProfileSnapshot, PlanSnapshot):
                 session.execute(delete(model).where(model.lead_id == lead.id))
+            lead.qualification = None
+        if withdrawn:  # a notification not sent yet carries what was just withdrawn
+            session.execute(delete(OutboxMessage).where(OutboxMessage.lead_id == lead.id,
+                                                        OutboxMessage.delivered_at.is_(None)))
         return granted
 
     @staticmethod
@@ -500,6 +509,18 @@ class LeadWriter:
         """Replays the spool in order, stopping at the first database error; how many were stored."""
         with self._lock:
             return self._flush()
+
+    def discard(self, sender_id: str) -> int:
+        """Drops the spooled steps of one conversation, waiting or set aside ("cancella i miei
+        dati"): replayed after the erasure, they would bring the lead back. How many were dropped."""
+        dropped = 0
+        with self._lock:
+            for table in ("spool", "failed"):
+                for key, body in self._db().execute(f"SELECT key, body FROM {table}").fetchall():
+                    if LeadUpdate.from_json(body).sender_id == sender_id:
+                        self._db().execute(f"DELETE FROM {table} WHERE key = ?", (key,))
+                        dropped += 1
+        return dropped
 
     def close(self) -> None:
         """Stops the background retry (the spool stays on disk for the next process)."""

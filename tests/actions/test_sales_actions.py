@@ -1,7 +1,7 @@
 """The sales actions: the lead form, the handoff, sales mode and the privacy requests."""
 from __future__ import annotations
 
-from rasa_sdk.events import ActiveLoop, AllSlotsReset, ConversationPaused, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, FollowupAction, SlotSet
 
 from actions.recommend import SaveAndRecommend
 from actions.sales import (EraseMyData, LeadComplete, RequestHuman, ShowMyData, StartSalesMode,
@@ -57,7 +57,7 @@ async def test_accepting_a_call_writes_the_lead_notifies_and_pauses(domain, disp
         capture.consent_record("contact", True, "v1", capture.dt.datetime.now(capture.dt.timezone.utc), "rest")]}
     events = await LeadComplete().run(dispatcher, make_tracker(domain, "pomeriggio", slots=slots, sender="h-1"),
                                       domain)
-    assert ConversationPaused() in events
+    assert SlotSet("handed_over", True) in events  # bot/policies.py keeps the bot quiet from now on
     assert "ho avvisato il team" in dispatcher.messages[0]["text"]
     lead = store.default_store().by_sender("h-1")
     assert lead["step"] == "handoff" and lead["status"] == "handoff_requested"
@@ -73,7 +73,7 @@ async def test_declining_contact_mid_interview_goes_back_to_the_interview(domain
              "handoff_requested": True}
     events = await LeadComplete().run(dispatcher, make_tracker(domain, "no", "deny", slots=slots, sender="d-1"),
                                       domain)
-    assert FollowupAction("profile_form") in events and ConversationPaused() not in events
+    assert FollowupAction("profile_form") in events and SlotSet("handed_over", True) not in events
     assert store.default_store().by_sender("d-1")["step"] == "consent"
 
 
@@ -85,12 +85,27 @@ async def test_asking_for_a_person_reopens_the_contact_consent(domain, dispatche
     assert SlotSet("handoff_requested", True) in events
 
 
-async def test_sales_mode_resets_and_names_the_salesperson(domain, dispatcher, state_dir):
-    tracker = make_tracker(domain, "/start_sales_mode", "start_sales_mode",
-                           entities=[{"entity": "salesperson", "value": "Giulia"}], slots={"sector": "legal"})
-    events = await StartSalesMode().run(dispatcher, tracker, domain)
+async def test_sales_mode_needs_the_team_code_and_gives_each_prospect_a_lead(domain, dispatcher, state_dir,
+                                                                             monkeypatch):
+    def start(code):
+        entities = [{"entity": "salesperson", "value": "Giulia"}] + (
+            [{"entity": "sales_code", "value": code}] if code is not None else [])
+        tracker = make_tracker(domain, "/start_sales_mode", "start_sales_mode", entities=entities,
+                               slots={"sector": "legal"}, sender="conv-1")
+        dispatcher.messages.clear()
+        return StartSalesMode().run(dispatcher, tracker, domain)
+
+    monkeypatch.delenv("BUSSOLA_SALES_MODE_CODE", raising=False)
+    assert await start("K7x9") == [] and "non è attiva" in dispatcher.messages[0]["text"]
+    monkeypatch.setenv("BUSSOLA_SALES_MODE_CODE", "K7x9")
+    assert await start(None) == [] and "codice del team vendite" in dispatcher.messages[0]["text"]
+    assert await start("wrong") == []
+    events = await start("K7x9")
     assert events[0] == AllSlotsReset() and SlotSet("mode", "vendite") in events
     assert SlotSet("salesperson", "Giulia") in events and "per Giulia" in dispatcher.messages[0]["text"]
+    keys = {e["value"] for e in events if e.get("name") == "lead_key"}
+    again = {e["value"] for e in await start("K7x9") if e.get("name") == "lead_key"}
+    assert keys != again and all(k.startswith("conv-1#") for k in keys | again)  # one lead per prospect
 
 
 async def test_show_my_data_lists_profile_and_consents(domain, dispatcher, state_dir):

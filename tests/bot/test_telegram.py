@@ -17,8 +17,9 @@ CHAT = {"id": 42, "type": "private"}
     ("", ""),
     ("/start " + "A" * 32, '/continue_on_telegram{"handoff_code": "' + "A" * 32 + '"}'),
     ("/start " + "A" * 31 + "!", "/greet"),  # not a code: a plain start
-    ("/vendite", "/start_sales_mode"), ("/vendite Giulia Bianchi", '/start_sales_mode{"salesperson": "Giulia Bianchi"}'),
-    ('/vendite Gi"}ulia', '/start_sales_mode{"salesperson": "Gi\\"}ulia"}'),  # quoted, not injected
+    ("/vendite", '/start_sales_mode{"sales_code": ""}'),
+    ("/vendite K7x9 Giulia Bianchi", '/start_sales_mode{"sales_code": "K7x9", "salesperson": "Giulia Bianchi"}'),
+    ('/vendite K7x9 Gi"}ulia', '/start_sales_mode{"sales_code": "K7x9", "salesperson": "Gi\\"}ulia"}'),  # quoted
 ])
 def test_commands_become_intents(text, expected):
     assert command_to_text(text) == expected

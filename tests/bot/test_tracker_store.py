@@ -6,7 +6,7 @@ import json
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, AllSlotsReset, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 
@@ -32,9 +32,11 @@ def stored_texts(store, sender: str) -> list:
     return [json.loads(row.data).get("text") for row in rows]
 
 
-def turn(tracker, user_text, bot_text, action="action_listen", **slots):
+def turn(tracker, user_text, bot_text, action="action_listen", reset=False, **slots):
     tracker.update(UserUttered(user_text, {"name": "inform", "confidence": 1.0}))
     tracker.update(ActionExecuted(action))
+    if reset:
+        tracker.update(AllSlotsReset())
     for name, value in slots.items():
         tracker.update(SlotSet(name, value))
     tracker.update(BotUttered(bot_text))
@@ -50,13 +52,13 @@ async def test_erasure_deletes_everything_stored_before_it(store, domain):
     await store.save(other)
 
     tracker = await store.retrieve("anna")
-    turn(tracker, "cancella i miei dati", "Fatto: ho cancellato i tuoi dati", action=ERASE_ACTION)
+    turn(tracker, "cancella i miei dati", "Fatto: ho cancellato i tuoi dati", action=ERASE_ACTION, reset=True)
     await store.save(tracker)
 
     texts = stored_texts(store, "anna")
     assert "sono un'avvocata a Milano, anna@example.com" not in texts
     assert "cancella i miei dati" not in texts
-    assert texts == ["Fatto: ho cancellato i tuoi dati", None]  # the confirmation, then action_listen
+    assert texts == [None, "Fatto: ho cancellato i tuoi dati", None]  # slots reset, confirmation, listen
     assert (await store.retrieve("anna")).get_slot("sector") is None
     assert "ho una pizzeria" in stored_texts(store, "bruno")  # other conversations untouched
 
@@ -76,3 +78,15 @@ async def test_saving_without_erasure_appends_as_rasa_does(store, domain):
     await store.save(tracker)
     texts = [t for t in stored_texts(store, "carla") if t]
     assert texts == ["primo", "uno", "secondo", "due"]
+
+
+async def test_a_failed_erasure_keeps_the_conversation(store, domain):
+    tracker = DialogueStateTracker("dora", domain.slots)
+    turn(tracker, "ho un negozio di fiori", "Ho preso nota", sector="retail")
+    await store.save(tracker)
+    tracker = await store.retrieve("dora")
+    # the database was down: the action said so and reset nothing
+    turn(tracker, "cancella i miei dati", "non ho cancellato nulla", action=ERASE_ACTION)
+    await store.save(tracker)
+    assert "ho un negozio di fiori" in stored_texts(store, "dora")
+    assert (await store.retrieve("dora")).get_slot("sector") == "retail"

@@ -19,6 +19,7 @@ API_TOKEN = "e2e-" + uuid.uuid4().hex
 TELEGRAM_TOKEN = "123456789:E2E-test-token-not-a-real-one"
 TELEGRAM_SECRET = "e2e-secret-" + uuid.uuid4().hex
 TELEGRAM_PUBLIC_URL = "https://bussola.example/webhooks/telegram/webhook"
+SALES_MODE_CODE = "e2e-" + uuid.uuid4().hex[:6]
 
 
 class Client:
@@ -112,7 +113,7 @@ def servers(tmp_path_factory, fake_telegram, sales_receiver):
     telegram = {"BUSSOLA_TELEGRAM_TOKEN": TELEGRAM_TOKEN, "BUSSOLA_TELEGRAM_SECRET": TELEGRAM_SECRET,
                 "BUSSOLA_TELEGRAM_API_URL": fake_telegram.url, "BUSSOLA_TELEGRAM_BOT_NAME": "BussolaTestBot",
                 "BUSSOLA_TELEGRAM_WEBHOOK_URL": TELEGRAM_PUBLIC_URL,
-                "BUSSOLA_SALES_WEBHOOK_URL": sales_receiver.url}
+                "BUSSOLA_SALES_WEBHOOK_URL": sales_receiver.url, "BUSSOLA_SALES_MODE_CODE": SALES_MODE_CODE}
     with Servers(tmp_path_factory.mktemp("e2e-state"), rasa_port=free_port(), actions_port=free_port(),
                  api_token=API_TOKEN, extra_env=telegram, web_port=free_port(),
                  sales_port=free_port()) as running:

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from tests.e2e.conftest import SALES_MODE_CODE
 from tests.e2e.test_rest_interview import PIZZERIA, run_script
 
 pytestmark = pytest.mark.e2e
@@ -29,10 +30,8 @@ def wait_for(condition, timeout=20.0):
 
 
 def lead_of(client, sender):
-    leads = client.sales_api("/api/leads")
-    found = [lead for lead in leads["leads"] if lead.get("sender_id") == sender] \
-        if isinstance(leads, dict) else [lead for lead in leads if lead.get("sender_id") == sender]
-    return client.sales_api(f"/api/leads/{found[0]['public_id']}") if found else None
+    found = client.sales_api(f"/api/senders/{sender}/lead")
+    return client.sales_api(f"/api/leads/{found['public_id']}") if found else None
 
 
 def test_a_qualified_visitor_leaves_contacts_and_is_handed_to_a_person(client, sender, sales_receiver):
@@ -49,8 +48,10 @@ def test_a_qualified_visitor_leaves_contacts_and_is_handed_to_a_person(client, s
     done = joined(client, sender, "pomeriggio")
     assert "ho avvisato il team" in done and "pausa" in done
 
-    # the conversation is paused for the person who takes over
+    # the bot is quiet for the person who takes over, but privacy requests are still answered
     assert client.texts(sender, "ci sei?") == []
+    assert "Ecco cosa so di te" in joined(client, sender, "quali dati avete su di me?")
+    assert client.texts(sender, "allora?") == []
     # the sales team is notified once, with the brief
     notice = wait_for(lambda: sales_receiver.for_sender(sender))
     assert len(notice) == 1 and notice[0]["key"]
@@ -110,24 +111,41 @@ def test_what_data_do_you_have_and_erasure(client, sender, servers):
     assert "Non ho nessun dato" in joined(client, sender, "quali dati avete su di me?")
 
 
-def test_sales_mode_records_a_lead_entered_by_sales(client, sender, sales_receiver):
-    opening = joined(client, sender, '/start_sales_mode{"salesperson": "Giulia"}')
-    assert "Modalità vendite attiva per Giulia" in opening and "Che tipo di realtà" in opening
+def sales_interview(client, sender, name):
     script = [('/inform{"org_kind":"azienda"}', "In che settore lavora il cliente"),
               ("ristorazione", "cosa fa il cliente"),
-              ("una pizzeria napoletana con forno a legna", "A chi vende il cliente")] + [
-        step for step in PIZZERIA[4:]]
+              ("una pizzeria napoletana con forno a legna", "A chi vende il cliente")] + PIZZERIA[4:]
     for message, _ in script:
         client.say(sender, message)
     assert "Il cliente acconsente a conservare" in joined(client, sender, "sì, è corretto")
     assert "ricontattato" in joined(client, sender, "sì")
-    for message in ["sì", "Anna Esposito", "Pizzeria da Anna", "2-9", "anna@pizzeriadaanna.it",
-                    "+39 081 123 4567"]:
+    for message in ["sì", name, "Pizzeria da Anna", "2-9", "anna@pizzeriadaanna.it", "+39 081 123 4567"]:
         client.say(sender, message)
-    assert "inserito dal team vendite" in joined(client, sender, "mattina")
-    notice = wait_for(lambda: sales_receiver.for_sender(sender))
+    return joined(client, sender, "mattina")
+
+
+def test_sales_mode_needs_the_team_code(client, sender):
+    assert "non è valido" in joined(client, sender, '/start_sales_mode{"sales_code": "nope"}')
+    assert client.slots(sender)["mode"] is None
+
+
+def test_sales_mode_records_each_prospect_as_a_lead_entered_by_sales(client, sender, sales_receiver):
+    opening = joined(client, sender, '/start_sales_mode{"sales_code": "%s", "salesperson": "Giulia"}'
+                     % SALES_MODE_CODE)
+    assert "Modalità vendite attiva per Giulia" in opening and "Che tipo di realtà" in opening
+    assert "inserito dal team vendite (grado A)" in sales_interview(client, sender, "Anna Esposito")
+    notice = wait_for(lambda: [n for n in sales_receiver.received
+                               if n["body"].get("sender_id", "").startswith(sender + "#")])
     assert notice[0]["body"]["type"] == "bussola.sales_lead"
     assert notice[0]["body"]["brief"]["entered_by"] == "sales"
-    lead = lead_of(client, sender)
-    assert lead["entered_by"] == "sales" and lead["salesperson"] == "Giulia"
     assert client.texts(sender, "grazie")  # sales mode does not pause the bot
+
+    # a second prospect in the same conversation is a lead of its own
+    client.say(sender, '/start_sales_mode{"sales_code": "%s", "salesperson": "Giulia"}' % SALES_MODE_CODE)
+    sales_interview(client, sender, "Bruno Russo")
+    leads = [lead for lead in client.sales_api("/api/leads?entered_by=sales")["leads"]
+             if lead["sender_id"].startswith(sender + "#")]
+    assert sorted(lead["name"] for lead in leads) == ["Anna Esposito", "Bruno Russo"]
+    assert {lead["salesperson"] for lead in leads} == {"Giulia"}
+    transcript = client.sales_api(f"/api/leads/{leads[0]['public_id']}/transcript")
+    assert any("pizzeria napoletana" in m["text"] for m in transcript)  # the conversation's transcript

@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 from scripts.benchmark import BUSSOLA_SCRIPT
-from tests.e2e.conftest import TELEGRAM_PUBLIC_URL, TELEGRAM_SECRET, TELEGRAM_TOKEN
+from tests.e2e.conftest import SALES_MODE_CODE, TELEGRAM_PUBLIC_URL, TELEGRAM_SECRET, TELEGRAM_TOKEN
 
 pytestmark = pytest.mark.e2e
 _ids = itertools.count(int(time.time()))
@@ -226,6 +226,7 @@ def test_privacy_requests_and_sales_mode_work_on_telegram(chat, client):
     assert not any("ristorazione" in (e.get("text") or "") for e in client.tracker(sender)["events"])
     assert client.slots(sender)["sector"] is None
 
-    sales = sent_texts(chat.text("/vendite Marco"))
+    assert "non è valido" in sent_texts(chat.text("/vendite Marco"))  # no code
+    sales = sent_texts(chat.text(f"/vendite {SALES_MODE_CODE} Marco"))
     assert "Modalità vendite attiva per Marco" in sales and "Che tipo di realtà" in sales
     assert client.slots(sender)["mode"] == "vendite" and client.slots(sender)["salesperson"] == "Marco"

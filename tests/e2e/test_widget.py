@@ -8,6 +8,7 @@ import pytest
 from scripts.benchmark import BUSSOLA_SCRIPT
 from scripts.common import ROOT
 from scripts.run_tests import ensure_chromium
+from tests.e2e.conftest import SALES_MODE_CODE
 
 pytestmark = pytest.mark.e2e
 SHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -147,9 +148,9 @@ def test_continua_su_telegram_gives_a_link(page):
 
 
 def test_sales_mode_from_the_page_address(page, servers):
-    page.goto(servers.demo_url + "?bussola=vendite")
+    page.goto(servers.demo_url + f"?bussola=vendite&codice={SALES_MODE_CODE}&venditore=Giulia")
     open_widget(page)
-    page.get_by_text("Modalità vendite attiva").wait_for(timeout=30000)
+    page.get_by_text("Modalità vendite attiva per Giulia").wait_for(timeout=30000)
     page.get_by_text("Che tipo di realtà è?").wait_for(timeout=30000)
     before = bot_count(page)
     page.locator(".bw-buttons button[data-payload='/inform{\"org_kind\":\"azienda\"}']").first.click()

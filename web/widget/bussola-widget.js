@@ -18,20 +18,23 @@
   "use strict";
 
   var script = document.currentScript;
+  var query = new URLSearchParams(window.location.search);
   var settings = {
     server: (script && script.dataset.server) || window.location.origin.replace(/:\d+$/, ":5005"),
     title: (script && script.dataset.title) || "Bussola",
     color: (script && script.dataset.color) || "#0b5394",
     welcome: (script && script.dataset.welcome) || "",
     telegram: (script && script.dataset.telegram) === "on", // show "Continua su Telegram"
-    // Sales mode: a salesperson answers for a prospect (data-mode="vendite", or ?bussola=vendite).
-    sales: (script && script.dataset.mode) === "vendite" ||
-      new URLSearchParams(window.location.search).get("bussola") === "vendite",
-    salesperson: (script && script.dataset.salesperson) || "",
+    // Sales mode: a salesperson answers for a prospect (data-mode="vendite", or a page opened with
+    // ?bussola=vendite&codice=…); the team's code comes from data-sales-code or that address.
+    sales: (script && script.dataset.mode) === "vendite" || query.get("bussola") === "vendite",
+    salesCode: (script && script.dataset.salesCode) || query.get("codice") || "",
+    salesperson: (script && script.dataset.salesperson) || query.get("venditore") || "",
   };
   // The conversation's first message: a greeting, or the sales-mode command.
   var OPENING = settings.sales
-    ? "/start_sales_mode" + JSON.stringify(settings.salesperson ? { salesperson: settings.salesperson } : {})
+    ? "/start_sales_mode" + JSON.stringify(settings.salesperson
+      ? { sales_code: settings.salesCode, salesperson: settings.salesperson } : { sales_code: settings.salesCode })
     : "/greet";
   var STORE = "bussola-widget:" + settings.server + (settings.sales ? ":vendite" : "");
   var MAX_HISTORY = 200;

@@ -120,3 +120,9 @@ def test_small_talk_is_not_a_consent_but_may_be_a_name():
     assert not say("grazie", "thanks", "consent_profile").is_answer
     named = say("Franco Grazioli", "thanks", "contact_name", consent_profile=True, consent_contact=True)
     assert named.is_answer and named.updates["contact_name"] == "Franco Grazioli"
+
+
+@pytest.mark.parametrize("requested", list(capture.CONTACT_FIELDS))
+def test_control_characters_are_never_stored(requested):
+    turn = say("sera\x00 dopo le 18\x07", "inform", requested, consent_profile=True, consent_contact=True)
+    assert requested not in turn.updates and turn.next_question == requested

@@ -64,13 +64,24 @@ def test_the_comparison_sees_a_difference(leads_engine):
 
 
 def test_upgrading_again_changes_nothing_and_downgrading_removes_everything(fresh_engine):
-    assert migrate.upgrade(fresh_engine) == "0001"
-    assert migrate.upgrade(fresh_engine) == "0001"
+    assert migrate.upgrade(fresh_engine) == "0002"
+    assert migrate.upgrade(fresh_engine) == "0002"
     with fresh_engine.begin() as connection:
         command.downgrade(migrate.config(connection), "base")
     assert set(inspect(fresh_engine).get_table_names()) == {migrate.VERSION_TABLE}
-    assert migrate.upgrade(fresh_engine) == "0001"
+    assert migrate.upgrade(fresh_engine) == "0002"
     assert schema_diff(fresh_engine) == []
+
+
+def test_the_profiles_kept_without_consent_by_earlier_versions_are_dropped(fresh_engine):
+    with fresh_engine.begin() as connection:  # the table as bot/profile_store.py created it
+        connection.execute(text("CREATE TABLE profiles (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
+                                "data TEXT, created_at TIMESTAMP)"))
+        connection.execute(text("INSERT INTO profiles (id, sender_id, data) VALUES (1, 'web-1', '{}')"))
+    migrate.upgrade(fresh_engine, "0001")
+    assert "profiles" in inspect(fresh_engine).get_table_names()
+    assert migrate.upgrade(fresh_engine) == "0002"
+    assert "profiles" not in inspect(fresh_engine).get_table_names()
 
 
 def test_datetimes_come_back_aware_utc(leads_engine):

@@ -100,17 +100,17 @@ def test_the_step_only_moves_forward(store):
 def test_profile_and_plan_are_kept_only_under_a_granted_profile_consent(store, leads_engine):
     public_id = store.apply(plan_step())
     lead = store.get(public_id)
-    # no consent: no snapshot, but the qualification and the step are stored
+    # no consent: no snapshot and no reasons (they quote the answers), but the scores and the step
     assert lead["profile"] is None and lead["plan"] is None
     assert (lead["step"], lead["grade"], lead["fit_score"], lead["readiness_score"]) == ("plan", "A", 80, 65)
-    assert lead["qualification"] == QUALIFICATION
+    assert lead["qualification"] is None
 
     store.apply(plan_step(minutes=6, consents=[consent("profile", granted=False, minutes=6)]))
     assert counts(leads_engine)["profile_snapshots"] == 0
 
     store.apply(plan_step(minutes=7, consents=[consent("profile", minutes=7)]))
     lead = store.get(public_id)
-    assert lead["profile"] == PROFILE and lead["plan"] == PLAN
+    assert lead["profile"] == PROFILE and lead["plan"] == PLAN and lead["qualification"] == QUALIFICATION
     # a consent given earlier covers later steps; an unchanged profile is not stored twice
     changed = {**PROFILE, "weekly_hours": 6.0}
     store.apply(LeadUpdate(sender_id="web-1", step="consent", profile=changed, at=at(8)))
@@ -223,7 +223,7 @@ def test_the_outbox_keeps_one_message_per_dedup_key(store, leads_engine):
     assert store.due_messages(now) == []
     [retried] = store.due_messages(now + dt.timedelta(minutes=5))
     assert (retried["attempts"], retried["last_error"]) == (1, "HTTP 503")
-    # outbox.py passes naive UTC datetimes
+    # a caller may pass naive UTC datetimes (taken as UTC)
     assert len(store.due_messages((now + dt.timedelta(minutes=5)).replace(tzinfo=None))) == 1
 
 
@@ -487,3 +487,32 @@ def test_invalid_updates_raise_at_once_even_while_the_database_is_down(outage, t
         assert writer.pending() == 0
     finally:
         writer.close()
+
+
+def test_erasure_also_drops_the_conversations_spooled_steps(outage, tmp_path):
+    engine, bring_up = outage
+    writer = LeadWriter(lambda: LeadStore(engine, anonymous_days=30), tmp_path / "spool" / "leads.db",
+                        min_delay=600)
+    try:
+        for update in steps():
+            writer.write(update)
+        writer.write(plan_step(sender="web-2"))
+        assert writer.pending() == 4
+        assert writer.discard("web-1") == 3 and writer.pending() == 1  # the other conversation stays
+        bring_up()
+        assert writer.flush() == 1
+        store = LeadStore(engine)
+        assert store.by_sender("web-1") is None and store.by_sender("web-2") is not None
+    finally:
+        writer.close()
+
+
+def test_withdrawing_a_consent_drops_the_notifications_not_sent_yet(store, leads_engine):
+    store.apply(plan_step(consents=[consent("profile")]))
+    store.apply(handoff_step())
+    assert counts(leads_engine)["outbox"] == 1
+    store.apply(LeadUpdate(sender_id="web-1", step="handoff", consents=[consent("contact", False, 20)], at=at(20)))
+    lead = store.by_sender("web-1")
+    assert counts(leads_engine)["outbox"] == 0 and lead["email"] is None and lead["anonymous"] is True
+    store.apply(LeadUpdate(sender_id="web-1", step="handoff", consents=[consent("profile", False, 21)], at=at(21)))
+    assert store.by_sender("web-1")["qualification"] is None  # the reasons quote the profile
