@@ -66,6 +66,21 @@ class Client:
             raise
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium driven by Playwright (the widget's and the sales console's tests);
+    per module, so that Playwright's own event loop is gone before other modules' async tests."""
+    from playwright.sync_api import sync_playwright
+
+    from scripts.run_tests import ensure_chromium
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=ensure_chromium(), headless=True,
+                                             args=["--no-sandbox", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
 @pytest.fixture(scope="session")
 def fake_telegram():
     api = FakeBotAPI().start()

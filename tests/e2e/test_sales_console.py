@@ -16,7 +16,6 @@ from sqlalchemy import create_engine
 from bot.leads import migrate
 from bot.leads.store import LeadStore
 from scripts.common import ROOT, env
-from scripts.run_tests import ensure_chromium
 from scripts.servers import free_port
 from tests.bot.leads.test_server import make_tracker, seed_leads
 
@@ -58,17 +57,6 @@ def sales_server(tmp_path_factory):
         returncode = process.wait(10)  # a prompt, clean stop: the background tasks end on shutdown
         log.close()
         assert returncode == 0, (state / "sales-server.log").read_text()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=ensure_chromium(), headless=True,
-                                             args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -7,22 +7,10 @@ import pytest
 
 from scripts.benchmark import BUSSOLA_SCRIPT
 from scripts.common import ROOT
-from scripts.run_tests import ensure_chromium
 from tests.e2e.conftest import SALES_MODE_CODE
 
 pytestmark = pytest.mark.e2e
 SHOTS = ROOT / "test-artifacts" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=ensure_chromium(), headless=True,
-                                             args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
