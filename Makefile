@@ -1,5 +1,5 @@
 # Bussola's commands. The two a newcomer needs: `make chat` and `make test`.
-.PHONY: chat serve test setup train crossval benchmark validate kb-validate kb-diff
+.PHONY: chat serve stack test setup train crossval benchmark load-test validate kb-validate kb-diff
 
 setup:            ## virtual environment, packages, spaCy pipeline, model (each only if needed)
 	@scripts/setup.sh
@@ -10,8 +10,14 @@ chat: setup       ## start the bot and chat with it in the terminal
 serve: setup      ## start the bot without the terminal chat
 	@.venv/bin/python -m scripts.serve --no-chat
 
+stack: setup      ## the production topology on loopback: 2 Rasa replicas, 2 action servers, nginx, PostgreSQL, Redis (REPLICAS=n)
+	@.venv/bin/python -m scripts.stack $(if $(REPLICAS),--replicas $(REPLICAS))
+
 test: setup       ## the whole test suite: unit, data validation, test stories, end-to-end
 	@.venv/bin/python -m scripts.run_tests
+
+load-test: setup  ## 1, 10, 50 concurrent interviews through the production stack, 1 then 2 replicas (issue 6)
+	@.venv/bin/python -m scripts.load_test
 
 validate: setup   ## rasa data validate, warnings are errors
 	@.venv/bin/python -m scripts.run_tests -k rasa_data_validate

@@ -60,3 +60,8 @@ def resolve_by_type(type_name: str, default: Any = None) -> Any:
 def apply() -> None:
     jsonschema.validate = validate
     rasa_events.Event.resolve_by_type = staticmethod(resolve_by_type)
+    # an Italian apology instead of silence when the action server or a store fails, on the
+    # embedded defaults too (bot/resilience.py)
+    from bot import resilience
+
+    resilience.apply()

@@ -18,6 +18,8 @@ from typing import List, Optional
 from scripts.common import ROOT, VENV_BIN, env
 
 DEFAULT_MODEL = ROOT / "models" / "bussola.tar.gz"
+# Logging of the Rasa and action servers: masks emails and phone numbers (bot/redaction.py)
+LOGGING_CONFIG = ROOT / "deploy" / "logging.yml"
 
 
 def _signal_group(proc: subprocess.Popen, sig: int) -> None:
@@ -52,6 +54,74 @@ def _wait(url: str, proc: subprocess.Popen, name: str, log: Path, timeout: float
                 print(f"\r\033[K    starting the {name}… {int(time.monotonic() - start)}s", end="", flush=True)
             time.sleep(0.25)
     raise RuntimeError(f"The {name} did not start within {timeout:.0f} s; see {log}")
+
+
+def start_process(cmd: List[str], log: Path, environment: dict, cwd: Path = ROOT) -> subprocess.Popen:
+    """A server in its own process group (stopped as a whole), its output appended to `log`."""
+    return subprocess.Popen(cmd, cwd=cwd, env=environment, stdout=open(log, "ab"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def migrate_leads(environment: dict) -> None:
+    """Brings the lead tables of the environment's database to their latest migration."""
+    migrated = subprocess.run([str(VENV_BIN / "python"), "-m", "bot.leads", "migrate"], cwd=ROOT,
+                              env=environment, capture_output=True, text=True)
+    if migrated.returncode != 0:
+        raise RuntimeError(f"The lead database could not be migrated:\n{migrated.stderr[-2000:]}")
+
+
+def leftover_process_groups(pids: List[int]) -> List[int]:
+    """Of `pids` (process groups we started), those with a process still running."""
+    alive = []
+    for pid in pids:
+        try:
+            os.killpg(pid, 0)
+            alive.append(pid)
+        except ProcessLookupError:
+            pass
+    return alive
+
+
+def stop_process_groups(procs: List[subprocess.Popen]) -> None:
+    """Stops each process with its whole group: TERM, then KILL what is left after a grace time
+    (a Sanic worker may ignore TERM, and outlives its parent when only the parent is stopped)."""
+    groups = [p.pid for p in procs]
+    for sig, grace in ((signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+        for proc in procs:
+            _signal_group(proc, sig)
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            for proc in procs:
+                proc.poll()  # reap our own children, or they count as still there
+            if not leftover_process_groups(groups):
+                break
+            time.sleep(0.1)
+    for proc in procs:
+        proc.wait()
+
+
+def write_credentials(project: Path, state_dir: Path, environment: dict,
+                      telegram_secret: Optional[str] = None) -> tuple:
+    """The channels file in `state_dir`: REST always; Telegram when BUSSOLA_TELEGRAM_TOKEN is set
+    (the token lives in the environment only, never in a committed file). See bot/telegram.py.
+    Returns the path and the Telegram webhook's secret token (None without Telegram)."""
+    text = (project / "credentials.yml").read_text(encoding="utf-8")
+    token = environment.get("BUSSOLA_TELEGRAM_TOKEN")
+    if token:
+        telegram_secret = environment.get("BUSSOLA_TELEGRAM_SECRET") or telegram_secret or secrets.token_urlsafe(32)
+        settings = {"access_token": token, "verify": environment.get("BUSSOLA_TELEGRAM_BOT_NAME", ""),
+                    "webhook_url": environment.get("BUSSOLA_TELEGRAM_WEBHOOK_URL", ""),
+                    "secret_token": telegram_secret,
+                    "api_url": environment.get("BUSSOLA_TELEGRAM_API_URL", ""),
+                    "queue_path": str(state_dir / "telegram_updates.db")}
+        text += "\nbot.telegram.BussolaTelegramInput:\n" + "".join(
+            f"  {key}: {json.dumps(value)}\n" for key, value in settings.items())
+    else:
+        telegram_secret = None
+    path = state_dir / "credentials.yml"
+    path.write_text(text, encoding="utf-8")
+    path.chmod(0o600)  # it may hold the Telegram token
+    return path, telegram_secret
 
 
 class Servers:
@@ -111,23 +181,9 @@ class Servers:
         return path
 
     def _credentials(self) -> Path:
-        """The channels: REST always; Telegram when BUSSOLA_TELEGRAM_TOKEN is set (the token lives
-        in the environment only, never in a committed file). See bot/telegram.py."""
-        environment = {**os.environ, **self.extra_env}
-        text = (self.project / "credentials.yml").read_text(encoding="utf-8")
-        token = environment.get("BUSSOLA_TELEGRAM_TOKEN")
-        if token:
-            self.telegram_secret = environment.get("BUSSOLA_TELEGRAM_SECRET") or secrets.token_urlsafe(32)
-            settings = {"access_token": token, "verify": environment.get("BUSSOLA_TELEGRAM_BOT_NAME", ""),
-                        "webhook_url": environment.get("BUSSOLA_TELEGRAM_WEBHOOK_URL", ""),
-                        "secret_token": self.telegram_secret,
-                        "api_url": environment.get("BUSSOLA_TELEGRAM_API_URL", ""),
-                        "queue_path": str(self.state_dir / "telegram_updates.db")}
-            text += "\nbot.telegram.BussolaTelegramInput:\n" + "".join(
-                f"  {key}: {json.dumps(value)}\n" for key, value in settings.items())
-        path = self.state_dir / "credentials.yml"
-        path.write_text(text, encoding="utf-8")
-        path.chmod(0o600)  # it may hold the Telegram token
+        """The channels: REST always; Telegram when BUSSOLA_TELEGRAM_TOKEN is set."""
+        path, self.telegram_secret = write_credentials(self.project, self.state_dir,
+                                                       {**os.environ, **self.extra_env})
         return path
 
     @property
@@ -166,18 +222,16 @@ class Servers:
         environment = env(**self.extra_env)
         actions_log, rasa_log = self.state_dir / "actions.log", self.state_dir / "rasa.log"
         if self.with_actions:  # the lead tables, at their latest migration (setup did it for state/)
-            migrated = subprocess.run([str(VENV_BIN / "python"), "-m", "bot.leads", "migrate"], cwd=ROOT,
-                                      env=environment, capture_output=True, text=True)
-            if migrated.returncode != 0:
-                raise RuntimeError(f"The lead database could not be migrated:\n{migrated.stderr[-2000:]}")
+            migrate_leads(environment)
 
             self.procs.append(subprocess.Popen(
-                [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(self.actions_port)],
+                [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(self.actions_port),
+                 "--logging-config-file", str(LOGGING_CONFIG)],
                 cwd=self.project, env={**environment, "BUSSOLA_PRELOAD": "1"}, stdout=open(actions_log, "ab"),
                 stderr=subprocess.STDOUT, start_new_session=True))
         cmd = [str(VENV_BIN / "rasa"), "run", "--port", str(self.rasa_port), "--interface", "127.0.0.1",
                "--model", str(self.model), "--endpoints", str(self._endpoints()),
-               "--credentials", str(self._credentials())]
+               "--credentials", str(self._credentials()), "--logging-config-file", str(LOGGING_CONFIG)]
         if self.cors_origins():
             cmd += ["--cors", *self.cors_origins()]
         if self.api_token:  # the HTTP API reads and changes any conversation: never without a token
@@ -224,31 +278,12 @@ class Servers:
     def stop(self) -> None:
         """Stops every server and what it started. Each runs in its own process group, signalled
         as a whole: the Rasa server's Sanic workers outlive their parent when only it is stopped."""
-        groups = [p.pid for p in self.procs]
-        for sig, grace in ((signal.SIGTERM, 5), (signal.SIGKILL, 5)):  # a Sanic worker may ignore SIGTERM
-            for proc in self.procs:
-                _signal_group(proc, sig)
-            deadline = time.monotonic() + grace
-            while time.monotonic() < deadline:
-                for proc in self.procs:
-                    proc.poll()  # reap our own children, or they count as still there
-                if not self.leftover_processes(groups):
-                    break
-                time.sleep(0.1)
-        for proc in self.procs:
-            proc.wait()
+        stop_process_groups(self.procs)
         self.procs = []
 
     def leftover_processes(self, pids: List[int]) -> List[int]:
         """Of `pids` (process groups this object started), those with a process still running."""
-        alive = []
-        for pid in pids:
-            try:
-                os.killpg(pid, 0)
-                alive.append(pid)
-            except ProcessLookupError:
-                pass
-        return alive
+        return leftover_process_groups(pids)
 
     def alive(self) -> bool:
         return bool(self.procs) and all(p.poll() is None for p in self.procs)

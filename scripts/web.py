@@ -6,10 +6,13 @@ The demo page is a sample agency website with the widget embedded by its one <sc
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 from pathlib import Path
 
 from aiohttp import web
+
+from bot import redaction
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 
@@ -39,6 +42,8 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--rasa-url", default="http://localhost:5005")
     args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redaction.install()  # no email or phone number in the log
     web.run_app(app(args.rasa_url), host=args.host, port=args.port, print=None)
 
 

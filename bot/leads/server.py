@@ -28,7 +28,7 @@ from sqlalchemy import column, create_engine, inspect, select, table
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import paths
+from bot import paths, redaction
 from bot.leads import brief as lead_brief
 from bot.leads import export, outbox
 from bot.leads.models import ENTERED_BY, STATUSES
@@ -367,6 +367,7 @@ def serve(port: int = 5056, host: str = "127.0.0.1") -> None:
         sys.exit("The sales server needs a token: set BUSSOLA_SALES_TOKEN (e.g. `openssl rand -hex 32`) "
                  "and give it to the sales team.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redaction.install()  # no email or phone number in the log (bot/redaction.py)
     app = make_app(default_store(), token, os.environ.get("BUSSOLA_SALES_WEBHOOK_URL") or None,
                    default_tracker_url())
     print(f"Sales console: http://{host}:{port}/console/", flush=True)
