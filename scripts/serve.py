@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 
@@ -14,7 +15,14 @@ from scripts.common import STATE, say
 from scripts.servers import Servers
 
 
+def _stop_on_signal(signum, frame) -> None:
+    raise KeyboardInterrupt  # the `finally` below stops the servers: none is left running
+
+
 def main() -> None:
+    # `kill`, a closed terminal or a service manager end us with TERM or HUP, not Ctrl-C
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+    signal.signal(signal.SIGHUP, _stop_on_signal)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-chat", action="store_true", help="serve only, no terminal chat")
     args = parser.parse_args()
