@@ -34,6 +34,18 @@ def sales_console_url() -> str:
     return os.environ.get("BUSSOLA_SALES_URL", "http://127.0.0.1:5056").rstrip("/")
 
 
+def turn_mark(tracker: Tracker) -> str:
+    """What identifies this turn also when it runs again: the timestamp of the last event stored
+    before the user's message. A turn whose tracker could not be saved (the database went away
+    after this action ran) is answered "servizio non disponibile" and the user sends the message
+    again: the action runs once more on the same stored conversation, and its notification must
+    carry the same Idempotency-Key (the step's own time, `update.at`, would be a new one)."""
+    events = list(tracker.events or [])
+    users = [i for i, event in enumerate(events) if event.get("event") == "user"]
+    before = events[users[-1] - 1] if users and users[-1] > 0 else {}
+    return f"{float(before.get('timestamp') or 0):.6f}"
+
+
 class ValidateLeadForm(FormValidationAction):
     """Reads each answer through bot/leads/capture.py and asks the next question itself, like the
     profile form (actions/interview.py)."""
@@ -86,7 +98,7 @@ class LeadComplete(Action):
             kind = "sales_lead" if sales else "handoff"
             update.status = None if sales else "handoff_requested"
             update.notify = {"kind": kind, "payload": self._notification(kind, tracker, update),
-                             "dedup_key": f"{kind}:{update.sender_id}:{update.at}"}
+                             "dedup_key": f"{kind}:{update.sender_id}:{turn_mark(tracker)}"}
         store.default_writer().write(update)
         events: List[EventType] = [SlotSet("consents", []),  # written: not to be written again
                                    SlotSet("qualification", qualification), SlotSet("handoff_requested", False)]

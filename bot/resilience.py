@@ -19,6 +19,14 @@ With `apply()` the user gets a clear Italian message instead:
   `UNAVAILABLE` and is not processed: no other conversation's lock or tracker is ever used in its
   place, so there is no cross-talk and no half-written turn.
 
+For the second case the agent's tracker store is the configured one itself, not wrapped in Rasa's
+`FailSafeTrackerStore`. That wrapper turns a failed read into "no conversation yet" and a failed save
+into a save in process memory: while the database is unreachable every message would start a new
+conversation ("Ciao, sono Bussola! … chi sei?" in the middle of the lead form), the answers given
+meanwhile would be forgotten when it is back, and a turn started before the outage and saved after
+it could be written over the stored events. Without it the read or save fails, the message gets
+`UNAVAILABLE`, and the user sends it again to the conversation as it was stored.
+
 `RedisLockStore` is Rasa's Redis lock store (same keys, same data) whose ticket changes are atomic
 (Redis `WATCH`/`MULTI`, retried on conflict): Rasa's own reads, changes and writes a lock in separate
 steps, so two replicas receiving messages of one conversation at the same moment could overwrite
@@ -92,16 +100,80 @@ async def _run_action(self: MessageProcessor, action: Any, tracker: Any, output_
 
 async def _handle_message(self: Agent, message: Any) -> Any:
     try:
+        if await _answered_already(self, message):
+            return None
         return await _originals["handle_message"](self, message)
     except Exception as error:  # the channels would log it and answer nothing
         kind = "lock_store" if _is_lock_failure(error) else "server"
         logger.exception(f"message of {message.sender_id!r} not handled ({kind} unavailable): {error!r}")
+        _remember_unsaved(self, message, error)
         try:
             await message.output_channel.send_response(
                 message.sender_id, {"text": UNAVAILABLE, "metadata": {FAULT_KEY: kind}})
         except Exception as send_error:  # the channel itself is down: nothing more to do
             logger.error(f"could not tell {message.sender_id!r} about the failure: {send_error!r}")
         return None
+
+
+UNSAVED_TTL_S = 3600
+
+
+def _unsaved_key(agent: Agent, sender_id: str) -> Optional[str]:
+    lock_store = getattr(agent, "lock_store", None)
+    if not isinstance(lock_store, RasaRedisLockStore):
+        return None
+    return f"{lock_store.key_prefix}unsaved:{sender_id}"
+
+
+def _remember_unsaved(agent: Agent, message: Any, error: BaseException) -> None:
+    """A turn whose save failed may be stored all the same (the connection dropped during COMMIT,
+    after PostgreSQL had committed): the user was told it was not processed and will send the same
+    message again, which would then answer the next question. Noted in Redis (shared by the
+    replicas) for the next message of the conversation."""
+    from bot.tracker_store import TrackerNotSaved
+
+    unsaved = error if isinstance(error, TrackerNotSaved) else getattr(error, "__cause__", None)
+    key = _unsaved_key(agent, message.sender_id)
+    if not isinstance(unsaved, TrackerNotSaved) or key is None:
+        return
+    try:
+        agent.lock_store.red.set(key, json.dumps({"stored": unsaved.stored, "text": message.text}),
+                                 ex=UNSAVED_TTL_S)
+    except Exception as redis_error:  # Redis down too: the turn is answered again, as before
+        logger.error(f"could not note the unsaved turn of {message.sender_id!r}: {redis_error!r}")
+
+
+async def _answered_already(agent: Agent, message: Any) -> bool:
+    """True when this message repeats a turn noted as unsaved that the database holds after all:
+    the turn's answers are sent again instead of handling the message a second time."""
+    key = _unsaved_key(agent, message.sender_id)
+    store = agent.tracker_store
+    if key is None or not hasattr(store, "stored_count"):
+        return False
+    noted = agent.lock_store.red.get(key)
+    if not noted:
+        return False
+    noted = json.loads(noted)
+    if store.stored_count(message.sender_id) <= noted["stored"] or message.text != noted["text"]:
+        agent.lock_store.red.delete(key)  # not stored, or the user went on: handled normally
+        return False
+    tracker = await store.retrieve(message.sender_id)
+    turn = list(tracker.events)[noted["stored"]:] if tracker else []
+    logger.warning(f"turn of {message.sender_id!r} reported unsaved was stored: its answers are sent again")
+    for event in turn:
+        if isinstance(event, BotUttered):
+            response = {"text": event.text, **{k: v for k, v in (event.data or {}).items() if v}}
+            await message.output_channel.send_response(message.sender_id, response)
+    agent.lock_store.red.delete(key)
+    return True
+
+
+def _create_tracker_store(store: Any, domain: Any) -> Any:
+    """The configured tracker store itself, without Rasa's in-memory fallback (see above)."""
+    if store is None:
+        return _originals["create_tracker_store"](store, domain)
+    store.domain = domain
+    return store
 
 
 def _is_lock_failure(error: BaseException) -> bool:
@@ -113,14 +185,15 @@ def _is_lock_failure(error: BaseException) -> bool:
 
 
 def apply() -> None:
-    """Installs the three patches (once per process)."""
+    """Installs the four patches (once per process)."""
     if _originals:
         return
     _originals.update(remote_run=RemoteAction.run, run_action=MessageProcessor._run_action,
-                      handle_message=Agent.handle_message)
+                      handle_message=Agent.handle_message, create_tracker_store=Agent._create_tracker_store)
     RemoteAction.run = _remote_action_run
     MessageProcessor._run_action = _run_action
     Agent.handle_message = _handle_message
+    Agent._create_tracker_store = staticmethod(_create_tracker_store)
 
 
 def _flag(value: Any) -> bool:
