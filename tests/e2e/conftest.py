@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import json
-import threading
 import urllib.error
 import urllib.request
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, List
 
 import pytest
 
 from scripts.fake_telegram import FakeBotAPI
+from scripts.fake_webhook import SalesReceiver
 from scripts.servers import Servers, free_port
 from scripts.train import MODEL
 
@@ -88,36 +87,11 @@ def fake_telegram():
     api.stop()
 
 
-class SalesReceiver:
-    """The sales team's system on loopback: records every handoff notification it is sent."""
-
-    def __init__(self):
-        self.received: List[dict] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                receiver.received.append({"key": self.headers.get("Idempotency-Key"), "body": json.loads(body)})
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/leads"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def for_sender(self, sender: str) -> List[dict]:
-        return [r for r in self.received if r["body"].get("sender_id") == sender]
-
-
 @pytest.fixture(scope="session")
 def sales_receiver():
     receiver = SalesReceiver()
     yield receiver
-    receiver.server.shutdown()
+    receiver.stop()
 
 
 @pytest.fixture(scope="session")

@@ -13,20 +13,19 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
-import json
 import re
 import sqlite3
 import threading
 import time
 import uuid
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from bot.resilience import ACTION_FAILED, UNAVAILABLE
+from scripts.fake_webhook import SalesReceiver
 from scripts.stack import Stack
 from scripts.tcp_proxy import TcpProxy
 from tests.e2e.test_rest_interview import PIZZERIA
@@ -72,44 +71,13 @@ class Exchange:
     replies: object
 
 
-class Receiver:
-    """The sales team's webhook on loopback: every POST, with its Idempotency-Key."""
-
-    def __init__(self):
-        self.received: List[dict] = []
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
-                with receiver.lock:
-                    receiver.received.append({"key": self.headers.get("Idempotency-Key"), "body": body})
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/leads"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def keys_by_sender(self) -> Dict[str, set]:
-        with self.lock:
-            found = collections.defaultdict(set)
-            for notice in self.received:
-                found[notice["body"].get("sender_id")].add(notice["key"])
-            return found
-
-
 @pytest.fixture(scope="module")
 def outage_stack(services, tmp_path_factory):
     from scripts.stack import ADMIN_URL
     from sqlalchemy.engine import make_url
 
     admin = make_url(ADMIN_URL)
-    receiver = Receiver()
+    receiver = SalesReceiver()
     proxy = TcpProxy(admin.host or "127.0.0.1", admin.port or 5432).start()
     stack = Stack(replicas=2, state_dir=tmp_path_factory.mktemp("outage-stack"), rate_limit=None,
                   database_host="127.0.0.1", database_port=proxy.port,
@@ -120,7 +88,7 @@ def outage_stack(services, tmp_path_factory):
     finally:
         stack.stop()
         proxy.stop()
-        receiver.server.shutdown()
+        receiver.stop()
 
 
 def run_load(stack: Stack, proxy: TcpProxy):

@@ -12,7 +12,6 @@ from bot.leads import contacts
 from bot.leads.brief import brief, brief_text
 from bot.leads.qualification import qualify
 from bot.leads.store import LeadStore, LeadUpdate
-from tests.bot.leads.test_migrations import fresh_engine, leads_engine  # noqa: F401 (fixtures)
 from tests.bot.leads.test_qualification import LAW_FIRM, SPECIALIST_PLAN
 
 T0 = dt.datetime(2026, 11, 26, 10, 32, tzinfo=dt.timezone.utc)

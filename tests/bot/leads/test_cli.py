@@ -17,7 +17,7 @@ from bot import db
 from bot.leads import __main__ as cli
 from bot.leads.store import LeadStore, LeadUpdate
 from bot.paths import ROOT
-from tests.bot.leads.test_migrations import TABLES, fresh_engine, leads_engine  # noqa: F401 (fixtures)
+from tests.bot.leads.test_migrations import TABLES
 from tests.bot.leads.test_store import CONTACT, QUALIFICATION, at, consent
 
 

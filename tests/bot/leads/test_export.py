@@ -12,7 +12,6 @@ from sqlalchemy import event
 from bot.leads import export
 from bot.leads.store import LeadStore, LeadUpdate
 from scripts import bench_leads
-from tests.bot.leads.test_migrations import fresh_engine, leads_engine  # noqa: F401 (fixtures)
 from tests.bot.leads.test_store import CONTACT, PROFILE, QUALIFICATION, at, consent
 
 DANGEROUS = ["=HYPERLINK(\"http://x.example\",\"clic\")", "+39 333 1234567", "-2+3", "@SUM(A1:A9)",

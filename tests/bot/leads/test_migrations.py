@@ -1,47 +1,17 @@
-"""The Alembic migrations create exactly the tables of bot/leads/models.py, on SQLite and PostgreSQL.
-
-`leads_engine` (imported by the other lead tests) is a migrated database: a fresh SQLite file, or a
-fresh PostgreSQL schema dropped afterwards, since other tests share the `test` database."""
+"""The Alembic migrations create exactly the tables of bot/leads/models.py, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from bot.leads import migrate
 from bot.leads.models import Base
 
 TABLES = {"leads", "profile_snapshots", "plan_snapshots", "consents", "status_changes", "outbox"}
-
-
-@pytest.fixture
-def fresh_engine(db_engine):
-    """An empty database: the SQLite file as it is, a new schema on PostgreSQL."""
-    if db_engine.dialect.name == "sqlite":
-        yield db_engine
-        return
-    schema = f"leads_test_{uuid.uuid4().hex[:12]}"
-    with db_engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    # the schema in the URL, so that subprocesses given this URL (the CLI tests) see it too
-    engine = create_engine(db_engine.url.update_query_dict({"options": f"-csearch_path={schema}"}), future=True)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with db_engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-
-
-@pytest.fixture
-def leads_engine(fresh_engine):
-    migrate.upgrade(fresh_engine)
-    return fresh_engine
 
 
 def schema_diff(engine) -> list:

@@ -19,7 +19,6 @@ from bot.leads.models import OutboxMessage
 from bot.leads.models import now as utc_now
 from bot.leads.store import LeadStore, LeadUpdate
 from scripts.servers import free_port
-from tests.bot.leads.test_migrations import fresh_engine, leads_engine  # noqa: F401 (fixtures)
 
 
 class Receiver:

@@ -15,7 +15,6 @@ from sqlalchemy import create_engine, func, select
 from bot.leads import migrate
 from bot.leads.models import (Consent, Lead, OutboxMessage, PlanSnapshot, ProfileSnapshot, StatusChange)
 from bot.leads.store import LeadStore, LeadUpdate, LeadWriter, parse_time
-from tests.bot.leads.test_migrations import fresh_engine, leads_engine  # noqa: F401 (fixtures)
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
 PROFILE = {"org_kind": "azienda", "sector": "food_service", "objectives": ["contatti", "vendite"],
