@@ -3,6 +3,8 @@ on the demo page served by the project, against the real servers. Screenshots go
 test-artifacts/screenshots/."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from scripts.benchmark import BUSSOLA_SCRIPT
@@ -145,3 +147,26 @@ def test_sales_mode_from_the_page_address(page, servers):
     wait_for_reply(page, before)
     assert "In che settore lavora il cliente?" in last_bot_text(page)
     page.screenshot(path=str(SHOTS / "5-sales-mode.png"))
+
+
+def test_a_refusal_from_the_balancer_is_shown_in_italian(page):
+    """nginx answers 429 with an Italian JSON body (deploy/nginx.conf.template): the widget shows
+    that message, as text, instead of a generic error; without a body, the generic one."""
+    open_widget(page)
+    page.get_by_text("Per cominciare: chi sei?").wait_for(timeout=30000)
+    refusal = "Stai inviando troppi messaggi in poco tempo: aspetta qualche secondo e riprova."
+    page.route("**/webhooks/rest/webhook", lambda route: route.fulfill(
+        status=429, content_type="application/json",
+        body=json.dumps({"error": "troppe_richieste", "message": refusal})))
+    before = bot_count(page)
+    page.get_by_label("Scrivi un messaggio a Bussola").fill("ristorazione")
+    page.keyboard.press("Enter")
+    wait_for_reply(page, before)
+    assert last_bot_text(page) == refusal
+    page.unroute("**/webhooks/rest/webhook")
+    page.route("**/webhooks/rest/webhook", lambda route: route.fulfill(status=502, body="<html>bad gateway</html>"))
+    before = bot_count(page)
+    page.get_by_label("Scrivi un messaggio a Bussola").fill("ristorazione")
+    page.keyboard.press("Enter")
+    wait_for_reply(page, before)
+    assert last_bot_text(page).startswith("Non riesco a raggiungere Bussola")

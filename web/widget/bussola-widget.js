@@ -243,8 +243,13 @@
       body: JSON.stringify({ sender: state.sender, message: message }),
     })
       .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
+        if (response.ok) return response.json();
+        // A refusal explained in Italian (nginx's 413/429/503 bodies, docs/production.md): say it.
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          var error = new Error("HTTP " + response.status);
+          error.userMessage = body && typeof body.message === "string" ? body.message.slice(0, 300) : "";
+          throw error;
+        });
       })
       .then(function (replies) {
         replies = Array.isArray(replies) ? replies : [];
@@ -265,8 +270,9 @@
           }
         });
       })
-      .catch(function () {
-        add({ from: "bot", text: "Non riesco a raggiungere " + settings.title + " in questo momento. Riprova tra poco." });
+      .catch(function (error) {
+        add({ from: "bot", text: (error && error.userMessage) ||
+          "Non riesco a raggiungere " + settings.title + " in questo momento. Riprova tra poco." });
       })
       .then(function () {
         setBusy(false);
