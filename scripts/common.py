@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterable, List
+from typing import Callable, Iterable, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -62,3 +62,18 @@ def run_with_progress(label: str, cmd: List[str], log: Path, pattern: str) -> No
         print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
         raise SystemExit(f"{label} failed (exit {proc.returncode}); full log: {log}")
     say(f"{label} done in {int(time.monotonic() - start)} s")
+
+
+def apt_install(package: str, found: Callable[[], Optional[str]], log: Path) -> Optional[str]:
+    """Installs a Debian package (as root, with apt-get; the caller checked both) and returns
+    `found()` once it is there, else None. Installs first from the current package lists, and
+    updates them only when that fails. Output appended to `log`."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    apt = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    with open(log, "ab") as out:
+        for cmd in (["apt-get", "install", "-y", "--no-install-recommends", package],
+                    ["apt-get", "update"],
+                    ["apt-get", "install", "-y", "--no-install-recommends", package]):
+            if subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, env=apt).returncode == 0 and found():
+                return found()
+    return None

@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 
-from scripts.common import ROOT, VENV_BIN, env, say
+from scripts.common import ROOT, VENV_BIN, apt_install, env, say
 
 CHROMIUM = "chromium"  # Debian's package: the browser of the widget tests
 
@@ -24,16 +24,10 @@ def ensure_chromium() -> str:
                          "then `make test` again.")
     say("Installing Debian's Chromium for the widget tests (about a minute)")
     log = ROOT / "state" / "apt.log"
-    log.parent.mkdir(exist_ok=True)
-    apt = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    with open(log, "wb") as out:
-        for cmd in (["apt-get", "install", "-y", "--no-install-recommends", CHROMIUM],
-                    ["apt-get", "update"],
-                    ["apt-get", "install", "-y", "--no-install-recommends", CHROMIUM]):
-            if subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, env=apt).returncode == 0 \
-                    and shutil.which(CHROMIUM):
-                return shutil.which(CHROMIUM)
-    raise SystemExit(f"Could not install Chromium; see {log}")
+    path = apt_install(CHROMIUM, lambda: shutil.which(CHROMIUM), log)
+    if path is None:
+        raise SystemExit(f"Could not install Chromium; see {log}")
+    return path
 
 
 def main(argv: list) -> int:

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from scripts.common import QUIET_ENV, ROOT, STATE, VENV_BIN, say
+from scripts.common import QUIET_ENV, ROOT, STATE, VENV_BIN, apt_install, say
 from scripts.servers import (DEFAULT_MODEL, _signal_group, _wait, free_port, leftover_process_groups,
                              migrate_leads, start_process, stop_process_groups, write_credentials)
 
@@ -56,15 +56,10 @@ def ensure_nginx() -> str:
         raise ServiceMissing("The local stack needs Debian's nginx: run `sudo apt-get install nginx`, then try again.")
     say("Installing Debian's nginx for the local stack (about 20 seconds)")
     log = STATE / "apt.log"
-    log.parent.mkdir(exist_ok=True)
-    apt = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    with open(log, "ab") as out:
-        for cmd in (["apt-get", "install", "-y", "--no-install-recommends", NGINX],
-                    ["apt-get", "update"],
-                    ["apt-get", "install", "-y", "--no-install-recommends", NGINX]):
-            if subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, env=apt).returncode == 0 and nginx_path():
-                return nginx_path()
-    raise ServiceMissing(f"Could not install nginx; see {log}")
+    path = apt_install(NGINX, nginx_path, log)
+    if path is None:
+        raise ServiceMissing(f"Could not install nginx; see {log}")
+    return path
 
 
 def check_postgres(admin_url: str) -> None:
