@@ -100,18 +100,15 @@ class Stack:
     example `{"BUSSOLA_REDIS_PORT": "<closed port>"}`). `rate_limit=None` turns nginx's per-client
     rate limit off (a load generator on loopback is one client).
 
-    `database_host`/`database_port` is where the stack's processes reach PostgreSQL (the replicas'
-    tracker stores, the action servers' lead store, the sales server, the migrations), when it is
-    not the admin URL's server itself: a cut-able proxy in front of it (scripts/tcp_proxy.py) in
-    the database outage test. The stack creates and drops its database directly on the server."""
+    The stack creates its database on the server of `admin_url` (the machine's PostgreSQL, or a
+    private one that a test may restart: scripts/pg_server.py) and its processes reach it there."""
 
     def __init__(self, replicas: int = 2, state_dir: Optional[Path] = None, api_token: Optional[str] = None,
                  extra_env: Optional[dict] = None, actions: Optional[int] = None, model: Path = DEFAULT_MODEL,
                  admin_url: str = ADMIN_URL, redis_host: str = "127.0.0.1", redis_port: int = 6379,
                  rate_limit: Optional[str] = "10r/s", burst: int = 40, max_body: str = "16k",
                  database_url: Optional[str] = None, keep_database: bool = False, progress: bool = False,
-                 pool_size: int = 5, max_overflow: int = 10, database_host: Optional[str] = None,
-                 database_port: Optional[int] = None):
+                 pool_size: int = 5, max_overflow: int = 10):
         if replicas < 1:
             raise ValueError("a stack needs at least one Rasa replica")
         self.replicas, self.actions = replicas, actions or replicas
@@ -122,7 +119,6 @@ class Stack:
         self.rate_limit, self.burst, self.max_body = rate_limit, burst, max_body
         self.pool_size, self.max_overflow = pool_size, max_overflow
         self.keep_database = keep_database
-        self.database_host, self.database_port = database_host, database_port
         self.run_id = secrets.token_hex(4)
         self.database_name = None if database_url else f"bussola_stack_{self.run_id}"
         self._database_url = database_url
@@ -170,21 +166,7 @@ class Stack:
 
     @property
     def database_url(self) -> str:
-        """The stack's PostgreSQL database (conversations and leads), as its processes reach it
-        (through `database_host`/`database_port` when given)."""
-        if self._database_url:
-            return self._database_url
-        if self.database_host is None and self.database_port is None:
-            return self.direct_database_url
-        from sqlalchemy.engine import make_url
-
-        url = make_url(self.direct_database_url)
-        url = url.set(host=self.database_host or url.host, port=self.database_port or url.port)
-        return url.render_as_string(hide_password=False)
-
-    @property
-    def direct_database_url(self) -> str:
-        """The stack's database on the PostgreSQL server itself, bypassing any proxy."""
+        """The stack's PostgreSQL database (conversations and leads)."""
         if self._database_url:
             return self._database_url
         base = self.admin_url.rsplit("/", 1)[0]

@@ -23,3 +23,14 @@ def test_problems(text, expected):
 ])
 def test_usable(text):
     assert problem(text) is None
+
+
+def test_no_training_example_is_one_the_guard_rejects():
+    """InputGuard answers such a message before the classifier's intent counts: an example it
+    rejects would be dead training data, and counted wrong in cross-validation."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    examples = load_data("data/nlu").intent_examples
+    assert len(examples) > 1000
+    rejected = [(m.get("text"), m.get("intent")) for m in examples if problem(m.get("text"))]
+    assert rejected == []

@@ -1,13 +1,14 @@
 """PostgreSQL restarts during a load run: no confirmed lead and no sales notification is lost, and the
 bot keeps answering (docs/production.md).
 
-The machine's PostgreSQL is shared, so it is not restarted: the stack's processes reach it through a
-TCP proxy on loopback (scripts/tcp_proxy.py) that is cut, as a restart looks from a client (open
-connections reset, new ones refused), and restored. The stack creates and drops its database
-directly. K conversations run at once, each from "ciao" to the handoff (consents and contact
-details, so the sales team must be notified), started a few turns apart so that, when the proxy is
-cut, some are at the plan step, some at the lead form, one at its handoff. Each user sends a message
-again when the bot answers that it is unavailable, as a person would.
+The machine's PostgreSQL is shared, so the stack of this test runs on a PostgreSQL 15 server of its
+own (scripts/pg_server.py: initdb in a temporary directory, a free loopback port), which is really
+restarted: `pg_ctl stop -m fast` (every open session is terminated, new connections are refused),
+OUTAGE_S seconds down, `pg_ctl start` on the same port and data directory. K conversations run at
+once, each from "ciao" to the handoff (consents and contact details, so the sales team must be
+notified), started a few turns apart so that, when the server stops, some are at the plan step, some
+at the lead form, one at its handoff. Each user sends a message again when the bot answers that it
+is unavailable, as a person would.
 """
 from __future__ import annotations
 
@@ -26,8 +27,9 @@ from sqlalchemy import create_engine, text
 
 from bot.resilience import ACTION_FAILED, UNAVAILABLE
 from scripts.fake_webhook import SalesReceiver
-from scripts.stack import Stack
-from scripts.tcp_proxy import TcpProxy
+from scripts.pg_server import PrivatePostgres
+from scripts.stack import ServiceMissing, Stack
+from tests.conftest import require_service
 from tests.e2e.test_rest_interview import PIZZERIA
 from tests.production.conftest import post, texts
 
@@ -35,7 +37,7 @@ pytestmark = pytest.mark.production
 
 CONVERSATIONS = 8      # at once
 STAGGER_TURNS = 3      # conversation i starts when conversation i-1 has had this many answers
-OUTAGE_S = 4.0         # how long PostgreSQL is unreachable
+OUTAGE_S = 4.0         # how long PostgreSQL stays stopped
 CUT_DELAY_S = 0.3      # after the first conversation sends its handoff message: mid-turn
 TURN_DEADLINE_S = 90   # one message may be sent again for this long
 SETTLE_S = 60          # for the spools and the outbox to catch up after the restore
@@ -73,28 +75,33 @@ class Exchange:
 
 @pytest.fixture(scope="module")
 def outage_stack(services, tmp_path_factory):
-    from scripts.stack import ADMIN_URL
-    from sqlalchemy.engine import make_url
-
-    admin = make_url(ADMIN_URL)
+    """The stack on a private PostgreSQL server (its database is thrown away with the server)."""
+    try:
+        server = PrivatePostgres()
+    except ServiceMissing as error:
+        require_service("PostgreSQL 15 (initdb, pg_ctl)", error)
     receiver = SalesReceiver()
-    proxy = TcpProxy(admin.host or "127.0.0.1", admin.port or 5432).start()
     stack = Stack(replicas=2, state_dir=tmp_path_factory.mktemp("outage-stack"), rate_limit=None,
-                  database_host="127.0.0.1", database_port=proxy.port,
+                  admin_url=server.url, keep_database=True,
                   extra_env={"BUSSOLA_SALES_WEBHOOK_URL": receiver.url})
     try:
+        server.start()
         stack.start()
-        yield stack, proxy, receiver
+        yield stack, server, receiver
     finally:
-        stack.stop()
-        proxy.stop()
-        receiver.stop()
+        try:
+            stack.stop()
+        finally:
+            server.cleanup()
+            receiver.stop()
 
 
-def run_load(stack: Stack, proxy: TcpProxy):
-    """The conversations, and the cut in the middle of them: (senders, exchanges, cut, restored)."""
+def run_load(stack: Stack, server: PrivatePostgres):
+    """The conversations, and the restart in the middle of them: (senders, exchanges, outage), the
+    outage's moments: cut (`pg_ctl stop` called), stopped (it returned), starting (`pg_ctl start`
+    called), restored (it returned: the server accepts connections)."""
     run = uuid.uuid4().hex[:8]
-    senders = [f"pgcut-{run}-{i}" for i in range(CONVERSATIONS)]
+    senders = [f"pgrestart-{run}-{i}" for i in range(CONVERSATIONS)]
     scripts = [script(i) for i in range(CONVERSATIONS)]
     answered = [0] * CONVERSATIONS          # answers accepted so far, per conversation
     changed = threading.Condition()
@@ -128,25 +135,27 @@ def run_load(stack: Stack, proxy: TcpProxy):
                 answered[index] = turn + 1
                 changed.notify_all()
 
-    def cut_and_restore() -> None:
+    def restart() -> None:
         # the first conversation has sent its last message but one: its handoff is next
         wait_until(lambda: answered[0] >= len(scripts[0]) - 1)
         time.sleep(CUT_DELAY_S)
         outage["cut"] = time.monotonic()
-        proxy.cut()
+        server.stop("fast")
+        outage["stopped"] = time.monotonic()
         time.sleep(OUTAGE_S)
-        proxy.restore()
+        outage["starting"] = time.monotonic()
+        server.start()
         outage["restored"] = time.monotonic()
 
     with concurrent.futures.ThreadPoolExecutor(CONVERSATIONS + 1) as pool:
-        futures = [pool.submit(converse, i) for i in range(CONVERSATIONS)] + [pool.submit(cut_and_restore)]
+        futures = [pool.submit(converse, i) for i in range(CONVERSATIONS)] + [pool.submit(restart)]
         for future in futures:
             future.result()
-    return senders, exchanges, outage["cut"], outage["restored"]
+    return senders, exchanges, outage
 
 
 def leads(stack: Stack, senders: List[str]) -> Dict[str, dict]:
-    engine = create_engine(stack.direct_database_url, future=True)  # not through the proxy
+    engine = create_engine(stack.database_url, future=True)
     try:
         with engine.connect() as connection:
             rows = connection.execute(text(
@@ -179,21 +188,22 @@ def spooled_steps(stack: Stack) -> Dict[str, int]:
 
 
 def test_postgresql_restart_during_a_load_run_loses_no_lead_and_no_notification(outage_stack):
-    stack, proxy, receiver = outage_stack
+    stack, server, receiver = outage_stack
     started = time.monotonic()
-    senders, exchanges, cut, restored = run_load(stack, proxy)
+    senders, exchanges, outage = run_load(stack, server)
+    cut, restored = outage["cut"], outage["restored"]
     load_s = time.monotonic() - started
 
     # the bot kept answering: never a 5xx, never an empty answer, Italian all along the outage
     assert all(e.status < 500 for e in exchanges)
     during = [e for e in exchanges if e.answered >= cut and e.sent <= restored]
-    assert during, "no message was sent while PostgreSQL was unreachable"
+    assert during, "no message was sent while PostgreSQL was down"
     for e in during:
         assert e.status == 200 and texts(e.replies).strip(), f"{e.sender} turn {e.turn}: {e.status} {e.replies}"
     apologies = [e for e in exchanges if UNAVAILABLE in texts(e.replies)]
     # turns cut in the middle: their answers came, then the apology (the tracker could not be saved)
     cut_mid_turn = [e for e in apologies if texts(e.replies).strip() != UNAVAILABLE]
-    assert any(cut <= e.answered for e in apologies), "the cut did not reach the replicas"
+    assert any(cut <= e.answered for e in apologies), "the restart did not reach the replicas"
     # and it recovered by itself: a message sent a moment after the restore is handled normally
     late = [e for e in apologies if e.sent > restored + 2.0]
     assert not late, [(e.sender, e.turn, e.sent - restored) for e in late]
@@ -224,8 +234,10 @@ def test_postgresql_restart_during_a_load_run_loses_no_lead_and_no_notification(
     assert {s: len(keys.get(s, ())) for s in senders} == {s: 1 for s in senders}
     assert set(keys) == set(senders)
 
-    print(f"\n{len(senders)} conversations, {len(exchanges)} requests in {load_s:.1f} s; PostgreSQL cut "
-          f"{restored - cut:.1f} s at {cut - started:.1f} s; {len(during)} answers during the outage, "
+    print(f"\n{len(senders)} conversations, {len(exchanges)} requests in {load_s:.1f} s; PostgreSQL stopped "
+          f"at {cut - started:.1f} s (pg_ctl stop -m fast {outage['stopped'] - cut:.2f} s, "
+          f"pg_ctl start {restored - outage['starting']:.2f} s), down {restored - cut:.1f} s in all; "
+          f"{len(during)} answers during the outage, "
           f"{len(apologies)} 'non disponibile' in all, {len(cut_mid_turn)} after a turn's answers "
           f"({', '.join(sorted({e.message for e in cut_mid_turn}))}); lead steps spooled: {spooled_steps(stack)}; "
           f"everything stored and notified "
