@@ -24,7 +24,6 @@ from rasa.nlu.utils import bilou_utils
 from rasa.shared.nlu.constants import ENTITIES, FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from sklearn.preprocessing import normalize as sklearn_normalize
 
 from bot import input_check, rasa_patches
 from bot.interview import INPUT_PROBLEM
@@ -183,21 +182,32 @@ class IntentClassifier(LogisticRegressionClassifier):
             for origin, blocks in stacked.items():
                 document_frequency = (scipy.sparse.vstack(blocks).tocsc() > 0).sum(axis=0).A1
                 self._idf[origin] = np.log((1 + len(messages)) / (1 + document_frequency)) + 1
-        rows = []
+        # One sparse row per message, built from the blocks' own arrays: sklearn's normalize and
+        # scipy's hstack per block cost more than the regression itself (~7 ms a message).
+        origins = sorted(self._idf)
+        width = sum(self._idf[origin].shape[0] for origin in origins)
+        indptr, indices, data = [0], [], []
         for message in messages:
-            blocks = self._blocks(message)
-            row = []
-            for origin in sorted(self._idf):
+            blocks, offset, length = self._blocks(message), 0, 0
+            for origin in origins:
                 idf = self._idf[origin]
                 block = blocks.get(origin)
-                if block is None or block.shape[1] != idf.shape[0]:
-                    row.append(scipy.sparse.csr_matrix((1, idf.shape[0])))
-                    continue
-                block = scipy.sparse.csr_matrix(block, dtype=float)
-                block.data = 1 + np.log(block.data)  # sublinear counts: "ciao ciao" is not two greetings
-                row.append(sklearn_normalize(block.multiply(idf).tocsr()))
-            rows.append(scipy.sparse.hstack(row))
-        return scipy.sparse.vstack(rows).tocsr()
+                if block is not None and block.shape[1] == idf.shape[0]:
+                    block = block.tocoo()
+                    present = block.data > 0
+                    columns = block.col[present]
+                    # sublinear counts ("ciao ciao" is not two greetings), weighted by rarity
+                    weights = (1 + np.log(block.data[present])) * idf[columns]
+                    norm = np.sqrt(np.dot(weights, weights))
+                    if norm > 0:
+                        indices.append(columns + offset)
+                        data.append(weights / norm)
+                        length += len(columns)
+                offset += idf.shape[0]
+            indptr.append(indptr[-1] + length)
+        return scipy.sparse.csr_matrix(
+            (np.concatenate(data) if data else np.zeros(0), np.concatenate(indices) if indices else np.zeros(0, int),
+             np.array(indptr)), shape=(len(messages), width))
 
     def train(self, training_data: TrainingData) -> Resource:
         self._idf = {}
