@@ -174,14 +174,6 @@ class IntentClassifier(LogisticRegressionClassifier):
     def _create_X(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
         if not self.config["tfidf"]:
             return super()._create_X(messages)
-        if not self._idf:  # training: the inverse document frequencies of these examples
-            stacked: Dict[Text, List[Any]] = {}
-            for message in messages:
-                for origin, block in self._blocks(message).items():
-                    stacked.setdefault(origin, []).append(block)
-            for origin, blocks in stacked.items():
-                document_frequency = (scipy.sparse.vstack(blocks).tocsc() > 0).sum(axis=0).A1
-                self._idf[origin] = np.log((1 + len(messages)) / (1 + document_frequency)) + 1
         # One sparse row per message, built from the blocks' own arrays: sklearn's normalize and
         # scipy's hstack per block cost more than the regression itself (~7 ms a message).
         origins = sorted(self._idf)
@@ -211,6 +203,15 @@ class IntentClassifier(LogisticRegressionClassifier):
 
     def train(self, training_data: TrainingData) -> Resource:
         self._idf = {}
+        if self.config["tfidf"]:  # the inverse document frequencies of the examples it learns from
+            examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+            stacked: Dict[Text, List[Any]] = {}
+            for message in examples:
+                for origin, block in self._blocks(message).items():
+                    stacked.setdefault(origin, []).append(block)
+            for origin, blocks in stacked.items():
+                document_frequency = (scipy.sparse.vstack(blocks).tocsc() > 0).sum(axis=0).A1
+                self._idf[origin] = np.log((1 + len(examples)) / (1 + document_frequency)) + 1
         return super().train(training_data)
 
     def persist(self) -> None:
