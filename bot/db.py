@@ -24,6 +24,9 @@ def database_url() -> str:
     return f"sqlite:///{paths.STATE / 'bussola.db'}"
 
 
+SYNCHRONOUS = ("FULL", "NORMAL")
+
+
 @functools.lru_cache(maxsize=None)
 def engine(url: str | None = None) -> Engine:
     url = url or database_url()
@@ -32,18 +35,36 @@ def engine(url: str | None = None) -> Engine:
         # a database host that does not answer must fail fast: the lead writer then spools the step
         options = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
     elif url.startswith("sqlite") and ":memory:" not in url:
-        # SQLAlchemy 1.4 opens and closes a file connection per use (NullPool), about 4 ms each
-        # with the pragmas below; a pool keeps them (the lead writer's retry thread shares it)
-        options = {"poolclass": QueuePool, "connect_args": {"check_same_thread": False}}
+        options = sqlite_file_pool()
     eng = create_engine(url, future=True, **options)
     if url.startswith("sqlite"):
-        @event.listens_for(eng, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):  # concurrent readers with one writer
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=5000")
-            cursor.close()
+        use_wal(eng)
     return eng
+
+
+def sqlite_file_pool() -> dict:
+    """SQLAlchemy 1.4 opens and closes a SQLite file connection per use (NullPool), about 4 ms each
+    with the pragmas of `use_wal`; a pool keeps them (and may hand them to another thread: the lead
+    writer's retry thread shares it)."""
+    return {"poolclass": QueuePool, "connect_args": {"check_same_thread": False}}
+
+
+def use_wal(eng: Engine, synchronous: str = "FULL") -> None:
+    """WAL mode on each new SQLite connection of `eng`, so readers do not wait for the writer.
+    `synchronous`: FULL (the default) syncs every commit to disk; NORMAL syncs at checkpoints only,
+    which survives a crash of the process but may lose the last commits if the machine loses
+    power. Leads keep FULL; conversations and locks use NORMAL (bot/tracker_store.py,
+    bot/lock_store.py)."""
+    if synchronous not in SYNCHRONOUS:
+        raise ValueError(f"synchronous must be one of {SYNCHRONOUS}, not {synchronous!r}")
+
+    @event.listens_for(eng, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.close()
 
 
 class SQLiteFile:
@@ -51,7 +72,12 @@ class SQLiteFile:
     autocommit connection per process, opened when first used and never carried across a fork,
     in WAL mode so readers do not wait for the writer."""
 
-    def __init__(self, path: Path | str, timeout: float = 10.0):
+    def __init__(self, path: Path | str, timeout: float = 10.0, synchronous: str = "FULL"):
+        """`synchronous` as in `use_wal`: NORMAL where losing the last commits to a power cut costs
+        nothing (the lock store: its tickets live a few seconds)."""
+        if synchronous not in SYNCHRONOUS:
+            raise ValueError(f"synchronous must be one of {SYNCHRONOUS}, not {synchronous!r}")
+        self.synchronous = synchronous
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.timeout = timeout
@@ -63,5 +89,6 @@ class SQLiteFile:
             self._connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None,
                                                check_same_thread=False)
             self._connection.execute("PRAGMA journal_mode=WAL")
+            self._connection.execute(f"PRAGMA synchronous={self.synchronous}")
             self._pid = os.getpid()
         return self._connection

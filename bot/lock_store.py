@@ -32,7 +32,8 @@ BUSY_TIMEOUT_S = 10.0
 class SQLiteLockStore(LockStore):
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None, db: Optional[str] = None) -> None:
         settings = (endpoint_config.kwargs if endpoint_config else {}) or {}
-        self.file = SQLiteFile(db or settings.get("db") or "state/locks.db", timeout=BUSY_TIMEOUT_S)
+        self.file = SQLiteFile(db or settings.get("db") or "state/locks.db", timeout=BUSY_TIMEOUT_S,
+                               synchronous="NORMAL")  # a ticket lives seconds: no disk sync per commit
         self.path = self.file.path
         with self._transaction() as cursor:
             cursor.execute("CREATE TABLE IF NOT EXISTS locks "

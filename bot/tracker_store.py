@@ -6,6 +6,20 @@ back. So the store itself erases: when the events it is asked to save include th
 deletes everything stored for the sender and keeps only what came after the action (the
 confirmation), as if the conversation had just begun.
 
+On SQLite (the embedded default) it keeps a pool of connections in WAL mode, synced to disk at
+checkpoints rather than at every commit: Rasa opens a new connection for each query there and
+keeps SQLite's rollback journal, synced at each commit, which cost about a third of the Rasa
+server's time per message (docs/benchmarks.md). A crash or restart of the server loses nothing; a
+power cut may lose the last turns. Confirmed leads are in another database, synced at every
+commit (bot/db.py).
+
+Each process keeps the events it last read or wrote of the conversations it served (a bounded
+cache) and reads them again only when the database holds something else: one aggregate query
+(count, first and last row id, latest timestamp of the conversation's latest session) tells. Reading
+and decoding every stored event at every turn cost ~6 ms a message at the 15th turn, growing with
+the conversation. Another replica's turn, an erasure or a new session changes the answer, and the
+events are read again; a new session or a failed save drops the entry.
+
 On PostgreSQL its connections are checked before use (`pool_pre_ping`) and opening one gives up
 after 5 seconds: Rasa's engine has neither, so after a database restart each replica failed the
 first message on a dead pooled connection, and a database host that does not answer would block the
@@ -14,13 +28,17 @@ replica's event loop (the store is synchronous) for as long as the system's TCP 
 from __future__ import annotations
 
 import itertools
+import json
 import logging
-from typing import Optional
+from collections import OrderedDict
+from typing import List, NamedTuple, Optional, Tuple
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
-from rasa.shared.core.events import ActionExecuted, AllSlotsReset
+from rasa.shared.core.events import ActionExecuted, AllSlotsReset, Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot import db
 
 logger = logging.getLogger(__name__)
 ERASE_ACTION = "action_erase_my_data"
@@ -40,6 +58,28 @@ def erasure_index(tracker: DialogueStateTracker, stored: int) -> Optional[int]:
 
 
 CONNECT_TIMEOUT_S = 5
+CACHED_CONVERSATIONS = 500  # per process
+
+# what the database holds of a conversation's latest session: rows, first id, last id, latest time
+Signature = Tuple[int, Optional[int], Optional[int], Optional[float]]
+
+
+class Cached(NamedTuple):
+    signature: Signature
+    events: List[Event]  # decoded from those rows, as Rasa's retrieve decodes them
+
+
+class Row(NamedTuple):
+    id: int
+    timestamp: Optional[float]
+    data: str
+
+
+def signature_of(rows: List[Row]) -> Signature:
+    """The signature of these rows (in id order), as `_signature` computes it in SQL."""
+    if not rows:
+        return 0, None, None, None
+    return len(rows), rows[0].id, rows[-1].id, max((r.timestamp for r in rows if r.timestamp is not None), default=None)
 
 
 class TrackerNotSaved(Exception):
@@ -55,39 +95,119 @@ class TrackerNotSaved(Exception):
 class ErasingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self._cache: "OrderedDict[str, Cached]" = OrderedDict()
         if self.engine.dialect.name == "postgresql":
             self._use_checked_connections()
+        elif self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
+            self._use_pooled_wal()
+
+    def _use_pooled_wal(self) -> None:
+        engine = sa.create_engine(self.engine.url, **db.sqlite_file_pool())
+        db.use_wal(engine, synchronous="NORMAL")
+        self._replace_engine(engine)
+
+    def _replace_engine(self, engine: sa.engine.Engine) -> None:
+        self.engine.dispose()
+        self.engine = engine
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=engine)
 
     def _use_checked_connections(self) -> None:
         """The same engine (URL, pool sizes, schema) with pre-ping and a connect timeout."""
         url = self.engine.url
         options = create_engine_kwargs(url)
         options["connect_args"] = {**options.get("connect_args", {}), "connect_timeout": CONNECT_TIMEOUT_S}
-        engine = sa.create_engine(url, pool_pre_ping=True, **options)
-        self.engine.dispose()
-        self.engine = engine
-        self.sessionmaker = sa.orm.session.sessionmaker(bind=engine)
+        self._replace_engine(sa.create_engine(url, pool_pre_ping=True, **options))
 
     def stored_count(self, sender_id: str) -> int:
         """Events of the conversation's latest session in the database."""
         with self.session_scope() as session:
-            return self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()
+            return self._signature(session, sender_id)[0]
+
+    def _signature(self, session: sa.orm.Session, sender_id: str) -> Signature:
+        column = self.SQLEvent
+        query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).order_by(None)
+        count, first, last, latest = query.with_entities(
+            sa.func.count(column.id), sa.func.min(column.id), sa.func.max(column.id),
+            sa.func.max(column.timestamp)).one()
+        return int(count), first, last, latest
+
+    def _remember(self, sender_id: str, cached: Optional[Cached]) -> None:
+        self._cache.pop(sender_id, None)
+        if cached is not None and cached.signature[0] > 0:
+            self._cache[sender_id] = cached
+            while len(self._cache) > CACHED_CONVERSATIONS:
+                self._cache.popitem(last=False)
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        if fetch_events_from_all_sessions:
+            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        with self.session_scope() as session:
+            cached = self._cache.get(sender_id)
+            if cached is None or self._signature(session, sender_id) != cached.signature:
+                rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
+                # the signature of the rows read, not of a query before: a write may come between
+                stored = [Row(row.id, row.timestamp, row.data) for row in rows]
+                cached = Cached(signature_of(stored), deserialise_events([json.loads(row.data) for row in stored]))
+                self._remember(sender_id, cached)
+            else:
+                self._cache.move_to_end(sender_id)
+        if not self.domain or not cached.events:
+            return None
+        return DialogueStateTracker.from_events(sender_id, list(cached.events), self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's save, with the erasure and the cache; it counts the stored events once (Rasa's
+        own save counts them again)."""
+        await self.stream_events(tracker)
+        sender_id = tracker.sender_id
         with self.session_scope() as session:
-            stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
-        index = erasure_index(tracker, stored)
-        if index is None:
-            try:
-                await super().save(tracker)
-            except Exception as error:
-                raise TrackerNotSaved(tracker.sender_id, stored, error) from error
-            return
-        with self.session_scope() as session:
-            session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete(
+            signature = self._signature(session, sender_id)
+            stored = signature[0]
+            index = erasure_index(tracker, stored)
+            if index is None:
+                cached = self._cache.get(sender_id) if stored else Cached(signature, [])
+                self._remember(sender_id, None)  # until the rows are committed
+                try:
+                    rows = self._add_events(session, sender_id, list(tracker.events)[stored:])
+                    session.commit()
+                except Exception as error:
+                    raise TrackerNotSaved(sender_id, stored, error) from error
+                if cached is not None and cached.signature == signature:
+                    self._remember(sender_id, self._extended(cached, rows))
+                return
+            self._remember(sender_id, None)
+            session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete(
                 synchronize_session=False)
+            # what came after the erasure, as if the conversation had just begun
+            self._add_events(session, sender_id, list(tracker.events)[index + 1:])
             session.commit()
         logger.info("conversation events erased on the user's request")
-        remaining = list(tracker.events)[index + 1:]
-        await super().save(DialogueStateTracker.from_events(tracker.sender_id, remaining,
-                                                            slots=self.domain.slots if self.domain else None))
+
+    @staticmethod
+    def _extended(cached: Cached, rows: list) -> Optional[Cached]:
+        """The cache entry after `rows` were added, or None when a new session began (which rows
+        the next read returns then depends on timestamps: let it read them)."""
+        if not rows:
+            return cached
+        events = deserialise_events([json.loads(row.data) for row in rows])
+        if any(isinstance(event, SessionStarted) for event in events):
+            return None
+        count, first, _, latest = cached.signature
+        added = signature_of(rows)
+        times = [t for t in (latest, added[3]) if t is not None]
+        return Cached((count + added[0], first if count else added[1], added[2], max(times, default=None)),
+                      cached.events + events)
+
+    def _add_events(self, session: sa.orm.Session, sender_id: str, events: list) -> List[Row]:
+        """The rows Rasa's SQLTrackerStore.save writes for `events`, flushed: their ids are known
+        (read here: after the commit the ORM would query each row again to give them)."""
+        rows = []
+        for event in events:
+            data = event.as_dict()
+            rows.append(self.SQLEvent(
+                sender_id=sender_id, type_name=event.type_name, timestamp=data.get("timestamp"),
+                intent_name=data.get("parse_data", {}).get("intent", {}).get("name"),
+                action_name=data.get("name"), data=json.dumps(data)))
+        session.add_all(rows)
+        session.flush()
+        return [Row(row.id, row.timestamp, row.data) for row in rows]

@@ -12,7 +12,7 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.tokenizers.tokenizer import Token
-from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, INTENT, TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -125,6 +125,26 @@ def test_intent_classifier_predicts_the_same_after_load(storage):
     after = [m.get(INTENT) for m in loaded.process(again)]
     assert [i["name"] for i in after] == ["greet", "goodbye"]
     assert [i["confidence"] for i in after] == pytest.approx([i["confidence"] for i in before])
+
+
+def test_intent_probabilities_are_sklearns(storage):
+    """The kept weights give the numbers of sklearn's predict_proba, with three intents
+    (multinomial) and with two (sklearn's own path), and the ranking Rasa's component gives."""
+    three = TrainingData(training_data().training_examples + [
+        featured([0, 0, 4], [0, 0, 9, 1], "thanks"), featured([1, 0, 5], [0, 1, 8, 0], "thanks")])
+    probe = [featured([1, 0, 0], [5, 0, 0, 0]), featured([0, 1, 2], [0, 4, 1, 0]), featured([0, 0, 1], [0, 0, 3, 0])]
+    for data, ranked in ((three, 3), (training_data(), 2)):
+        config = {**IntentClassifier.get_default_config(), "tfidf": True, "C": 10.0}
+        classifier = IntentClassifier.create(config, storage, Resource(f"intents{ranked}"), context("intents"))
+        classifier.train(data)
+        X = classifier._create_X(probe)
+        expected = classifier.clf.predict_proba(X)
+        assert classifier._probabilities(X) == pytest.approx(expected, abs=1e-12)
+        for message, row in zip(classifier.process(probe), expected, strict=True):
+            ranking = message.get(INTENT_RANKING_KEY)
+            assert [r["name"] for r in ranking] == [classifier.clf.classes_[i] for i in np.argsort(-row)]
+            assert message.get(INTENT)["confidence"] == pytest.approx(row.max())
+            assert len(ranking) == ranked
 
 
 def test_intent_classifier_answers_a_message_without_features(storage):

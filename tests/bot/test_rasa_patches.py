@@ -33,6 +33,18 @@ def test_each_schema_is_checked_once(monkeypatch):
     assert len(calls) == 1
 
 
+def test_schemas_that_differ_are_not_confused():
+    integer = {"type": "object", "properties": {"x": {"type": "integer"}}}
+    text = {"type": "object", "properties": {"x": {"type": "string"}}}
+    rasa_patches.validate({"x": 1}, integer)
+    rasa_patches.validate({"x": "a"}, text)
+    with pytest.raises(jsonschema.ValidationError):
+        rasa_patches.validate({"x": "a"}, dict(integer))
+    integer["properties"]["x"]["type"] = "string"  # a caller changing its dict afterwards
+    with pytest.raises(jsonschema.ValidationError):
+        rasa_patches.validate({"x": 1}, text)
+
+
 def test_applied_by_importing_the_nlu_component():
     import bot.nlu_components  # noqa: F401  (Rasa imports it while loading the model)
 

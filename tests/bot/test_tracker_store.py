@@ -1,14 +1,16 @@
 """The tracker store's erasure: after "cancella i miei dati" nothing of the conversation before it
-is stored, and what follows is stored as usual."""
+is stored, and what follows is stored as usual. And its cache: what it returns is what the
+database holds, also when another replica wrote or erased."""
 from __future__ import annotations
 
 import json
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, AllSlotsReset, BotUttered, SlotSet, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.events import ActionExecuted, AllSlotsReset, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from sqlalchemy import create_engine, text
+from sqlalchemy import event as sa_event
 
 from bot.paths import ROOT
 from bot.tracker_store import ERASE_ACTION, ErasingSQLTrackerStore
@@ -90,3 +92,82 @@ async def test_a_failed_erasure_keeps_the_conversation(store, domain):
     await store.save(tracker)
     assert "ho un negozio di fiori" in stored_texts(store, "dora")
     assert (await store.retrieve("dora")).get_slot("sector") == "retail"
+
+
+# --- the per-process cache of the events read or written ---
+
+def statements(store) -> list:
+    """The SQL the store sends from now on."""
+    sent: list = []
+    sa_event.listen(store.engine, "before_cursor_execute",
+                    lambda conn, cursor, statement, *args: sent.append(statement))
+    return sent
+
+
+def state(tracker) -> dict:
+    return tracker.current_state(EventVerbosity.ALL)
+
+
+async def test_a_cached_conversation_is_not_read_again_and_is_the_same(store, tmp_path, domain):
+    tracker = DialogueStateTracker("dora", domain.slots)
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted())
+    turn(tracker, "ho un agriturismo", "Ho preso nota", sector="hospitality")
+    await store.save(tracker)
+    for text_ in ("in Toscana", "circa 5 ore"):
+        tracker = await store.retrieve("dora")
+        turn(tracker, text_, "Ok")
+        await store.save(tracker)
+
+    sent = statements(store)
+    cached = await store.retrieve("dora")
+    rows_read = [s for s in sent if "events.data" in s]
+    assert rows_read == []  # only the aggregate query: the events came from the cache
+    fresh = await ErasingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "tracker.db")).retrieve("dora")
+    assert state(cached) == state(fresh)
+    assert cached.get_slot("sector") == "hospitality"
+    assert [e.text for e in cached.events if isinstance(e, UserUttered)] == ["ho un agriturismo", "in Toscana", "circa 5 ore"]
+
+
+async def test_another_replicas_turn_is_read(store, tmp_path, domain):
+    other = ErasingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    tracker = DialogueStateTracker("elio", domain.slots)
+    turn(tracker, "primo", "uno")
+    await store.save(tracker)
+    assert (await other.retrieve("elio")) is not None  # cached by the other replica
+    tracker = await store.retrieve("elio")
+    turn(tracker, "secondo", "due", sector="retail")
+    await store.save(tracker)  # on this replica
+
+    seen = await other.retrieve("elio")
+    assert [e.text for e in seen.events if isinstance(e, UserUttered)] == ["primo", "secondo"]
+    assert seen.get_slot("sector") == "retail"
+
+
+async def test_an_erasure_on_another_replica_is_never_hidden_by_the_cache(store, tmp_path, domain):
+    """SQLite may give the new rows the ids of the deleted ones, and as many: the latest time in
+    the signature still tells them apart."""
+    other = ErasingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    tracker = DialogueStateTracker("fede", domain.slots)
+    turn(tracker, "mi chiamo Fede, fede@example.com", "Ho preso nota", sector="legal_services")
+    await store.save(tracker)
+    cached = await other.retrieve("fede")
+    assert cached.get_slot("sector") == "legal_services"
+
+    tracker = await store.retrieve("fede")
+    turn(tracker, "cancella i miei dati", "Fatto", action=ERASE_ACTION, reset=True)
+    await store.save(tracker)
+
+    seen = await other.retrieve("fede")
+    assert seen.get_slot("sector") is None
+    assert not [e for e in seen.events if isinstance(e, UserUttered)]
+
+
+async def test_rows_deleted_behind_the_stores_back_are_gone(store, domain):
+    tracker = DialogueStateTracker("gino", domain.slots)
+    turn(tracker, "ciao", "Ciao!")
+    await store.save(tracker)
+    assert await store.retrieve("gino") is not None
+    with create_engine(store.engine.url, future=True).begin() as connection:  # as the sales console erases
+        connection.execute(text("delete from events where sender_id = 'gino'"))
+    assert await store.retrieve("gino") is None
