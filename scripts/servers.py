@@ -170,7 +170,9 @@ class Servers:
         path = self.state_dir / "endpoints.yml"
         text = ""
         if self.with_actions:
-            text += f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
+            # our actions never read the domain: Rasa need not send it with every call
+            text += (f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
+                     f"  enable_selective_domain: true\n")
         if self.sqlite_tracker:
             # Rasa's SQL tracker store, which also erases a conversation on request (bot/tracker_store.py)
             text += (f"tracker_store:\n  type: bot.tracker_store.ErasingSQLTrackerStore\n  dialect: sqlite\n"

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy import event as sa_event
 
 from bot.paths import ROOT
-from bot.tracker_store import ERASE_ACTION, ErasingSQLTrackerStore
+from bot.tracker_store import ERASE_ACTION, ErasingSQLTrackerStore, Row, signature_of
 
 
 @pytest.fixture(scope="module")
@@ -171,3 +171,22 @@ async def test_rows_deleted_behind_the_stores_back_are_gone(store, domain):
     with create_engine(store.engine.url, future=True).begin() as connection:  # as the sales console erases
         connection.execute(text("delete from events where sender_id = 'gino'"))
     assert await store.retrieve("gino") is None
+
+
+async def test_the_signature_query_aggregates_rasas_own_query(store, domain):
+    """Over the rows Rasa's `_event_query` returns for the latest session, before and after a new
+    session begins."""
+    tracker = DialogueStateTracker("ivo", domain.slots)
+    turn(tracker, "primo", "uno")
+    await store.save(tracker)
+    tracker = await store.retrieve("ivo")
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted())
+    turn(tracker, "secondo", "due")
+    await store.save(tracker)
+    for sender in ("ivo", "nessuno"):
+        with store.session_scope() as session:
+            rows = store._event_query(session, sender, fetch_events_from_all_sessions=False).all()
+            assert store._signature(session, sender) == signature_of([Row(r.id, r.timestamp, r.data) for r in rows])
+    assert store.stored_count("ivo") == 5  # session_started, then the turn: that session only
+    assert [e.text for e in (await store.retrieve("ivo")).events if isinstance(e, UserUttered)] == ["secondo"]
