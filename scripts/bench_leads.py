@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from bot import db
 from bot.leads import export, migrate
 from bot.leads.models import Lead, ProfileSnapshot
+from bot.leads.qualification import qualify
 from bot.leads.store import LeadStore, LeadUpdate, LeadWriter
 
 PROFILE = {"org_kind": "azienda", "sector": "food_service", "activity": "trattoria con asporto", "segment": "b2c",
@@ -88,6 +89,17 @@ def time_writes(writer: LeadWriter, writes: int) -> list:
     return timings
 
 
+def time_qualification(repeats: int = 200) -> list:
+    """Milliseconds of each `qualify` of a profile and plan (settings and vocabulary loaded first)."""
+    qualify(PROFILE)
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        qualify(PROFILE, {"company_size": "2-9"}, PLAN)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--leads", type=int, default=10_000)
@@ -112,6 +124,10 @@ def main() -> None:
         verdict = "ok" if p95 < 20 else "OVER the 20 ms target"
         print(f"LeadWriter.write, plan step ({args.writes} writes): median {median:.1f} ms, p95 {p95:.1f} ms  {verdict}")
         engine.dispose()
+    timings = time_qualification()
+    median = statistics.median(timings)
+    verdict = "ok" if median < 1 else "OVER the 1 ms target"
+    print(f"qualify a lead (profile and plan, {len(timings)} times): median {median:.3f} ms  {verdict}")
 
 
 if __name__ == "__main__":

@@ -239,9 +239,11 @@ class Servers:
         if self.api_token:  # the HTTP API reads and changes any conversation: never without a token
             cmd += ["--enable-api", "--auth-token", self.api_token]
         started = time.monotonic()
-        self.rasa_proc = subprocess.Popen(cmd, cwd=self.project, env={**environment, "SANIC_WORKERS": str(self.workers)},
-                                          stdout=open(rasa_log, "ab"), stderr=subprocess.STDOUT,
-                                          start_new_session=True)
+        rasa_env = {**environment, "SANIC_WORKERS": str(self.workers)}
+        if self.workers > 1:  # spread the messages over the workers (bot/rest.py)
+            rasa_env["BUSSOLA_CLOSE_CONNECTIONS"] = "1"
+        self.rasa_proc = subprocess.Popen(cmd, cwd=self.project, env=rasa_env, stdout=open(rasa_log, "ab"),
+                                          stderr=subprocess.STDOUT, start_new_session=True)
         self.procs.append(self.rasa_proc)
         if self.web_port:
             web_log = self.state_dir / "web.log"

@@ -80,3 +80,33 @@ def test_stored_events_deserialise_through_the_patch():
     assert Event.resolve_by_type is rasa_patches.resolve_by_type
     event = Event.from_parameters({"event": "slot", "name": "sector", "value": "moda"})
     assert event == SlotSet("sector", "moda")
+
+
+def test_applied_events_are_rasas_at_every_step_of_a_conversation():
+    """After each event of a conversation with a form, a rejected form turn, reverts and a restart,
+    the remembered answer is Rasa's own; each caller gets a list of its own."""
+    from rasa.shared.core.events import (ActionExecuted, ActionExecutionRejected, ActionReverted, ActiveLoop,
+                                         Restarted, SlotSet, UserUttered, UserUtteranceReverted)
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    import bot.nlu_components  # noqa: F401  (applies the patches)
+
+    assert DialogueStateTracker.applied_events is rasa_patches.applied_events
+    events = [
+        ActionExecuted("action_listen"), UserUttered("ciao"), ActionExecuted("profile_form"),
+        ActiveLoop("profile_form"), SlotSet("requested_slot", "sector"), ActionExecuted("action_listen"),
+        UserUttered("aiuto"), ActionExecutionRejected("profile_form"), ActionExecuted("action_help"),
+        ActionExecuted("profile_form"), SlotSet("requested_slot", "sector"), ActionExecuted("action_listen"),
+        UserUttered("moda"), ActionExecuted("profile_form"), SlotSet("sector", "fashion"),
+        UserUtteranceReverted(), ActionExecuted("action_listen"), UserUttered("no"), ActionReverted(),
+        ActiveLoop(None), Restarted(), ActionExecuted("action_listen"), UserUttered("di nuovo"),
+    ]
+    tracker = DialogueStateTracker("t", [])
+    for event in events:
+        tracker.update(event)
+        first = tracker.applied_events()
+        assert first == rasa_patches._original_applied_events(tracker)
+        first.clear()  # a caller changing its list changes nobody else's
+        assert tracker.applied_events() == rasa_patches._original_applied_events(tracker)
+    copied = tracker.copy()  # another tracker object, replayed from the same events
+    assert copied.applied_events() == rasa_patches._original_applied_events(copied)

@@ -123,10 +123,12 @@ async def test_a_cached_conversation_is_not_read_again_and_is_the_same(store, tm
     cached = await store.retrieve("dora")
     rows_read = [s for s in sent if "events.data" in s]
     assert rows_read == []  # only the aggregate query: the events came from the cache
-    fresh = await ErasingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "tracker.db")).retrieve("dora")
+    other_replica = ErasingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    fresh = await other_replica.retrieve("dora")
     assert state(cached) == state(fresh)
     assert cached.get_slot("sector") == "hospitality"
-    assert [e.text for e in cached.events if isinstance(e, UserUttered)] == ["ho un agriturismo", "in Toscana", "circa 5 ore"]
+    said = [e.text for e in cached.events if isinstance(e, UserUttered)]
+    assert said == ["ho un agriturismo", "in Toscana", "circa 5 ore"]
 
 
 async def test_another_replicas_turn_is_read(store, tmp_path, domain):

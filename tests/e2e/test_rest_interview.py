@@ -139,3 +139,21 @@ def test_questions_about_channels_at_any_point(client, sender):
     assert "non disponibile" in unknown
     compare = " ".join(client.texts(sender, "meglio Instagram o TikTok per me?"))
     assert "Finita l'intervista" in compare
+
+
+def test_each_reply_closes_its_connection_so_the_workers_share_the_load(servers, sender):
+    """With several Sanic workers a kept-alive connection would stay with one of them
+    (scripts/servers.py): the server closes it after each reply, though the client asks to keep it."""
+    import http.client
+    import json
+
+    assert servers.workers > 1
+    connection = http.client.HTTPConnection("127.0.0.1", servers.rasa_port, timeout=30)  # HTTP/1.1: keep-alive
+    try:
+        connection.request("POST", "/webhooks/rest/webhook", body=json.dumps({"sender": sender, "message": "ciao"}),
+                           headers={"Content-Type": "application/json", "Connection": "keep-alive"})
+        response = connection.getresponse()
+        assert response.status == 200 and json.loads(response.read())
+        assert response.getheader("Connection", "").lower() == "close"
+    finally:
+        connection.close()
