@@ -17,8 +17,9 @@ Each process keeps the events it last read or wrote of the conversations it serv
 cache) and reads them again only when the database holds something else: one aggregate query
 (count, first and last row id, latest timestamp of the conversation's latest session) tells. Reading
 and decoding every stored event at every turn cost ~6 ms a message at the 15th turn, growing with
-the conversation. Another replica's turn, an erasure or a new session changes the answer, and the
-events are read again; a new session or a failed save drops the entry.
+the conversation. When another worker or replica added the latest turns (the same query tells
+that the rows it knows are unchanged) only those are read; after an erasure or a new session
+everything is read again; a failed save drops the entry.
 
 On PostgreSQL its connections are checked before use (`pool_pre_ping`) and opening one gives up
 after 5 seconds: Rasa's engine has neither, so after a database restart each replica failed the
@@ -127,18 +128,30 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
     def _signature(self, session: sa.orm.Session, sender_id: str) -> Signature:
         """`_event_query`'s rows (the latest session: from the latest `session_started` on, or all),
         aggregated. Plain SQL: building the ORM query cost more than running it (~2 ms a call)."""
-        count, first, last, latest = session.execute(self._signature_sql, {
-            "sender_id": sender_id, "session_started": SessionStarted.type_name}).one()
-        return int(count), first, last, latest
+        return self._signatures(session, sender_id, None)[0]
+
+    def _signatures(self, session: sa.orm.Session, sender_id: str,
+                    up_to: Optional[int]) -> Tuple[Signature, Signature]:
+        """The signature of the latest session's rows, and of those of them up to the id `up_to`."""
+        row = session.execute(self._signature_sql, {
+            "sender_id": sender_id, "session_started": SessionStarted.type_name, "up_to": up_to or 0}).one()
+        return (int(row[0]), row[1], row[2], row[3]), (int(row[4] or 0), row[5], row[6], row[7])
 
     @functools.cached_property
     def _signature_sql(self) -> sa.sql.elements.TextClause:
         table = self.SQLEvent.__tablename__
         return sa.text(
-            f"SELECT count(e.id), min(e.id), max(e.id), max(e.timestamp) FROM {table} e, "
-            f"(SELECT max(timestamp) AS session_start FROM {table} "
+            f"SELECT count(e.id), min(e.id), max(e.id), max(e.timestamp), "
+            f"sum(CASE WHEN e.id <= :up_to THEN 1 ELSE 0 END), min(CASE WHEN e.id <= :up_to THEN e.id END), "
+            f"max(CASE WHEN e.id <= :up_to THEN e.id END), max(CASE WHEN e.id <= :up_to THEN e.timestamp END) "
+            f"FROM {table} e, (SELECT max(timestamp) AS session_start FROM {table} "
             f" WHERE sender_id = :sender_id AND type_name = :session_started) s "
             f"WHERE e.sender_id = :sender_id AND (e.timestamp >= s.session_start OR s.session_start IS NULL)")
+
+    @functools.cached_property
+    def _rows_after_sql(self) -> sa.sql.elements.TextClause:
+        return sa.text(f"SELECT id, timestamp, data FROM {self.SQLEvent.__tablename__} "
+                       f"WHERE sender_id = :sender_id AND id > :after ORDER BY id")
 
     def _remember(self, sender_id: str, cached: Optional[Cached]) -> None:
         self._cache.pop(sender_id, None)
@@ -152,17 +165,29 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
             return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
         with self.session_scope() as session:
             cached = self._cache.get(sender_id)
-            if cached is None or self._signature(session, sender_id) != cached.signature:
-                rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
-                # the signature of the rows read, not of a query before: a write may come between
-                stored = [Row(row.id, row.timestamp, row.data) for row in rows]
-                cached = Cached(signature_of(stored), deserialise_events([json.loads(row.data) for row in stored]))
+            now, prefix = self._signatures(session, sender_id, cached.signature[2] if cached else None)
+            if cached is not None and now == cached.signature:
+                self._cache.move_to_end(sender_id)
+            elif cached is not None and prefix == cached.signature:
+                # another worker or replica added the latest turns: read only those
+                rows = [Row(*row) for row in session.execute(self._rows_after_sql, {
+                    "sender_id": sender_id, "after": cached.signature[2]}).all()]
+                cached = self._extended(cached, rows)
+                if cached is None or cached.signature != now:  # a new session, or rows added meanwhile
+                    cached = self._read_all(session, sender_id)
                 self._remember(sender_id, cached)
             else:
-                self._cache.move_to_end(sender_id)
+                cached = self._read_all(session, sender_id)
+                self._remember(sender_id, cached)
         if not self.domain or not cached.events:
             return None
         return DialogueStateTracker.from_events(sender_id, list(cached.events), self.domain.slots)
+
+    def _read_all(self, session: sa.orm.Session, sender_id: str) -> Cached:
+        rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
+        # the signature of the rows read, not of a query before: a write may come between
+        stored = [Row(row.id, row.timestamp, row.data) for row in rows]
+        return Cached(signature_of(stored), deserialise_events([json.loads(row.data) for row in stored]))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's save, with the erasure and the cache; it counts the stored events once (Rasa's

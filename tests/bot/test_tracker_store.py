@@ -141,9 +141,15 @@ async def test_another_replicas_turn_is_read(store, tmp_path, domain):
     turn(tracker, "secondo", "due", sector="retail")
     await store.save(tracker)  # on this replica
 
+    sent = statements(other)
     seen = await other.retrieve("elio")
     assert [e.text for e in seen.events if isinstance(e, UserUttered)] == ["primo", "secondo"]
     assert seen.get_slot("sector") == "retail"
+    # only the rows added since: not the whole conversation again
+    assert [s for s in sent if "events.data" in s] == [] and any("id > " in s for s in sent)
+    fresh = await ErasingSQLTrackerStore(domain=domain, dialect="sqlite",
+                                         db=str(tmp_path / "tracker.db")).retrieve("elio")
+    assert state(seen) == state(fresh)
 
 
 async def test_an_erasure_on_another_replica_is_never_hidden_by_the_cache(store, tmp_path, domain):
@@ -192,3 +198,18 @@ async def test_the_signature_query_aggregates_rasas_own_query(store, domain):
             assert store._signature(session, sender) == signature_of([Row(r.id, r.timestamp, r.data) for r in rows])
     assert store.stored_count("ivo") == 5  # session_started, then the turn: that session only
     assert [e.text for e in (await store.retrieve("ivo")).events if isinstance(e, UserUttered)] == ["secondo"]
+
+
+def test_conversations_sync_at_checkpoints_and_leads_at_every_commit(store, tmp_path):
+    """WAL mode for both; conversations `synchronous = NORMAL` (a server crash loses nothing),
+    confirmed leads FULL (bot/db.py)."""
+    from bot import db
+
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    leads = db.engine(f"sqlite:///{tmp_path / 'bussola.db'}")
+    with leads.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    leads.dispose()
