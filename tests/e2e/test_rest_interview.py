@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import sqlite3
+import uuid
 
 import pytest
+
+from scripts.load_test import PERSONAS, expected_plans, normalised
 
 pytestmark = pytest.mark.e2e
 
@@ -157,3 +160,19 @@ def test_each_reply_closes_its_connection_so_the_workers_share_the_load(servers,
         assert response.getheader("Connection", "").lower() == "close"
     finally:
         connection.close()
+
+
+@pytest.mark.parametrize("persona", [p.name for p in PERSONAS])
+def test_the_load_tests_personas_each_get_their_own_plan(client, persona):
+    """The four interviews `make load-test` runs by the hundred (a start-up answering "in
+    Germania", "nessuno", …) each end with the plan their profile determines, one at a time here,
+    so a change of the NLU that derails one is caught by the suite and not only under load."""
+    script = next(p for p in PERSONAS if p.name == persona).script
+    sender = f"e2e-{persona}-{uuid.uuid4().hex[:8]}"
+    plan = None
+    for message in script:
+        replies = client.say(sender, message)
+        plan = next((r["custom"] for r in replies if isinstance(r.get("custom"), dict)
+                     and r["custom"].get("type") == "bussola.plan"), plan)
+    assert plan is not None, f"{persona}: no plan; slots {client.slots(sender)}"
+    assert normalised(plan) == expected_plans()[persona]
