@@ -24,8 +24,8 @@ Registered in credentials.yml under the name "rest", so the URL stays /webhooks/
 With BUSSOLA_CLOSE_CONNECTIONS=1 (set by scripts/servers.py when the Rasa server runs several Sanic
 workers) each reply closes its connection. The workers share one listening socket and a kept-alive
 connection stays with the worker that accepted it: with 10 clients one worker did 80% of the work
-(27 messages/s instead of 39 here). A new connection per message goes to whichever worker is free;
-on loopback it costs ~0.1 ms. Behind nginx (one worker per replica) connections are kept.
+(27 messages/s instead of 39 here). A new connection per message goes to whichever worker is free,
+which costs less than it gains. Behind nginx (one worker per replica) connections are kept.
 """
 from __future__ import annotations
 
