@@ -49,14 +49,19 @@ def sqlite_file_pool() -> dict:
     return {"poolclass": QueuePool, "connect_args": {"check_same_thread": False}}
 
 
+def _checked(synchronous: str) -> str:
+    if synchronous not in SYNCHRONOUS:
+        raise ValueError(f"synchronous must be one of {SYNCHRONOUS}, not {synchronous!r}")
+    return synchronous
+
+
 def use_wal(eng: Engine, synchronous: str = "FULL") -> None:
     """WAL mode on each new SQLite connection of `eng`, so readers do not wait for the writer.
     `synchronous`: FULL (the default) syncs every commit to disk; NORMAL syncs at checkpoints only,
     which survives a crash of the process but may lose the last commits if the machine loses
     power. Leads keep FULL; conversations and locks use NORMAL (bot/tracker_store.py,
     bot/lock_store.py)."""
-    if synchronous not in SYNCHRONOUS:
-        raise ValueError(f"synchronous must be one of {SYNCHRONOUS}, not {synchronous!r}")
+    _checked(synchronous)
 
     @event.listens_for(eng, "connect")
     def _sqlite_pragmas(dbapi_connection, _record):
@@ -75,9 +80,7 @@ class SQLiteFile:
     def __init__(self, path: Path | str, timeout: float = 10.0, synchronous: str = "FULL"):
         """`synchronous` as in `use_wal`: NORMAL where losing the last commits to a power cut costs
         nothing (the lock store: its tickets live a few seconds)."""
-        if synchronous not in SYNCHRONOUS:
-            raise ValueError(f"synchronous must be one of {SYNCHRONOUS}, not {synchronous!r}")
-        self.synchronous = synchronous
+        self.synchronous = _checked(synchronous)
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.timeout = timeout

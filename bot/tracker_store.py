@@ -235,9 +235,9 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
     def _add_events(self, session: sa.orm.Session, sender_id: str, events: list,
                     after_id: Optional[int] = None) -> Optional[List[Row]]:
         """Inserts the rows Rasa's SQLTrackerStore.save writes for `events` (one Core statement:
-        the ORM's flush of each row cost ~2 ms a turn). Returns them with their ids, read back as
-        the sender's rows after `after_id` (the conversation is locked: no one else adds any);
-        None when that does not add up."""
+        the ORM's flush of each row cost ~2 ms a turn). Returns them as stored, read back as the
+        sender's rows after `after_id` (the conversation is locked: no one else adds any); None
+        when that does not add up."""
         values = []
         for event in events:
             data = event.as_dict()
@@ -247,12 +247,6 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
         if not values:
             return []
         session.execute(self.SQLEvent.__table__.insert(), values)
-        ids = session.execute(self._new_ids_sql, {"sender_id": sender_id, "after": after_id or 0}).scalars().all()
-        if len(ids) != len(values):
-            return None
-        return [Row(id_, value["timestamp"], value["data"]) for id_, value in zip(ids, values, strict=True)]
-
-    @functools.cached_property
-    def _new_ids_sql(self) -> sa.sql.elements.TextClause:
-        return sa.text(f"SELECT id FROM {self.SQLEvent.__tablename__} "
-                       f"WHERE sender_id = :sender_id AND id > :after ORDER BY id")
+        rows = [Row(*row) for row in session.execute(self._rows_after_sql, {
+            "sender_id": sender_id, "after": after_id or 0}).all()]
+        return rows if len(rows) == len(values) else None
