@@ -8,7 +8,7 @@ from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
 
 from actions.common import is_sales, lead_update, send, user_message
-from bot import channel_answers, knowledge_base, texts, vocabulary
+from bot import channel_answers, interview, knowledge_base, texts, vocabulary
 from bot import profile as P
 from bot.leads import capture, store
 from bot.leads.qualification import qualify
@@ -54,6 +54,9 @@ class AnswerChannelQuestion(Action):
     async def run(self, dispatcher, tracker, domain):
         message = user_message(tracker)
         voc = vocabulary.default()
+        if tracker.active_loop_name == "profile_form" and interview.reads_as_answer(
+                message, tracker.get_slot("requested_slot"), tracker.slots, voc):
+            return []  # an answer, not a question: the form, which runs next, reads it
         channels = [voc.canonical("channel", e.get("value")) for e in message.entities
                     if e.get("entity") == "channel"]
         places = [voc.canonical("place", e.get("value")) for e in message.entities

@@ -26,6 +26,12 @@ INTERRUPTIONS = {"greet", "goodbye", "help", "start_over", "bot_challenge", "tha
                  "continue_on_telegram", "request_human", "show_my_data", "erase_my_data",
                  "start_sales_mode"}
 
+# Questions the classifier may see in a bare answer: "in Germania", said when asked where the user
+# works, looks like "in Germania cosa funziona?" without its question.
+QUESTION_INTENTS = {"ask_channel_info", "ask_channel_country", "ask_channel_users", "ask_channel_compare",
+                    "ask_channel_why_not", "out_of_scope"}
+_ASKS = re.compile(r"\?|^\s*(che|cosa|cos|come|qual\w*|quant\w*|dove|perche|chi|quando|sai|conviene|"
+                   r"vale la pena|ha senso|mi (dici|spieghi|consigli)|dimmi|parlami|spiegami|e se)\b")
 _USAGE = re.compile(r"\b(uso|usiamo|usa|usano|utilizz\w*|abbiamo|ho|siamo su|sono su|gestisc\w*|"
                     r"gia|attiv\w*|profilo|pagina|account)\b")
 _ADDITIVE = re.compile(r"\b(anche|pure|inoltre|in piu|aggiung\w*)\b")
@@ -157,6 +163,18 @@ def extract(message: UserMessage, slots: Mapping[str, Any], requested: Optional[
     return updates
 
 
+def reads_as_answer(message: UserMessage, requested: Optional[str], slots: Mapping[str, Any],
+                    voc: Vocabulary) -> bool:
+    """A message classified as a question that answers the question asked: it asks nothing (no "?",
+    no question word) and its entities fill the requested field. Free-text questions (activity,
+    audience) never qualify: any text would fill them."""
+    if message.intent not in QUESTION_INTENTS or not requested or requested == ASK_FIELD_TO_CHANGE \
+            or _ASKS.search(fold(message.text)):
+        return False
+    as_answer = UserMessage(text=message.text, intent="inform", entities=message.entities)
+    return requested in extract(as_answer, slots, requested, voc)
+
+
 def _answer_requested(message: UserMessage, requested: str, voc: Vocabulary) -> Dict[str, Any]:
     """Reading the message as a direct answer to the question asked (yes/no, numbers, free text)."""
     intent, text = message.intent, message.text
@@ -204,6 +222,8 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
     has_problem = any(e.get("entity") == INPUT_PROBLEM for e in message.entities)
     complete = P.next_question(slots) is None
     turn = Turn()
+    if reads_as_answer(message, requested, slots, voc):
+        message = UserMessage(text=message.text, intent="inform", entities=message.entities)
 
     if has_problem or (message.intent in INTERRUPTIONS and message.intent != "greet"):
         # "che tempo fa a Roma?" names a place but is not an answer; only a greeting may carry

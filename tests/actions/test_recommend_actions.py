@@ -56,3 +56,20 @@ async def test_channel_question_reads_entities(domain, dispatcher):
                                      {"entity": "place", "value": "germania"}])
     await AnswerChannelQuestion().run(dispatcher, tracker, domain)
     assert dispatcher.messages[0]["text"].startswith("LinkedIn in Germania:")
+
+
+async def test_a_bare_answer_taken_for_a_channel_question_is_left_to_the_form(domain, dispatcher):
+    # "in Germania", answering "Dove lavori?", classified as a question about Germany
+    germany = [{"entity": "place", "value": "germania"}]
+    answer = make_tracker(domain, "in Germania", intent="ask_channel_country", entities=germany,
+                          slots={"requested_slot": "locations"}, active_loop="profile_form")
+    assert await AnswerChannelQuestion().run(dispatcher, answer, domain) == []
+    assert dispatcher.messages == []
+    # the same words asked as a question, or outside the interview, are answered
+    for tracker in (make_tracker(domain, "in Germania cosa funziona?", intent="ask_channel_country",
+                                 entities=germany, slots={"requested_slot": "locations"},
+                                 active_loop="profile_form"),
+                    make_tracker(domain, "in Germania", intent="ask_channel_country", entities=germany)):
+        dispatcher.messages.clear()
+        await AnswerChannelQuestion().run(dispatcher, tracker, domain)
+        assert dispatcher.messages and dispatcher.messages[0]["text"]

@@ -278,6 +278,26 @@ def test_an_out_of_scope_question_naming_a_place_is_not_an_answer(voc):
     assert not turn.is_answer and not turn.updates
 
 
+@pytest.mark.parametrize("intent", ["ask_channel_country", "out_of_scope"])
+def test_a_bare_answer_classified_as_a_question_is_an_answer(voc, intent):
+    # "in Germania" after "Dove lavori?": the classifier saw a question about channels in Germany
+    turn = interpret(msg("in Germania", intent, ent("place", "Germania")), "locations",
+                     {"org_kind": "startup"}, voc)
+    assert turn.is_answer and turn.updates["locations"] == ["germania"]
+
+
+@pytest.mark.parametrize("text, requested", [
+    ("in Germania cosa funziona?", "locations"),  # a question mark
+    ("quale social va di più in Germania", "locations"),  # a question word
+    ("in Germania", "sector"),  # not what was asked
+    ("parlami di Instagram", "activity"),  # free text would fill any free question
+])
+def test_a_question_stays_a_question(voc, text, requested):
+    entities = [ent("place", "Germania")] if "Germania" in text else [ent("channel", "Instagram")]
+    turn = interpret(msg(text, "ask_channel_country", *entities), requested, {"org_kind": "startup"}, voc)
+    assert not turn.is_answer and not turn.updates
+
+
 def test_a_greeting_with_information_is_an_answer(voc):
     turn = interpret(msg("ciao, sono un avvocato", "greet", ent("profession", "avvocato")), None, {}, voc)
     assert turn.is_answer and turn.updates["sector"] == "legal"
