@@ -171,6 +171,8 @@ def reads_as_answer(message: UserMessage, requested: Optional[str], slots: Mappi
     if message.intent not in QUESTION_INTENTS or not requested or requested == ASK_FIELD_TO_CHANGE \
             or _ASKS.search(fold(message.text)):
         return False
+    if requested != "channels_used" and any(e.get("entity") == CHANNEL for e in message.entities):
+        return False  # "LinkedIn in Germania" is about the channel, whatever was asked
     as_answer = UserMessage(text=message.text, intent="inform", entities=message.entities)
     return requested in extract(as_answer, slots, requested, voc)
 

@@ -27,7 +27,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
 
-from bot import input_check, rasa_patches
+from bot import input_check, quantities, rasa_patches
 from bot.interview import INPUT_PROBLEM
 
 rasa_patches.apply()  # this module is imported by the Rasa server process: see rasa_patches
@@ -54,6 +54,25 @@ class InputGuard(GraphComponent):
             message.set(ENTITIES, [{"entity": INPUT_PROBLEM, "value": found, "start": 0,
                                     "end": len(text or ""), "extractor": "InputGuard"}],
                         add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class QuantitySpans(GraphComponent):
+    """Widens the extractor's hours, ages and budgets to the whole expression around them and types
+    them by their unit ("tra [4 e 5] ore", "[18-24 anni]"): bot/quantities.py."""
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "QuantitySpans":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            entities = message.get(ENTITIES) or []
+            if any(e.get("entity") in quantities.QUANTITY_ENTITIES for e in entities):
+                message.set(ENTITIES, quantities.whole_expressions(message.get(TEXT) or "", entities),
+                            add_to_output=True)
         return messages
 
 

@@ -291,9 +291,11 @@ def test_a_bare_answer_classified_as_a_question_is_an_answer(voc, intent):
     ("quale social va di più in Germania", "locations"),  # a question word
     ("in Germania", "sector"),  # not what was asked
     ("parlami di Instagram", "activity"),  # free text would fill any free question
+    ("LinkedIn in Germania", "locations"),  # about a channel
 ])
 def test_a_question_stays_a_question(voc, text, requested):
-    entities = [ent("place", "Germania")] if "Germania" in text else [ent("channel", "Instagram")]
+    entities = [ent(kind, word) for kind, word in (("place", "Germania"), ("channel", "Instagram"),
+                                                   ("channel", "LinkedIn")) if word in text]
     turn = interpret(msg(text, "ask_channel_country", *entities), requested, {"org_kind": "startup"}, voc)
     assert not turn.is_answer and not turn.updates
 
