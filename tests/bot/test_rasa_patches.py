@@ -1,4 +1,5 @@
-"""The jsonschema fix validates exactly like jsonschema.validate, checking each schema once."""
+"""The Rasa patches (bot/rasa_patches.py) behave exactly like what they replace: validation, event
+types, applied events, slot copies."""
 from __future__ import annotations
 
 import jsonschema
@@ -110,3 +111,85 @@ def test_applied_events_are_rasas_at_every_step_of_a_conversation():
         assert tracker.applied_events() == rasa_patches._original_applied_events(tracker)
     copied = tracker.copy()  # another tracker object, replayed from the same events
     assert copied.applied_events() == rasa_patches._original_applied_events(copied)
+
+
+def _action_response_validators():
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    rasa_patches.validate({"events": []}, schema)  # builds both validators
+    _, _, original, fast = next(entry for entry in rasa_patches._validators if entry[0] == schema)
+    assert fast is not None
+    return schema, original, fast
+
+
+def _valid_events():
+    return [{"event": "user", "text": "ciao", "parse_data": {"intent": {"name": "greet", "confidence": 0.9},
+                                                           "entities": [{"entity": "team", "value": "io"}]}},
+            {"event": "action", "name": "profile_form", "policy": None, "confidence": 1.0},
+            {"event": "slot", "name": "org_kind", "value": "azienda", "timestamp": 1.0},
+            {"event": "active_loop", "name": None}, {"event": "bot", "text": "Ciao!", "metadata": {}},
+            {"event": "reset_slots"}, {"event": "followup", "name": "action_listen"}, {"event": "rewind"}]
+
+
+@pytest.mark.parametrize("response", [
+    {"events": _valid_events(), "responses": [{"text": "Ciao"}]},
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "name": "x"}]},  # no value
+    {"events": [{"event": "slot", "value": 1}]},  # no name
+    {"events": [{"event": "nonsense"}]},  # no such event
+    {"events": [{"text": "no event name"}]},
+    {"events": [{"event": 3}]},
+    {"events": ["not an object"]},
+    {"events": [{"event": "user", "parse_data": {"entities": "not a list"}}]},
+    {"events": [{"event": "user", "parse_data": {"entities": [{"entity": "x"}]}}]},  # no value
+    {"events": [{"event": "entities", "entities": [{"entity": "x", "value": 1}]}, {"event": "entities"}]},
+    {"events": [{"event": "action", "name": 5}]},
+    {"events": [{"event": "slot", "name": "x", "value": 1, "timestamp": "yesterday"}]},
+    {"events": "not a list"},
+    {"responses": [1]},
+])
+def test_the_dispatching_event_schema_accepts_exactly_what_rasas_accepts(response):
+    _, original, fast = _action_response_validators()
+    assert fast.is_valid(response) == original.is_valid(response)
+
+
+def test_an_invalid_action_response_raises_rasas_own_error():
+    schema, original, _ = _action_response_validators()
+    bad = {"events": [{"event": "slot", "name": "x"}]}
+    with pytest.raises(jsonschema.ValidationError) as patched:
+        rasa_patches.validate(bad, schema)
+    assert patched.value.message == best_match_message(original, bad)
+    rasa_patches.validate({"events": _valid_events()}, schema)  # and a valid one passes
+
+
+def best_match_message(validator, instance):
+    return jsonschema.exceptions.best_match(validator.iter_errors(instance)).message
+
+
+def test_only_a_tagged_one_of_is_rewritten():
+    untagged = {"type": "object", "oneOf": [{"properties": {"a": {"type": "integer"}}},
+                                            {"properties": {"a": {"type": "number"}}}]}
+    assert rasa_patches._dispatching(untagged) == untagged
+    not_required = {"type": "object", "oneOf": [{"properties": {"k": {"const": "a"}}},
+                                                {"properties": {"k": {"const": "b"}}}]}
+    assert rasa_patches._dispatching(not_required) == not_required
+    numbers = {"type": "object", "required": ["k"], "oneOf": [{"properties": {"k": {"const": 1}}},
+                                                              {"properties": {"k": {"const": 2}}}]}
+    assert rasa_patches._dispatching(numbers) == numbers  # 1 == 1.0 in JSON Schema, not as keys
+    tagged = {**not_required, "required": ["k"]}
+    assert rasa_patches._TAGGED in rasa_patches._dispatching(tagged)
+
+
+def test_slots_are_copied_as_copy_copy_copies_them():
+    import copy
+
+    from rasa.shared.core.slots import ListSlot
+
+    rasa_patches.apply()
+    slot = ListSlot("objectives", mappings=[{"type": "custom"}], initial_value=["vendite"])
+    slot.value = ["contatti"]
+    copied = copy.copy(slot)
+    assert type(copied) is ListSlot and copied is not slot and copied.__dict__ == slot.__dict__
+    copied.value = ["notorieta"]
+    assert slot.value == ["contatti"]
