@@ -53,7 +53,8 @@ def _tag(schema: Dict[str, Any]) -> Optional[str]:
     """For a `oneOf` whose branches each fix the same required property with a different `const`
     (Rasa's event schema: `"event": {"const": "user"}`, …), that property."""
     branches = schema.get("oneOf")
-    if schema.get("type") != "object" or not isinstance(branches, list) or not branches or not all(isinstance(b, dict) for b in branches):
+    if schema.get("type") != "object" or not isinstance(branches, list) or not branches \
+            or not all(isinstance(b, dict) for b in branches):
         return None
     for key in schema.get("required") or []:
         consts = [((b.get("properties") or {}).get(key) or {}).get("const") for b in branches]
