@@ -85,7 +85,10 @@ async def load(url: str, script: List[str], concurrency: int, rounds: int,
     latencies: List[float] = []
     errors: List[str] = []
     async with aiohttp.ClientSession() as session:
-        await converse(session, url, script[:2], [], [])  # warm-up, not measured
+        # warm-up, not measured: a few conversations, so that every Sanic worker (replies close
+        # their connection, so successive requests land on either) has answered once
+        for _ in range(4):
+            await converse(session, url, script[:2], [], [])
         start = time.perf_counter()
         for _ in range(rounds):
             await asyncio.gather(*(converse(session, url, script, latencies, errors, by_turn)
