@@ -32,9 +32,9 @@ _RANGE = rf"{NUMBER}(?:\s*[-–/]\s*{NUMBER}|\s+(?:e|o|oppure|a|ai)\s+(?:(?:i|gl
 _ARTICLE = r"(?:i|gli)\s+"
 _NOT_OTHER_UNIT = r"(?!\s*(?:euro|€|ore|ora|minuti|h)\b|\s*€)"  # "sotto i 300 euro" is no age
 
-# (entity, pattern): the first pattern that matches a span containing the entity decides it.
-_EXPRESSIONS: List[Tuple[str, "re.Pattern[str]"]] = [(entity, re.compile(rf"(?<![\w-]){pattern}(?![\w-])", re.I))
-                                                       for entity, pattern in [
+# (entity, pattern): the longest match overlapping an extracted entity decides its span and type
+# (the first in this order on a tie); None keeps the entity's own type.
+_PATTERNS: List[Tuple[Optional[str], str]] = [
     ("age", rf"(?:(?:tra|fra)\s+{_ARTICLE})?{_RANGE}\s+anni"),
     ("age", rf"(?:tra|fra)\s+{_ARTICLE}{NUMBER}\s+e\s+{_ARTICLE}{NUMBER}{_NOT_OTHER_UNIT}"),
     ("age", rf"(?:over|under)\s*{NUMBER}(?:\s+anni)?{_NOT_OTHER_UNIT}"),
@@ -46,7 +46,8 @@ _EXPRESSIONS: List[Tuple[str, "re.Pattern[str]"]] = [(entity, re.compile(rf"(?<!
     # hours: the numbers only, followed by their unit or not (the extractor already said hours)
     ("hours", rf"{NUMBER}(?:\s*[-–/]\s*|\s+(?:e|o|oppure|a)\s+){NUMBER}(?=\s+(?:ore|ora|h)\b)"),
     (None, rf"{NUMBER}(?:\s*[-–/]\s*|\s+(?:e|o|oppure)\s+){NUMBER}"),
-]]
+]
+_EXPRESSIONS = [(entity, re.compile(rf"(?<![\w-]){pattern}(?![\w-])", re.I)) for entity, pattern in _PATTERNS]
 
 
 def _expression_around(text: str, start: int, end: int) -> Optional[Tuple[Optional[str], int, int]]:

@@ -42,10 +42,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 
 _original_validate = jsonschema.validate
-# (schema, validator class asked for, validator): Rasa builds the same schema as a new dict at
-# every call, so it is found by equality (a C-level comparison; serializing it as a key cost
-# ~0.5 ms a call)
-# (schema, validator class asked for, validator, fast validator or None)
+# (schema, validator class asked for, validator, fast validator or None): Rasa builds the same
+# schema as a new dict at every call, so it is found by equality (a C-level comparison;
+# serializing it as a key cost ~0.5 ms a call)
 _validators: List[Tuple[Any, Any, Any, Any]] = []
 
 
