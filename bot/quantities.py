@@ -50,21 +50,17 @@ _PATTERNS: List[Tuple[Optional[str], str]] = [
 _EXPRESSIONS = [(entity, re.compile(rf"(?<![\w-]){pattern}(?![\w-])", re.I)) for entity, pattern in _PATTERNS]
 
 
-def _expression_around(text: str, start: int, end: int) -> Optional[Tuple[Optional[str], int, int]]:
-    """The longest expression that overlaps text[start:end]: (its entity or None, start, end)."""
-    best = None
-    for entity, pattern in _EXPRESSIONS:
-        for match in pattern.finditer(text):
-            if match.start() < end and start < match.end() and \
-                    (best is None or match.end() - match.start() > best[2] - best[1]):
-                best = (entity, match.start(), match.end())
-    return best
+def _expressions(text: str) -> List[Tuple[Optional[str], int, int]]:
+    """Every match of every pattern in the text: (its entity or None, start, end), in pattern order."""
+    return [(entity, m.start(), m.end()) for entity, pattern in _EXPRESSIONS for m in pattern.finditer(text)]
 
 
-def _widened(text: str, entity: Dict[str, Any]) -> Dict[str, Any]:
+def _widened(text: str, entity: Dict[str, Any], expressions: List[Tuple[Optional[str], int, int]]) -> Dict[str, Any]:
     if entity.get("entity") not in QUANTITY_ENTITIES or "start" not in entity or "end" not in entity:
         return entity
-    found = _expression_around(text, entity["start"], entity["end"])
+    overlapping = [x for x in expressions if x[1] < entity["end"] and entity["start"] < x[2]]
+    # the longest; on a tie the first pattern (max keeps the first of equals)
+    found = max(overlapping, key=lambda x: x[2] - x[1], default=None)
     if not found or (found[0] is None and entity["entity"] != "hours"):
         return entity  # a bare range is widened only for hours ("4 e 5"); "18-24" needs its unit
     kind, start, end = found[0] or entity["entity"], found[1], found[2]
@@ -78,7 +74,8 @@ def whole_expressions(text: str, entities: List[Dict[str, Any]]) -> List[Dict[st
     """The entities with each quantity widened to its whole expression (see the module's doc); a
     quantity overlapping one already kept is a piece of it ("[due o] [trecento euro]") and goes."""
     out: List[Dict[str, Any]] = []
-    widened = [_widened(text, e) for e in entities]
+    expressions = _expressions(text)
+    widened = [_widened(text, e, expressions) for e in entities]
     for entity in sorted(widened, key=lambda e: (e.get("start", 0), e.get("start", 0) - e.get("end", 0))):
         if entity.get("entity") in QUANTITY_ENTITIES and any(
                 kept.get("entity") in QUANTITY_ENTITIES and kept["start"] < entity["end"]
