@@ -27,6 +27,11 @@ original validator runs and raises its own error, so errors are unchanged.
 5. Every tracker Rasa builds (several per turn: prior states, forms' temporary trackers) copies
 each of the domain's slots with `copy.copy`, whose generic protocol costs 2 µs a slot; a slot is a
 plain object, and copying its attributes is what `copy.copy` does for it (~3% of the time).
+
+6. Work Rasa does lazily on a process's first message, which `warm_up` does beforehand (called by
+bot/rest.py when a worker starts, with the rest of the worker's warm-up): SQLAlchemy configures its
+mappers on the first tracker-store query, and the action-response validator checks its schema
+against the meta-schema on the first action call.
 """
 from __future__ import annotations
 
@@ -163,3 +168,13 @@ def apply() -> None:
     from bot import resilience
 
     resilience.apply()
+
+
+def warm_up() -> None:
+    """#6: the first message's lazy set-up, done now (idempotent)."""
+    from rasa.core import tracker_store  # noqa: F401  (defines the SQL tracker store's mapper)
+    from rasa.core.actions.action import RemoteAction
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
+    validate({"events": [], "responses": []}, RemoteAction.action_response_format_spec())
