@@ -57,8 +57,8 @@ MAX_SENDER_CHARS = 255  # the SQL tracker store's sender_id column
 async def warm_up_worker(app: Any) -> None:
     """What a worker would otherwise do on its first message, done once its model is loaded: one
     parse (the NLU graph's first run), the lazy set-up of bot/rasa_patches.py #6, then a full
-    garbage collection and `gc.freeze()`, so later collections no longer walk the model's millions
-    of long-lived objects (the first full one, during a user's message, cost ~250 ms)."""
+    garbage collection and `gc.freeze()`, so later collections no longer walk the loaded model's
+    long-lived objects (the first full one, during a user's second message, cost ~300 ms)."""
     agent = getattr(getattr(app, "ctx", None), "agent", None)
     if agent is not None and agent.is_ready():
         await agent.parse_message("ciao")
