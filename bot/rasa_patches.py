@@ -90,10 +90,9 @@ def _dispatching(schema: Any) -> Any:
         return [_dispatching(item) for item in schema]
     if not isinstance(schema, dict):
         return schema
-    out = {key: _dispatching(value) for key, value in schema.items()}
     key = _tag(schema)
+    out = {name: _dispatching(value) for name, value in schema.items() if not (key and name == "oneOf")}
     if key:
-        del out["oneOf"]
         out[_TAGGED] = {"key": key, "branches": {branch["properties"][key]["const"]: _dispatching(branch)
                                                  for branch in schema["oneOf"]}}
     return out

@@ -153,6 +153,11 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
         return sa.text(f"SELECT id, timestamp, data FROM {self.SQLEvent.__tablename__} "
                        f"WHERE sender_id = :sender_id AND id > :after ORDER BY id")
 
+    def _rows_after(self, session: sa.orm.Session, sender_id: str, after: int) -> List[Row]:
+        """The conversation's rows after the id `after`, as stored."""
+        return [Row(*row) for row in session.execute(self._rows_after_sql,
+                                                     {"sender_id": sender_id, "after": after}).all()]
+
     def _remember(self, sender_id: str, cached: Optional[Cached]) -> None:
         self._cache.pop(sender_id, None)
         if cached is not None and cached.signature[0] > 0:
@@ -168,16 +173,14 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
             now, prefix = self._signatures(session, sender_id, cached.signature[2] if cached else None)
             if cached is not None and now == cached.signature:
                 self._cache.move_to_end(sender_id)
-            elif cached is not None and prefix == cached.signature:
-                # another worker or replica added the latest turns: read only those
-                rows = [Row(*row) for row in session.execute(self._rows_after_sql, {
-                    "sender_id": sender_id, "after": cached.signature[2]}).all()]
-                cached = self._extended(cached, rows)
-                if cached is None or cached.signature != now:  # a new session, or rows added meanwhile
-                    cached = self._read_all(session, sender_id)
-                self._remember(sender_id, cached)
             else:
-                cached = self._read_all(session, sender_id)
+                extended = None
+                if cached is not None and prefix == cached.signature:
+                    # another worker or replica added the latest turns: read only those
+                    extended = self._extended(cached, self._rows_after(session, sender_id, cached.signature[2]))
+                # else, or on a new session or rows added meanwhile: the whole latest session
+                cached = extended if extended is not None and extended.signature == now \
+                    else self._read_all(session, sender_id)
                 self._remember(sender_id, cached)
         if not self.domain or not cached.events:
             return None
@@ -247,6 +250,5 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
         if not values:
             return []
         session.execute(self.SQLEvent.__table__.insert(), values)
-        rows = [Row(*row) for row in session.execute(self._rows_after_sql, {
-            "sender_id": sender_id, "after": after_id or 0}).all()]
+        rows = self._rows_after(session, sender_id, after_id or 0)
         return rows if len(rows) == len(values) else None
