@@ -1,5 +1,5 @@
 # Bussola's commands. The two a newcomer needs: `make chat` and `make test`.
-.PHONY: chat serve stack test setup train crossval benchmark load-test validate kb-validate kb-diff
+.PHONY: chat serve stack test setup train crossval converse benchmark load-test validate kb-validate kb-diff
 
 setup:            ## virtual environment, packages, spaCy pipeline, model (each only if needed)
 	@scripts/setup.sh
@@ -24,6 +24,9 @@ validate: setup   ## rasa data validate, warnings are errors
 
 crossval: setup   ## 5-fold NLU cross-validation, report in reports/crossval/
 	@.venv/bin/python -m scripts.crossval
+
+converse: setup   ## the held-out conversations (tests/conversations/) through the bot, report in reports/conversations/
+	@.venv/bin/python -m scripts.converse $(if $(LIMIT),--limit $(LIMIT))
 
 benchmark: setup  ## latency, throughput, training and start time, memory, against a `rasa init` baseline
 	@.venv/bin/python -m scripts.benchmark

@@ -3,21 +3,21 @@ summary, help, starting over and unusable messages. Saving the confirmed profile
 plan (actions/recommend.py)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import AllSlotsReset, EventType, SlotSet, UserUtteranceReverted
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import lead_update, send, user_message
+from actions.forms import QuestionForm
 from bot import interview, texts, vocabulary
 from bot.leads import store
 
 FORM = "profile_form"
 
 
-class ValidateProfileForm(FormValidationAction):
-    """Reads each answer through `bot.interview`, then asks the next question itself.
+class ValidateProfileForm(QuestionForm):
+    """The interview: each answer read through `bot.interview`, then the next question asked.
 
     The questions are not `utter_ask_*` responses: asking here keeps one action-server call per turn
     and lets the question depend on the profile (the priority buttons list the chosen objectives).
@@ -26,28 +26,22 @@ class ValidateProfileForm(FormValidationAction):
     def name(self) -> Text:
         return f"validate_{FORM}"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        requested = tracker.get_slot("requested_slot")
-        turn = interview.interpret(user_message(tracker), requested, tracker.slots,
-                                   vocabulary.default())
+    def interpret(self, tracker: Tracker, requested: Optional[str]) -> interview.Turn:
+        return interview.interpret(user_message(tracker), requested, tracker.slots, vocabulary.default())
+
+    def ask(self, dispatcher, tracker, turn, requested, slots) -> None:
+        send(dispatcher, texts.question(turn.next_question, slots, offer_skip=turn.offer_skip))
+
+    def after_answer(self, tracker: Tracker, turn: interview.Turn) -> List[EventType]:
         events: List[EventType] = []
-        if turn.is_answer:
-            for note in turn.notes:
-                dispatcher.utter_message(text=note)
-            events = [SlotSet(name, value) for name, value in turn.updates.items()]
-            if "attempts" not in turn.updates:
-                # One slot event on every answer, so the form never rejects an answer it read.
-                events.append(SlotSet("attempts", tracker.get_slot("attempts") or {}))
-            if not tracker.get_slot("lead_started") and turn.updates:
-                # the first answer: the conversation counts in the sales funnel (an anonymous lead)
-                store.default_writer().write(lead_update(tracker, "started"))
-                events.append(SlotSet("lead_started", True))
-        # Not an answer: without slot events the form rejects the turn and the rules reply (help,
-        # chitchat, …); when the form resumes, this action runs again and asks the question.
-        if turn.next_question:
-            send(dispatcher, texts.question(turn.next_question, {**tracker.slots, **turn.updates}))
-        return events + [SlotSet("requested_slot", turn.next_question)]
+        if "attempts" not in turn.updates:
+            # One slot event on every answer, so the form never rejects an answer it read.
+            events.append(SlotSet("attempts", tracker.get_slot("attempts") or {}))
+        if not tracker.get_slot("lead_started") and turn.updates:
+            # the first answer: the conversation counts in the sales funnel (an anonymous lead)
+            store.default_writer().write(lead_update(tracker, "started"))
+            events.append(SlotSet("lead_started", True))
+        return events
 
 
 class ShowSummary(Action):

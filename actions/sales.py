@@ -10,11 +10,11 @@ import os
 import secrets
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, FollowupAction, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import is_sales, lead_update, send, user_message
+from actions.forms import QuestionForm
 from bot import handoff, texts, vocabulary
 from bot import profile as P
 from bot.leads import brief as lead_brief
@@ -46,34 +46,23 @@ def turn_mark(tracker: Tracker) -> str:
     return f"{float(before.get('timestamp') or 0):.6f}"
 
 
-class ValidateLeadForm(FormValidationAction):
-    """Reads each answer through bot/leads/capture.py and asks the next question itself, like the
-    profile form (actions/interview.py)."""
+class ValidateLeadForm(QuestionForm):
+    """The lead form: consents, then contact details, each read through bot/leads/capture.py."""
 
     def name(self) -> Text:
         return f"validate_{LEAD_FORM}"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        requested = tracker.get_slot("requested_slot")
+    def interpret(self, tracker: Tracker, requested: Optional[str]) -> capture.Turn:
         if requested not in capture.QUESTIONS:  # the form was just activated: nothing to read yet
-            turn = capture.Turn(is_answer=False, next_question=capture.next_question(tracker.slots))
-        else:
-            turn = capture.interpret(user_message(tracker), requested, tracker.slots,
-                                     settings.default().privacy.version,
-                                     tracker.get_latest_input_channel() or "rest")
-        events: List[EventType] = []
-        if turn.is_answer:
-            for note in turn.notes:
-                dispatcher.utter_message(text=note)
-            events = [SlotSet(name, value) for name, value in turn.updates.items()]
-        slots = {**tracker.slots, **turn.updates}
-        if turn.next_question:
-            if turn.next_question == "consent_contact" and turn.next_question != requested \
-                    and not slots.get("handoff_requested") and not is_sales(tracker):
-                dispatcher.utter_message(text=texts.lead_text("contact_offer"))
-            send(dispatcher, texts.lead_question(turn.next_question, slots, settings.default().privacy))
-        return events + [SlotSet("requested_slot", turn.next_question)]
+            return capture.Turn(is_answer=False, next_question=capture.next_question(tracker.slots))
+        return capture.interpret(user_message(tracker), requested, tracker.slots,
+                                 settings.default().privacy.version, tracker.get_latest_input_channel() or "rest")
+
+    def ask(self, dispatcher, tracker, turn, requested, slots) -> None:
+        if turn.next_question == "consent_contact" and turn.next_question != requested \
+                and not slots.get("handoff_requested") and not is_sales(tracker):
+            dispatcher.utter_message(text=texts.lead_text("contact_offer"))
+        send(dispatcher, texts.lead_question(turn.next_question, slots, settings.default().privacy))
 
 
 class LeadComplete(Action):

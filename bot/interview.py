@@ -2,15 +2,19 @@
 
 `interpret` is called once per user turn by the form validation action with the message's intent,
 entities and text, the question being asked and the current slots. It returns the slot updates, the
-notes to say and the next question. No Rasa import: tested directly.
+notes to say and the next question. The question asked is read first, with the reader of its kind
+(`READERS`, bot/fields.py, bot/answers.py); the intent counts only for commands, real questions and
+small talk. No Rasa import: tested directly.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional
 
-from bot import parsing
+from bot import answers, parsing
+from bot import fields as F
 from bot import profile as P
 from bot import texts
 from bot.vocabulary import CHANNEL, PLACE, PROFESSION, SECTOR, Vocabulary, fold
@@ -19,19 +23,18 @@ MAX_FAILED_TRIES = 2
 ASK_FIELD_TO_CHANGE = "field_to_change"  # a pseudo-question: which field to change
 INPUT_PROBLEM = "input_problem"  # entity set by the input guard for unusable messages
 
-# Intents that are not answers: the form lets the rules handle them, then asks again.
+# Intents that, from a button's payload, are not answers: the rules handle them, then the form asks
+# again. Typed text is read first (`_answer`).
 INTERRUPTIONS = {"greet", "goodbye", "help", "start_over", "bot_challenge", "thanks",
                  "how_are_you", "out_of_scope", "ask_channel_info", "ask_channel_country",
                  "ask_channel_users", "ask_channel_compare", "ask_channel_why_not",
                  "continue_on_telegram", "request_human", "show_my_data", "erase_my_data",
                  "start_sales_mode"}
 
-# Questions the classifier may see in a bare answer: "in Germania", said when asked where the user
-# works, looks like "in Germania cosa funziona?" without its question.
+# Intents of questions the classifier may see in a bare answer: "in Germania", said when asked where
+# the user works, looks like "in Germania cosa funziona?" without its question.
 QUESTION_INTENTS = {"ask_channel_info", "ask_channel_country", "ask_channel_users", "ask_channel_compare",
                     "ask_channel_why_not", "out_of_scope"}
-_ASKS = re.compile(r"\?|^\s*(che|cosa|cos|come|qual\w*|quant\w*|dove|perche|chi|quando|sai|conviene|"
-                   r"vale la pena|ha senso|mi (dici|spieghi|consigli)|dimmi|parlami|spiegami|e se)\b")
 _USAGE = re.compile(r"\b(uso|usiamo|usa|usano|utilizz\w*|abbiamo|ho|siamo su|sono su|gestisc\w*|"
                     r"gia|attiv\w*|profilo|pagina|account)\b")
 _ADDITIVE = re.compile(r"\b(anche|pure|inoltre|in piu|aggiung\w*)\b")
@@ -54,6 +57,7 @@ class Turn:
     notes: List[str] = field(default_factory=list)  # Italian texts to say before the next question
     next_question: Optional[str] = None
     is_answer: bool = True  # False: not an answer, let the dialogue rules handle it
+    offer_skip: bool = False  # the question is asked again: add a «salta» button
 
 
 def _values(message: UserMessage, entity: str, voc: Vocabulary, label: str | None = None) -> List[str]:
@@ -150,8 +154,9 @@ def extract(message: UserMessage, slots: Mapping[str, Any], requested: Optional[
             if hours is not None:
                 updates["weekly_hours"] = hours
         elif kind_of == "age" and "audience" not in updates:
-            from_text = None if message.text.startswith("/") else parsing.parse_age(message.text)
-            age = from_text or parsing.parse_age(str(e.get("value")))
+            # an age band only where ages are said: "famiglie e turisti" stays a description
+            age = parsing.parse_age(str(e.get("value"))) if message.text.startswith("/") \
+                else parsing.stated_ages(message.text)
             if age:
                 updates["audience"] = age
         elif kind_of == "budget" and e.get("value") in ("si", "no"):
@@ -165,47 +170,185 @@ def extract(message: UserMessage, slots: Mapping[str, Any], requested: Optional[
 
 def reads_as_answer(message: UserMessage, requested: Optional[str], slots: Mapping[str, Any],
                     voc: Vocabulary) -> bool:
-    """A message classified as a question that answers the question asked: it asks nothing (no "?",
-    no question word) and its entities fill the requested field. Free-text questions (activity,
-    audience) never qualify: any text would fill them."""
-    if message.intent not in QUESTION_INTENTS or not requested or requested == ASK_FIELD_TO_CHANGE \
-            or _ASKS.search(fold(message.text)):
+    """A message classified as a question or a command that answers the question asked: the question
+    asked is the strongest evidence (bot/answers.py). Used by the channel-question action to stay
+    silent when the form takes the message as its answer."""
+    if message.intent not in QUESTION_INTENTS | set(answers.COMMAND_CUES) or not requested \
+            or requested == ASK_FIELD_TO_CHANGE or message.text.startswith("/"):
         return False
-    if requested != "channels_used" and any(e.get("entity") == CHANNEL for e in message.entities):
-        return False  # "LinkedIn in Germania" is about the channel, whatever was asked
-    as_answer = UserMessage(text=message.text, intent="inform", entities=message.entities)
-    return requested in extract(as_answer, slots, requested, voc)
+    return interpret(message, requested, slots, voc).is_answer
 
 
-def _answer_requested(message: UserMessage, requested: str, voc: Vocabulary) -> Dict[str, Any]:
-    """Reading the message as a direct answer to the question asked (yes/no, numbers, free text)."""
-    intent, text = message.intent, message.text
-    if requested in P.BOOLEAN_FIELDS and intent in ("affirm", "deny"):
-        return {requested: intent == "affirm"}
-    if requested == "channels_used" and intent == "deny":
-        return {"channels_used": []}
-    if requested == "weekly_hours":
-        hours = parsing.parse_hours(text)
-        return {} if hours is None else {"weekly_hours": hours}
-    if requested == "audience":
-        age = parsing.parse_age(text)
-        if age:
-            return {"audience": age}
-        description = parsing.clean_description(text, max_len=120)
-        return {"audience": description} if description and intent == "inform" else {}
-    if requested == "activity" and intent not in ("affirm", "deny", "dont_know", "change_field") \
-            and not _CORRECTION.search(fold(text)):
-        description = parsing.clean_description(text)
-        return {"activity": description} if description else {}
-    # closed questions answered in words the extractor did not tag: the vocabulary's stems
-    keyed = {"org_kind": ("org_kind", P.KINDS), "segment": ("segment", P.SEGMENTS),
-             "team": ("team", P.TEAMS), "objectives": ("objective", P.OBJECTIVES)}
-    if requested in keyed and intent not in ("affirm", "deny", "dont_know") and not text.startswith("/"):
-        entity, allowed = keyed[requested]
-        found = [v for v in voc.values_in_text(entity, text) if v in allowed]
-        if found:
-            return {requested: found if requested == "objectives" else found[0]}
-    return {}
+def read_answer(message: UserMessage, requested: str, slots: Mapping[str, Any],
+                voc: Vocabulary) -> Any:
+    """The value the message gives to the question asked, `answers.HEDGE` for a yes/no it leaves
+    uncertain, or None when it does not answer it. Button payloads carry their value as an entity;
+    a button's title typed as text presses it; anything else goes to the reader of the question's
+    kind (bot/fields.py)."""
+    question = F.question(requested)
+    if message.text.startswith("/"):
+        as_entities = extract(message, slots, requested, voc)
+        if requested in as_entities:
+            return as_entities[requested]
+        if question.kind in F.BOOLEAN_KINDS and message.intent in ("affirm", "deny"):
+            return message.intent == "affirm"
+        if question.kind == F.CHANNELS and message.intent == "deny":
+            return []
+        return None
+    button = answers.pressed_button(message.text, texts.question(requested, slots).get("buttons") or [])
+    if button:
+        return read_answer(parse_payload(str(button["payload"])), requested, slots, voc)
+    return READERS[question.kind](message, question, slots, voc)
+
+
+def _read_yes_no(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
+    text = message.text
+    reading = answers.budget(text) if question.kind == F.BUDGET else answers.yes_no(text)
+    if reading is None and question.topic:  # "io e mio figlio ci mettiamo la faccia"
+        reading = answers.statement_yes_no(text, question.topic)
+    if reading is None and message.intent in ("affirm", "deny"):
+        reading = answers.YES if message.intent == "affirm" else answers.NO
+    return {answers.YES: True, answers.NO: False}.get(reading, reading)
+
+
+def _read_choice(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
+    if question.name == "org_kind":
+        return _org_kind(message, voc)
+    if question.name == "segment" and answers.segment(message.text):
+        return answers.segment(message.text)
+    return _first(_learned(message, question.entity, question.values, voc)) \
+        or _first([v for v in voc.values_in_text(question.entity, message.text) if v in question.values])
+
+
+def _read_sector(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
+    found = _values(message, SECTOR, voc, SECTOR) or voc.named_in_text(SECTOR, message.text)
+    if found:
+        return found[0]
+    professions = _values(message, PROFESSION, voc, PROFESSION) or voc.named_in_text(PROFESSION, message.text)
+    return voc.professions[professions[0]]["sector"] if professions else None
+
+
+def _read_channels(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
+    named = _values(message, CHANNEL, voc, CHANNEL) or voc.named_in_text(CHANNEL, message.text)
+    if named:
+        return named
+    if answers.yes_no(message.text) == answers.NO \
+            or re.search(r"\b(nessun\w*|niente|nulla|ancora no|per ora no)\b", fold(message.text)):
+        return []
+    return None
+
+
+# "trovare camerieri", "assumere un'igienista": a role to hire, whatever the role
+_HIRING = re.compile(r"\b(trovare|cercare|assumere|reclutare|selezionare|inserire)\s+(\w+'?\s*){0,2}?"
+                     r"(personale|camerier\w*|cuoch\w*|collaborator\w*|collaboratric\w*|dipendent\w*|commess\w*|"
+                     r"igienist\w*|infermier\w*|operai\w*|tecnic\w*|autist\w*|stagist\w*|volontar\w*|figure|"
+                     r"ragazz\w* per|addett\w*|impiegat\w*|sviluppator\w*|programmator\w*|insegnant\w*|"
+                     r"educator\w*|istruttor\w*|magazzinier\w*|muratori|elettricist\w*|idraulic\w*|"
+                     r"parrucchier\w*|estetist\w*|baristi|barista|pizzaiol\w*|lavorator\w*|talenti|giovani)\b")
+
+
+def _read_objectives(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
+    found = _learned(message, "objective", P.OBJECTIVES, voc)
+    if _HIRING.search(fold(message.text)) and "recruiting" not in found:
+        found.append("recruiting")
+    for value in voc.values_in_text("objective", _outside_entities(message)):
+        if value in P.OBJECTIVES and value not in found:
+            found.append(value)
+    return found or None
+
+
+def _read_priority(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
+    chosen = list(slots.get("objectives") or [])
+    # the objective named first: "più gente sul sito, poi le vendite" puts the site first
+    named = [o for o in voc.values_in_text("objective", message.text)
+             + _learned(message, "objective", P.OBJECTIVES, voc) if o in chosen]
+    if named:
+        return named[0]
+    ordinal = re.search(r"\b(prim|second|terz|quart|ultim)[oa]\b", fold(message.text))
+    if ordinal and chosen:
+        if ordinal.group(1) == "ultim":
+            return chosen[-1]
+        index = ("prim", "second", "terz", "quart").index(ordinal.group(1))
+        return chosen[index] if index < len(chosen) else None
+    return None
+
+
+READERS = {
+    F.YES_NO: _read_yes_no, F.BUDGET: _read_yes_no, F.CHOICE: _read_choice, F.SECTOR: _read_sector,
+    F.TEXT: lambda message, *_: parsing.clean_description(message.text),
+    F.AUDIENCE: lambda message, *_: parsing.read_audience(message.text),
+    F.HOURS: lambda message, *_: parsing.parse_hours(message.text),
+    F.TEAM: lambda message, question, slots, voc: answers.team(message.text)
+    or _first(_learned(message, "team", P.TEAMS, voc)),
+    F.PLACES: lambda message, question, slots, voc: _values(message, PLACE, voc, PLACE)
+    or voc.places_in_text(message.text) or None,
+    F.CHANNELS: _read_channels, F.OBJECTIVES: _read_objectives, F.PRIORITY: _read_priority,
+}
+
+
+def _outside_entities(message: UserMessage) -> str:
+    """The text with the extracted entities blanked: what the extractor did not read."""
+    text = message.text
+    for e in message.entities:
+        start, end = e.get("start"), e.get("end")
+        if isinstance(start, int) and isinstance(end, int):
+            text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+_BUSINESS_WORDS = re.compile(r"\b(negozi\w*|bottega|ristorant\w*|pizzeri\w*|trattori\w*|osteri\w*|bar|"
+                             r"hotel|albergo|b&b|agriturismo|cantina|birrificio|panifici\w*|pasticceri\w*|"
+                             r"salone|officina|azienda agricola|fattoria|caseificio|frantoio|palestra|"
+                             r"farmacia|concessionaria|agenzia|studio (dentistico|medico)|clinica|negozio online|"
+                             r"e-?commerce|famiglia|familiare|fabbrica|stabiliment\w*|capannone|"
+                             r"dipendent\w*|soci)\b")
+
+
+def _org_kind(message: UserMessage, voc: Vocabulary) -> Optional[str]:
+    """Kind of organisation: the words for it ("siamo una PMI", "associazione"), else what the
+    description implies (a profession: a professional; a shop or a restaurant: a business)."""
+    text = fold(message.text)
+    found = _first(_learned(message, "org_kind", P.KINDS, voc))
+    if found:
+        return found
+    professional = _values(message, PROFESSION, voc, PROFESSION) or voc.named_in_text(PROFESSION, text)
+    if professional and not re.search(r"\b(siamo|abbiamo|lavoriamo|facciamo|gestiamo)\b", text):
+        return "professionista"  # "sono un'avvocata, cerco clienti tra le aziende"
+    # "vendiamo alle aziende" names the customers, not what the user is
+    own = re.sub(r"\b(a|ad|alle|le|per|tra le|fra le|con|delle|dalle|nelle|presso|verso|di|altre|grandi|piccole)"
+                 r"\s+(aziend\w*|impres\w*|pmi|societa|ditte|professionisti)\b", " ", fold(message.text))
+    found = _first([v for v in voc.values_in_text("org_kind", own) if v in P.KINDS])
+    if found:
+        return found
+    if re.search(r"\b(parrocchi\w*|oratorio|pro loco|biblioteca|museo|comune|universita|scuola|"
+                 r"volontar\w*|no profit|non profit|circolo|club|federazione|consorzio|ente|istitut\w*|"
+                 r"statale|pubblic[oa]|asl|ospedale|regione|provincia|ministero|camera di commercio|"
+                 r"onlus|aps|odv|cooperativa sociale|fondazione|polisportiva|asd)\b", text):
+        return "ente"
+    if re.search(r"\bstart\s?-?\s?(up|app|upp)\b|\bstratup\b|\bstarup\b", text):
+        return "startup"
+    if _BUSINESS_WORDS.search(text):
+        return "azienda"
+    if professional or re.search(r"\b(lavoro da sol[oa]|sono (un|una|un')\s?\w+(ista|ore|ice|ere|iere|ante|ente|aio|aia|ologo|ologa|iera))\b", text):
+        return "professionista"
+    sectors = _values(message, SECTOR, voc, SECTOR) or voc.named_in_text(SECTOR, text)
+    if sectors:
+        return "ente" if sectors[0] in ("nonprofit", "public_sector") else "azienda"
+    return None
+
+
+def parse_payload(payload: str) -> UserMessage:
+    """A button's payload ('/inform{"team":"agenzia"}') as the message Rasa would make of it."""
+    match = re.fullmatch(r"/(\w+)(\{.*\})?", payload.strip())
+    if not match:
+        return UserMessage(text=payload, intent=None)
+    entities = []
+    if match.group(2):
+        try:
+            entities = [{"entity": k, "value": v} for k, v in json.loads(match.group(2)).items()]
+        except ValueError:
+            entities = []
+    return UserMessage(text=payload, intent=match.group(1), entities=entities)
 
 
 def _field_named(message: UserMessage, voc: Vocabulary) -> Optional[str]:
@@ -217,67 +360,214 @@ def _field_named(message: UserMessage, voc: Vocabulary) -> Optional[str]:
     return next((f for f in voc.values_in_text("field", message.text) if f in P.CHANGEABLE), None)
 
 
+_DONT_KNOW = re.compile(r"^(non (lo )?so|non saprei|boh+|bo|mah+|non ho idea|nessuna idea|salta\w*|passo|"
+                        r"preferisco non rispondere|non rispondo|non (lo )?so ancora|non ci ho (mai )?pensato|"
+                        r"non saprei dire|non so dirti|non so risponderti|dopo|piu avanti|vai avanti|avanti|"
+                        r"prossima|prossima domanda)( (ancora|proprio|davvero|sinceramente|onestamente|dirti|"
+                        r"per ora|adesso|al momento|scusa))*$")
+ANSWER_INTENTS = {"inform", "affirm", "deny", "dont_know", "change_field"}
+SOCIAL_INTENTS = {"greet", "goodbye", "thanks", "how_are_you", "bot_challenge"}
+
+
 def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str, Any],
               voc: Vocabulary) -> Turn:
-    """What the message changes in the profile, what to say, and the next question."""
+    """What the message changes in the profile, what to say, and the next question.
+
+    The question asked is read first (`read_answer`); the classifier's intent counts only for an
+    explicit command, a real question, small talk, or a change of an earlier answer.
+    """
     slots = dict(slots)
-    has_problem = any(e.get("entity") == INPUT_PROBLEM for e in message.entities)
-    complete = P.next_question(slots) is None
     turn = Turn()
-    if reads_as_answer(message, requested, slots, voc):
-        message = UserMessage(text=message.text, intent="inform", entities=message.entities)
-
-    if has_problem or (message.intent in INTERRUPTIONS and message.intent != "greet"):
-        # "che tempo fa a Roma?" names a place but is not an answer; only a greeting may carry
-        # information ("ciao, sono un avvocato")
-        turn.is_answer = False
-    elif message.intent == "change_field" or requested == ASK_FIELD_TO_CHANGE \
-            or (complete and message.intent == "deny"):
-        _change_field(turn, message, slots, requested, voc)
+    text = message.text
+    has_problem = any(e.get("entity") == INPUT_PROBLEM for e in message.entities)
+    if has_problem or answers.is_command(message.intent, text):
+        return _not_an_answer(turn, requested, slots)
+    if requested not in P.QUESTIONS:
+        _outside_a_question(turn, message, slots, requested, voc)
     else:
-        turn.updates = extract(message, slots, requested, voc)
-        amending = _CORRECTION.search(fold(message.text)) or _ADDITIVE.search(fold(message.text))
-        if requested and not amending:
-            # Answering a question, a word that touches an earlier answer ("consulenza" in a
-            # description) is not a correction: fill only what is still empty.
-            turn.updates = {k: v for k, v in turn.updates.items()
-                            if k == requested or slots.get(k) in (None, P.SKIPPED) or k in P.EXTRA_FIELDS}
-        if message.intent == "greet" and not turn.updates:
-            turn.is_answer = False
-        elif requested and requested != ASK_FIELD_TO_CHANGE and requested not in turn.updates:
-            if message.intent == "dont_know":
-                turn.updates[requested] = P.SKIPPED
-                turn.notes.append(texts.message("skipped")["text"])
-            elif not turn.updates or requested not in ("activity", "audience"):
-                # free text answers a free question only when it said nothing else
-                turn.updates.update(_answer_requested(message, requested, voc))
-            if requested not in turn.updates and not turn.updates:
-                _count_failure(turn, requested, slots)
-
+        _answer(turn, message, slots, requested, voc)
     if not turn.is_answer:
-        turn.updates = {}
-        turn.next_question = requested if requested else P.next_question(slots)
-        return turn
+        return _not_an_answer(turn, requested, slots)
 
     # A new objective list may make the old priority meaningless.
     if "objectives" in turn.updates and slots.get("priority") not in (None, P.SKIPPED) \
             and slots["priority"] not in (turn.updates["objectives"] or []):
         turn.updates["priority"] = None
-    if any(k in P.QUESTIONS for k in turn.updates if k not in ("attempts",)):
-        new_slots = {**slots, **turn.updates}
-        filled = {k: v for k, v in turn.updates.items() if v is not None}
-        if len([k for k in filled if k in P.QUESTIONS]) >= 2 or (requested and requested not in filled):
-            acknowledgement = texts.noted(filled, new_slots, voc)
-            if acknowledgement:
-                turn.notes.insert(0, acknowledgement)
-        attempts = dict(slots.get("attempts") or {})
+    filled = {k: v for k, v in turn.updates.items() if v is not None and k in P.QUESTIONS}
+    if filled:
+        attempts = dict(turn.updates.get("attempts", slots.get("attempts") or {}))
         for k in filled:
             attempts.pop(k, None)
         if attempts != (slots.get("attempts") or {}):
             turn.updates["attempts"] = attempts
     if turn.next_question is None:
         turn.next_question = P.next_question({**slots, **turn.updates})
+    if requested in P.QUESTIONS and turn.next_question == requested and "attempts" not in turn.updates:
+        # Never the same question again without counting it: after two tries the interview moves on.
+        _count_failure(turn, requested, slots)
+        if turn.updates.get(requested) == P.SKIPPED:
+            turn.next_question = P.next_question({**slots, **turn.updates})
     return turn
+
+
+def _not_an_answer(turn: Turn, requested: Optional[str], slots: Mapping[str, Any]) -> Turn:
+    """The dialogue rules answer the message (help, a channel question, small talk…); the form then
+    asks its question again."""
+    turn.is_answer, turn.updates, turn.notes = False, {}, []
+    turn.next_question = requested if requested else P.next_question(slots)
+    return turn
+
+
+def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requested: str,
+            voc: Vocabulary) -> None:
+    """A message while a question of the interview is asked."""
+    text, intent = message.text, message.intent
+    payload = text.startswith("/")
+    if intent == "change_field" and _field_named(message, voc) not in (None, requested) \
+            and _CORRECTION.search(fold(text)):
+        _change_field(turn, message, slots, requested, voc)  # "cambia il settore" while asked the team
+        return
+    if not payload and "?" in text and intent not in ANSWER_INTENTS:
+        turn.is_answer = False  # a real question: "cos'è XING?", "in Germania cosa funziona?"
+        return
+    if not payload and answers.asks(text) and requested != "channels_used" and (
+            any(e.get("entity") == CHANNEL for e in message.entities)
+            or re.search(r"\b(social|canal\w*|piattaform\w*|network|app)\b", fold(text))):
+        turn.is_answer = False  # "quale social va di più in Germania": a question about channels
+        return
+    if not payload and requested in FREE_TEXT and answers.asks_plainly(text) \
+            and intent in QUESTION_INTENTS | {"help", "bot_challenge", "how_are_you"}:
+        turn.is_answer = False  # "parlami di Instagram" would fill any free question
+        return
+    if intent in QUESTION_INTENTS and requested != "channels_used" \
+            and any(e.get("entity") == CHANNEL for e in message.entities):
+        turn.is_answer = False  # "LinkedIn in Germania" is about the channel, whatever was asked
+        return
+    if not payload and answers.is_social(text):
+        turn.is_answer = False  # "grazie", "ciao": the rules reply, then the question comes again
+        return
+    if payload and intent in INTERRUPTIONS:
+        turn.is_answer = False
+        return
+
+    value = read_answer(message, requested, slots, voc)
+    if value is None and not payload and answers.asks(text) and intent not in ANSWER_INTENTS:
+        turn.is_answer = False  # "quale social va di più in Germania": a question word and no answer
+        return
+    others = extract(message, slots, requested, voc)
+    others.pop(requested, None)
+    for name in CONFUSABLE.get(requested, ()):
+        # "azienda" answering "chi sei?" is the kind, not the customers ("cerco clienti tra le aziende" is)
+        if name in others and not _named_as_customers(message, name):
+            others.pop(name)
+    amending = _CORRECTION.search(fold(text)) and not text.lstrip().lower().startswith("no") \
+        or _ADDITIVE.search(fold(text))
+    if value not in (None, answers.HEDGE) and not (requested in FREE_TEXT and amending):
+        amending = False  # an answer to the question asked never overwrites an earlier answer
+    if not amending:
+        # a word that touches an earlier answer ("consulenza" in a description) is not a correction:
+        # fill only what is still empty
+        others = {k: v for k, v in others.items()
+                  if slots.get(k) in (None, P.SKIPPED) or k in P.EXTRA_FIELDS}
+    turn.updates.update(others)
+
+    if _DONT_KNOW.match(answers.words(text)):
+        turn.updates[requested] = P.SKIPPED
+        turn.notes.append(texts.message("skipped")["text"])
+        return
+    changed = [k for k, v in others.items() if slots.get(k) not in (None, P.SKIPPED) and slots.get(k) != v]
+    if requested in FREE_TEXT and changed and amending:
+        # "scusa, volevo dire Torino": a correction, not the description; asked again, and counted
+        turn.notes.append(texts.noted(others, {**slots, **others}, voc))
+        _count_failure(turn, requested, slots, note=False)
+        return
+    if value is None and intent == "dont_know":
+        turn.updates[requested] = P.SKIPPED
+        turn.notes.append(texts.message("skipped")["text"])
+        return
+
+    if value == answers.HEDGE:
+        _count_failure(turn, requested, slots, hedge=True)
+    elif value is None or value == "":
+        if others:
+            turn.notes.append(texts.noted(others, {**slots, **others}, voc))
+        _count_failure(turn, requested, slots)
+    else:
+        turn.updates[requested] = value
+        if len([k for k in turn.updates if k in P.QUESTIONS]) >= 2:
+            turn.notes.append(texts.noted(turn.updates, {**slots, **turn.updates}, voc))
+        elif not payload and requested in GUESSED:
+            turn.notes.append(texts.understood(requested, value, {**slots, **turn.updates}, voc))
+
+
+_CUSTOMERS_BEFORE = re.compile(r"\b(a|ad|ai|alle|agli|le|per|tra|fra|con|verso|clienti|client\w*|vend\w*|"
+                               r"lavor\w*)(\s+(le|i|gli|delle|dei|piccole|grandi|altre))?\s*$")
+
+
+def _named_as_customers(message: UserMessage, field_name: str) -> bool:
+    """Whether the message's `segment` entity names customers ("tra le aziende"), not what the user is."""
+    entity = F.question(field_name).entity
+    for e in message.entities:
+        start = e.get("start")
+        if e.get("entity") == entity and isinstance(start, int) \
+                and _CUSTOMERS_BEFORE.search(fold(message.text[:start])):
+            return True
+    return False
+
+
+# Words that answer one of these questions also look like another's: the question asked decides.
+CONFUSABLE = {"org_kind": ("segment",), "segment": ("org_kind",)}
+FREE_TEXT = tuple(q.name for q in F.INTERVIEW if q.kind in (F.TEXT, F.AUDIENCE))
+# Fields whose value is often inferred from a description: said back, so a wrong guess is seen.
+GUESSED = ("org_kind", "sector")
+
+
+_GREETING = re.compile(r"^\W*(ciao|salve|buongiorno|buonasera|buon pomeriggio|hey|ehi|ue|uè|bonjour|hello|hi)\b"
+                       r"( \w+)?\W*[,!.]\s*", re.IGNORECASE)
+
+
+def _described(message: UserMessage, slots: Mapping[str, Any], voc: Vocabulary) -> Dict[str, Any]:
+    """What a self-description answers: who ("sono un liutaio"), the sector, where, and the
+    description itself as what the user does."""
+    found: Dict[str, Any] = {}
+    for name in ("org_kind", "sector", "locations"):
+        value = READERS[F.question(name).kind](message, F.question(name), slots, voc)
+        if value not in (None, answers.HEDGE, []):
+            found[name] = value
+    description = parsing.clean_description(_GREETING.sub("", message.text).strip())
+    if description and len(description.split()) >= 5 and answers.says_what_one_does(description):
+        found["activity"] = description
+    return found
+
+
+def _outside_a_question(turn: Turn, message: UserMessage, slots: Mapping[str, Any],
+                        requested: Optional[str], voc: Vocabulary) -> None:
+    """A message when no question is pending: the first message of a conversation, a reply to the
+    summary, or a message after the plan."""
+    complete = P.next_question(slots) is None
+    if message.intent == "change_field" or requested == ASK_FIELD_TO_CHANGE \
+            or (complete and (message.intent == "deny" or _CORRECTION.search(fold(message.text)))):
+        _change_field(turn, message, slots, requested, voc)
+        return
+    if complete:
+        # the profile is done: it changes only when the user asks ("cambia il pubblico")
+        turn.notes.append(texts.message("profile_complete")["text"])
+        return
+    if answers.asks(message.text) and message.intent not in ANSWER_INTENTS:
+        turn.is_answer = False
+        return
+    turn.updates = extract(message, slots, requested, voc)
+    if not any(slots.get(q) is not None for q in P.QUESTIONS) and answers.describes_oneself(message.text):
+        # a first message that says who the user is: every question it answers is read from it
+        for name, value in _described(message, slots, voc).items():
+            turn.updates.setdefault(name, value)
+    if not turn.updates:
+        if message.intent in SOCIAL_INTENTS | {"inform"} or answers.is_social(message.text):
+            turn.is_answer = False  # a greeting: the rules greet, the form asks its first question
+        return
+    acknowledgement = texts.noted(turn.updates, {**slots, **turn.updates}, voc)
+    if acknowledgement:
+        turn.notes.append(acknowledgement)
 
 
 def _change_field(turn: Turn, message: UserMessage, slots: Mapping[str, Any],
@@ -295,14 +585,29 @@ def _change_field(turn: Turn, message: UserMessage, slots: Mapping[str, Any],
         turn.next_question = ASK_FIELD_TO_CHANGE
 
 
-def _count_failure(turn: Turn, requested: str, slots: Mapping[str, Any]) -> None:
+def count_failure(turn: Turn, requested: str, slots: Mapping[str, Any], example: Optional[str]) -> bool:
+    """One failed answer to `requested`, for both forms (the interview, the lead form). True: ask it
+    once more, with `example` and a «salta» button; False: it failed MAX_FAILED_TRIES times, and the
+    caller gives up on it. No question is asked more than twice in a row."""
     attempts = dict(slots.get("attempts") or {})
     attempts[requested] = attempts.get(requested, 0) + 1
-    if attempts[requested] >= MAX_FAILED_TRIES:
+    retry = attempts[requested] < MAX_FAILED_TRIES
+    if retry:
+        if example:
+            turn.notes.append(example)
+        turn.next_question = requested
+        turn.offer_skip = True
+    else:
         attempts.pop(requested)
+    turn.updates["attempts"] = attempts
+    return retry
+
+
+def _count_failure(turn: Turn, requested: str, slots: Mapping[str, Any], hedge: bool = False,
+                   note: bool = True) -> None:
+    """The interview's failed answer: after the second, the question is skipped and the user is told
+    how to come back to it."""
+    example = texts.example("hedge" if hedge else requested) if note else None
+    if not count_failure(turn, requested, slots, example):
         turn.updates[requested] = P.SKIPPED
         turn.notes.append(texts.message("moving_on")["text"])
-    else:
-        turn.notes.append(texts.example(requested))
-        turn.next_question = requested
-    turn.updates["attempts"] = attempts

@@ -27,7 +27,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
 
-from bot import input_check, quantities, rasa_patches
+from bot import input_check, intent_cues, quantities, rasa_patches
 from bot.interview import INPUT_PROBLEM
 
 rasa_patches.apply()  # this module is imported by the Rasa server process: see rasa_patches
@@ -54,6 +54,28 @@ class InputGuard(GraphComponent):
             message.set(ENTITIES, [{"entity": INPUT_PROBLEM, "value": found, "start": 0,
                                     "end": len(text or ""), "extractor": "InputGuard"}],
                         add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class SelfDescription(GraphComponent):
+    """A message that describes the user's work or business is information (`inform`), whatever the
+    classifier thought: "ho una pizzeria a Napoli" is not out of scope, "sono un agente di viaggio"
+    is not sales mode. Decided by bot/intent_cues.py; the dialogue rules then start or continue the
+    interview with what the message says."""
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SelfDescription":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            entities = [e.get("entity") for e in message.get(ENTITIES) or []]
+            if intent_cues.is_information(intent.get("name"), message.get(TEXT) or "", entities):
+                message.set(INTENT, {"name": "inform", "confidence": max(float(intent.get("confidence") or 0), 0.5)},
+                            add_to_output=True)
         return messages
 
 

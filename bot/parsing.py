@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from bot import answers
 from bot.vocabulary import fold
 
 NUMBER_WORDS = {
@@ -21,24 +22,30 @@ _NUM = r"\d+(?:[.,]\d+)?"
 
 def _numbers(text: str) -> list[float]:
     """Numbers written with digits or Italian words, in order of appearance."""
-    values = []
-    for token in re.findall(_NUM + r"|[a-z]+'?", text):
-        if re.fullmatch(_NUM, token):
-            values.append(float(token.replace(",", ".")))
-        elif token in NUMBER_WORDS or token.rstrip("'") in NUMBER_WORDS:
-            values.append(float(NUMBER_WORDS.get(token, NUMBER_WORDS.get(token.rstrip("'")))))
-    return values
+    return answers.numbers(text)
 
 
 def parse_hours(text: str) -> Optional[float]:
     """Hours a week from answers like "3 ore", "un paio d'ore", "mezz'ora al giorno", "2-3 ore"."""
     t = fold(text)
-    if re.search(r"\b(nessuna|niente|zero|0)\b(?! ?[.,]\d)", t) and not re.search(r"[1-9]", t):
+    if re.search(r"\b(nessuna|niente|zero|0|nulla|per niente)\b(?! ?[.,]\d)", t) and not re.search(r"[1-9]", t) \
+            and not re.search(r"\b(un|una|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|paio|qualche|mezz)", t):
         return 0.0
-    if re.search(r"mezz'? ?ora|mezza ora", t):
-        hours = 0.5
-    elif re.search(r"\bpaio\b", t) and not re.search(r"\d", t):
-        hours = 2.0
+    t = re.sub(r"\b(un )?quarto d'? ?ora\b", "0.25 ore", t)
+    # "un'ora la sera, tre sere a settimana", "2 ore per 3 volte a settimana": a session times sessions
+    sessions = re.search(r"\b(\w+) (sere|serate|volte|giorni|mattine|pomeriggi)\s+(a|alla|per|in|la|ogni)\s+settimana", t)
+    per_session = re.search(r"(\d+(?:[.,]\d+)?|\w+)'? ?(ore|ora|oretta)\b", t)
+    if sessions and per_session and answers.numbers(sessions.group(1)) and answers.numbers(per_session.group(0)):
+        total = answers.numbers(sessions.group(1))[0] * answers.numbers(per_session.group(0))[0]
+        return round(total, 1) if 0 < total <= MAX_WEEKLY_HOURS else None
+    if re.search(r"\bmezza giornata\b", t):
+        hours = 4.0 * (len(_numbers(t)) and _numbers(t)[0] or 1)
+    elif re.search(r"\b(una|1) giornata\b|\bun giorno (intero|pieno)\b", t):
+        hours = 8.0
+    elif re.search(r"\b(pochissimo|il minimo|il meno possibile|poco poco)\b", t) and not _numbers(t):
+        hours = 1.0
+    elif re.search(r"\bpoco\b", t) and not _numbers(t):
+        hours = 1.5
     else:
         nums = _numbers(t)
         if not nums:
@@ -48,9 +55,17 @@ def parse_hours(text: str) -> Optional[float]:
             hours = (nums[0] + nums[1]) / 2
         else:
             hours = nums[0]
-        if re.search(r"\bminut", t):
+        if re.search(r"\bminut", t) and not re.search(r"\bor[ae]\b|\boretta", t):
             hours /= 60
-    if re.search(r"al giorno|ogni giorno|giornalier|quotidian", t):
+        elif re.search(r"\bgiorn[oi]\b.*\b(a|alla|la|per) settimana|\bgiorn[oi] a settimana", t) \
+                and not re.search(r"\bor[ae]\b|\boretta", t):
+            hours *= 8  # "due giorni a settimana"
+        elif re.search(r"\b(mattin[ae]|pomerigg\w+|ser[ae]|serat[ae])\b.*\b(a|alla|la|per) settimana", t) \
+                and not re.search(r"\bor[ae]\b|\boretta", t):
+            hours *= 3  # "due pomeriggi a settimana"
+    if re.search(r"al giorno|ogni giorno|giornalier|quotidian|ogni (sera|mattina)|tutti i giorni|"
+                 r"tutte le (sere|mattine)|la sera|di sera\b.*\bogni|al di", t) \
+            and not re.search(r"(a|alla|la|per|in) settimana|settimanal", t):
         hours *= 7 if not re.search(r"lavorativ|feriali", t) else 5
     elif re.search(r"al mese|mensil", t):
         hours /= 4.3
@@ -61,7 +76,8 @@ def parse_hours(text: str) -> Optional[float]:
 
 
 _AGE_WORDS = [
-    (r"tutt[ei] le eta|qualsiasi eta|ogni eta|di tutte le eta|tutti", "tutte le età"),
+    (r"tutt[ei] le eta|qualsiasi eta|ogni eta|di tutte le eta|tutti|grandi e piccini|dai bambini ai nonni|"
+     r"dagli? \d+ agli? \d{2,}|senza limiti di eta", "tutte le età"),
     (r"adolescent|teenager|superiori|liceal|13-17", "13-17"),
     (r"universitar|studenti|gen ?z|ventenn|giovanissim", "18-24"),
     (r"giovani|ragazz|millennial", "18-34"),
@@ -74,10 +90,24 @@ _AGE_WORDS = [
 ]
 
 
+_TENS = {"venti": 20, "trenta": 30, "quaranta": 40, "cinquanta": 50, "sessanta": 60, "settanta": 70,
+         "ottanta": 80, "diciotto": 18, "sedici": 16, "quattordici": 14, "dodici": 12, "dieci": 10,
+         "venticinque": 25, "trentacinque": 35, "quarantacinque": 45, "cinquantacinque": 55}
+
+
+def _ages_in_digits(t: str) -> str:
+    """"tra i venti e i trent'anni" -> "tra i 20 e i 30 anni": ages written in words."""
+    t = re.sub(r"\b(" + "|".join(sorted(_TENS, key=len, reverse=True)) + r")(?:'?\s?anni|'anni|nni)?\b",
+               lambda m: str(_TENS[m.group(1)]) + (" anni" if "anni" in m.group(0) or "nni" in m.group(0) else ""), t)
+    return re.sub(r"\btrent'? ?anni", "30 anni", t)
+
+
 def parse_age(text: str) -> Optional[str]:
     """An age range such as "25-40", "50+" or "tutte le età", or None."""
     t = fold(text)
-    over = re.search(r"(?:over|sopra i|piu di|oltre i|dai)\s*(\d{2})|(\d{2})\s*\+", t)
+    t = _ages_in_digits(t)
+    over = re.search(r"(?:over|sopra i|piu di|oltre i|dai|dagli)\s*(\d{2})(?!\s*(?:ai|agli|a|e|-)\s*\d)"
+                     r"|(\d{2})\s*(?:\+|in su|in poi|e oltre|e piu)", t)
     under = re.search(r"(?:under|sotto i|meno di|fino a|fino ai)\s*(\d{2})", t)
     nums = [int(n) for n in re.findall(r"\b(\d{1,2})\b", t) if 10 <= int(n) <= 99]
     if over and not under:
@@ -92,15 +122,37 @@ def parse_age(text: str) -> Optional[str]:
     return None
 
 
+def stated_ages(text: str) -> Optional[str]:
+    """An age band only where the text states ages ("tra i 25 e i 40", "over 50", "tutte le età") or
+    is no more than a word or two of age ("giovani", "pensionati"): a longer description such as
+    "turisti stranieri e famiglie napoletane" is not turned into ages."""
+    t = fold(text)
+    t = _ages_in_digits(t)
+    if re.search(r"\d", t) or re.search(r"\b(over|under|tutte le eta|ogni eta|qualsiasi eta|di tutte le eta|"
+                                         r"un po' tutti|un po tutti|grandi e piccini|tutti quanti)\b", t):
+        return parse_age(t)
+    content = [w for w in re.findall(r"[a-z']+", t) if w not in ("i", "gli", "le", "la", "il", "e", "soprattutto",
+                                                                  "principalmente", "direi", "piu", "che", "altro")]
+    generation = re.search(r"\b(giovan\w+|giovanissim\w+|adolescent\w+|teenager|anzian\w+|terza eta|"
+                           r"millennial\w*|gen ?z|boomer\w*|\w+enni)\b", t)
+    return parse_age(t) if generation and len(content) <= 2 else None
+
+
+def read_audience(text: str) -> Optional[str]:
+    """The answer to "che pubblico vuoi raggiungere?": an age band where ages are stated, else the
+    description as written."""
+    return stated_ages(text) or clean_description(text, max_len=160, min_words=1)
+
+
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
 
 
-def clean_description(text: str, max_len: int = 300) -> Optional[str]:
+def clean_description(text: str, max_len: int = 300, min_words: int = 2) -> Optional[str]:
     """A one-sentence description as the user wrote it, or None if it is not one."""
     text = re.sub(r"\s+", " ", text or "").strip()
     if MARKUP.search(text) or len(text) > max_len:
         return None
     words = re.findall(r"[^\W\d_]{2,}", text)
-    if len(words) < 2:
+    if len(words) < min_words or not any(len(w) >= 3 for w in words):
         return None
     return text

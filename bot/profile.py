@@ -6,30 +6,27 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Tuple
 
+from bot import fields as F
+
 SKIPPED = "non_indicato"  # the user chose not to answer, or the bot moved on after failed tries
 
-KINDS = ("professionista", "azienda", "brand", "startup", "ente")
-SEGMENTS = ("b2b", "b2c", "entrambi")
-OBJECTIVES = ("notorieta", "contatti", "vendite", "assistenza", "community", "recruiting",
-              "reputazione", "traffico")
-TEAMS = ("da_solo", "team", "agenzia")
-TRANSPARENCY = ("replies_to_messages", "shows_identity", "handles_criticism", "real_relationships")
+# Everything below comes from the questions' registry (bot/fields.py).
+KINDS = F.question("org_kind").values
+SEGMENTS = F.question("segment").values
+OBJECTIVES = F.question("objectives").values
+TEAMS = F.question("team").values
+TRANSPARENCY = tuple(q.name for q in F.INTERVIEW if q.group == F.TRANSPARENCY)
 
 # The interview's questions in the order they are asked; each is a slot.
-QUESTIONS: Tuple[str, ...] = (
-    "org_kind", "sector", "activity", "segment", "locations", "audience",
-    "objectives", "priority", "channels_used",
-    "weekly_hours", "team", "ad_budget",
-    *TRANSPARENCY,
-)
+QUESTIONS: Tuple[str, ...] = tuple(q.name for q in F.INTERVIEW)
 # Fields that are not questions but are filled from what the user says.
 EXTRA_FIELDS = ("profession", "channels_named")
 FIELDS = (*QUESTIONS, *EXTRA_FIELDS)  # everything a profile holds
-BOOLEAN_FIELDS = ("ad_budget", *TRANSPARENCY)
-LIST_FIELDS = ("locations", "objectives", "channels_used")
+BOOLEAN_FIELDS = tuple(q.name for q in F.INTERVIEW if q.kind in F.BOOLEAN_KINDS)
+LIST_FIELDS = tuple(q.name for q in F.INTERVIEW if q.kind in F.LIST_KINDS)
 # What a user may ask to change: a field name, or a group of fields.
-CHANGEABLE = {**{q: (q,) for q in QUESTIONS if q not in TRANSPARENCY},
-              "transparency": TRANSPARENCY}
+CHANGEABLE = {**{q.name: (q.name,) for q in F.INTERVIEW if not q.group},
+              **{group: tuple(q.name for q in F.INTERVIEW if q.group == group) for group in F.GROUP_LABELS}}
 
 
 def priority_needed(slots: Mapping[str, Any]) -> bool:

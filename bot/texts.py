@@ -8,6 +8,7 @@ from typing import Any, Dict, Iterable, List, Mapping
 
 import yaml
 
+from bot import fields as F
 from bot import profile as P
 from bot.vocabulary import Vocabulary
 
@@ -46,8 +47,9 @@ def markets(keys: Iterable[str]) -> str:
     return join(MARKET_NAMES.get(k, k) for k in keys)
 
 
-def question(name: str, slots: Mapping[str, Any]) -> Dict[str, Any]:
-    """The question for a slot, with its quick-reply buttons; in sales mode, in the third person."""
+def question(name: str, slots: Mapping[str, Any], offer_skip: bool = False) -> Dict[str, Any]:
+    """The question for a slot, with its quick-reply buttons; in sales mode, in the third person.
+    Asked again after an answer it could not use (`offer_skip`), it also offers «Salta»."""
     asked = dict(_TEXTS["questions"][name][0])
     if slots.get("mode") == SALES_MODE and name in _TEXTS["sales_questions"]:
         asked["text"] = " ".join(_TEXTS["sales_questions"][name].split())
@@ -55,6 +57,10 @@ def question(name: str, slots: Mapping[str, Any]) -> Dict[str, Any]:
         asked["buttons"] = [{"title": OBJECTIVE_LABELS[o][0].upper() + OBJECTIVE_LABELS[o][1:],
                              "payload": f'/inform{{"objective":"{o}"}}'}
                             for o in slots.get("objectives") or [] if o in OBJECTIVE_LABELS]
+    if offer_skip:
+        skip = {"title": _TEXTS["messages"]["skip_button"][0]["text"], "payload": "/dont_know"}
+        buttons = [b for b in asked.get("buttons") or [] if b.get("payload") != "/dont_know"]
+        asked["buttons"] = buttons + [skip]
     return asked
 
 SALES_MODE = "vendite"  # the `mode` slot when a salesperson answers for a prospect
@@ -86,16 +92,8 @@ OBJECTIVE_LABELS = {"notorieta": "farti conoscere", "contatti": "trovare contatt
                     "reputazione": "curare reputazione e recensioni", "traffico": "portare traffico al sito"}
 TEAM_LABELS = {"da_solo": "tu in prima persona", "team": "il tuo team",
                "agenzia": "un'agenzia o un professionista esterno"}
-FIELD_LABELS = {"org_kind": "chi sei", "sector": "settore", "activity": "cosa fai",
-                "segment": "a chi vendi", "locations": "dove lavori", "audience": "pubblico",
-                "objectives": "obiettivi", "priority": "obiettivo principale",
-                "channels_used": "canali già usati", "weekly_hours": "tempo",
-                "team": "chi se ne occupa", "ad_budget": "budget pubblicitario",
-                "replies_to_messages": "rispondere a commenti e messaggi",
-                "shows_identity": "mostrare chi c'è dietro l'account",
-                "handles_criticism": "gestire le critiche in pubblico",
-                "real_relationships": "trasformare i contatti online in relazioni vere",
-                "transparency": "trasparenza e dialogo"}
+# The summary's labels, from the questions' registry (bot/fields.py).
+FIELD_LABELS = {**{q.name: q.label for q in F.INTERVIEW}, **F.GROUP_LABELS}
 NOT_GIVEN = "non indicato"
 
 
@@ -162,6 +160,14 @@ def noted(updates: Mapping[str, Any], slots: Mapping[str, Any], voc: Vocabulary)
         if field in updates and updates[field] not in (None, P.SKIPPED):
             parts.append(f"{FIELD_LABELS[field]}: {value_label(field, updates[field], slots, voc)}")
     return "Ho preso nota:\n" + "\n".join(f"• {p}" for p in parts) if parts else ""
+
+
+def understood(field: str, value: Any, slots: Mapping[str, Any], voc: Vocabulary) -> str:
+    """Says back a value read from a description ("Ho capito: settore ristorazione"), so that a wrong
+    guess is seen in the same turn."""
+    label = value_label(field, value, slots, voc)
+    what = {"org_kind": label, "sector": f"settore {label}"}.get(field, f"{FIELD_LABELS[field]}: {label}")
+    return " ".join(_TEXTS["messages"]["understood"][0]["text"].split()).format(what=what)
 
 
 def progress(slots: Mapping[str, Any]) -> str:

@@ -6,28 +6,21 @@ into the canonical id the profile stores.
 """
 from __future__ import annotations
 
+import difflib
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
-from bot import paths
+from bot import comuni, paths
+from bot.folding import fold  # noqa: F401  (imported from here by most modules)
 
 # Entity labels the rule-based extractor produces.
 PLACE, SECTOR, PROFESSION, CHANNEL = "place", "sector", "profession", "channel"
 RULER_LABELS = (PLACE, SECTOR, PROFESSION, CHANNEL)
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents, unify apostrophes and whitespace: the key every lookup uses."""
-    text = text.replace("\u2019", "'").replace("`", "'").lower()
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", text).strip()
 
 
 @dataclass(frozen=True)
@@ -61,6 +54,42 @@ class Vocabulary:
                 found[value] = match.start()
         return sorted(found, key=found.get)
 
+    def named_in_text(self, label: str, text: str, typos: bool = True) -> List[str]:
+        """Canonical ids of the aliases of `label` (place, sector, profession, channel) that the text
+        names, in text order, the longest first where two overlap ("Reggio Emilia" is not Emilia);
+        with `typos`, a word of five letters or more also matches an alias one or two letters away
+        ("ristorazzione", "instagarm"). For answers the entity ruler missed."""
+        return [cid for _, _, cid in self._spans(label, text, typos)]
+
+    def _spans(self, label: str, text: str, typos: bool = True) -> List[Tuple[int, int, str]]:
+        folded = " " + " ".join(re.sub(r"[^\w'&.+-]+", " ", fold(text)).split()) + " "
+        table = self.aliases.get(label, {})
+        matches = []
+        for alias, cid in table.items():
+            at = folded.find(" " + alias + " ")
+            while at >= 0:
+                matches.append((at + 1, at + 1 + len(alias), cid))
+                at = folded.find(" " + alias + " ", at + 1)
+        if typos:
+            singles = [a for a in table if len(a) >= 5]
+            tokens = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", folded)]
+            grams = tokens + [(a[0], a[1] + " " + b[1]) for a, b in zip(tokens, tokens[1:])]
+            for at, gram in grams:
+                if len(gram) < 5 or gram in table:
+                    continue
+                close = difflib.get_close_matches(gram, singles, n=1, cutoff=0.86)
+                if close:
+                    matches.append((at, at + len(gram), table[close[0]]))
+        kept: List[Tuple[int, int, str]] = []
+        for start, end, cid in sorted(matches, key=lambda m: m[0] - m[1]):  # longest first
+            if all(end <= s or start >= e for s, e, _ in kept):
+                kept.append((start, end, cid))
+        out: List[Tuple[int, int, str]] = []
+        for start, end, cid in sorted(kept):
+            if cid not in [c for _, _, c in out]:
+                out.append((start, end, cid))
+        return out
+
     def canonical(self, label: str, value: object) -> Optional[str]:
         """The canonical id for an entity value (alias, display name or id), or None."""
         if value is None:
@@ -84,6 +113,20 @@ class Vocabulary:
                 out.append((label, alias, cid))
         return out
 
+    def places_in_text(self, text: str) -> List[str]:
+        """Place ids a text names: the vocabulary's places and aliases (with typos), then any Italian
+        comune ("La Spezia, vicino al porto")."""
+        spans = self._spans(PLACE, text)
+        found = [cid for _, _, cid in spans]
+        rest = fold(text)
+        for start, end, _ in spans:  # what the aliases named is not read again as a comune
+            rest = rest[:max(start - 1, 0)] + " " * (end - start + 1) + rest[end:]
+        for town in comuni.in_text(_same_case(text, rest)):
+            pid = town.id if town.id in self.places else self.aliases.get(PLACE, {}).get(fold(town.name))
+            if pid and pid not in found:
+                found.append(pid)
+        return found
+
     def place_name(self, pid: str) -> str:
         return self.places[pid].name if pid in self.places else pid
 
@@ -92,6 +135,14 @@ class Vocabulary:
 
     def channel_name(self, cid: str) -> str:
         return self.channels.get(cid, cid)
+
+
+def _same_case(original: str, folded: str) -> str:
+    """`folded` (same length as `fold(original)` here) with the capital letters of `original` where
+    the two still agree: the comuni lookup needs to see "Sale" written with a capital."""
+    if len(original) != len(folded):
+        return folded
+    return "".join(o if fold(o) == f else f for o, f in zip(original, folded))
 
 
 class VocabularyError(ValueError):
@@ -129,6 +180,9 @@ def load(vocabulary_file: Path = paths.VOCABULARY_FILE,
             raise VocabularyError(f"city {cid}: unknown region {c['region']}")
         places[cid] = Place(cid, c["name"], "city", ("IT",), region=c["region"])
         raw[PLACE] += [(a, cid) for a in c["aliases"]]
+    for town in comuni.table().values():  # every other Italian municipality, outside the ruler
+        if town.id not in places and town.region in data["regions"]:
+            places[town.id] = Place(town.id, town.name, "city", ("IT",), region=town.region)
     for sid, s in data["sectors"].items():
         raw[SECTOR] += [(a, sid) for a in s["aliases"]]
     for pid, p in data["professions"].items():

@@ -26,13 +26,14 @@ import aiohttp
 from scripts.common import ROOT, VENV_BIN, env, say
 from scripts.servers import Servers, free_port
 
-# One scripted Italian interview, greeting to confirmed profile (19 messages).
+# One scripted Italian interview, greeting to confirmed profile (19 messages), typed as people type
+# (free text, no button payloads: every answer goes through the answer readers).
 BUSSOLA_SCRIPT = [
-    "ciao", '/inform{"org_kind":"azienda"}', "ristorazione", "una pizzeria napoletana con forno a legna",
-    '/inform{"segment":"b2c"}', "a Napoli e provincia", "giovani tra i 20 e i 35 anni",
-    "farci conoscere e fidelizzare i clienti", '/inform{"objective":"notorieta"}',
+    "ciao", "siamo una piccola azienda di famiglia", "ristorazione", "una pizzeria napoletana con forno a legna",
+    "ai privati", "a Napoli e provincia", "giovani tra i 20 e i 35 anni",
+    "farci conoscere e fidelizzare i clienti", "prima farci conoscere",
     "abbiamo una pagina Facebook e Instagram", "4 ore a settimana", "se ne occupa il nostro team",
-    "/affirm", "sì", "certo", "/deny", "sì", "sì, è corretto", "grazie",
+    "sì, qualcosa", "sì", "certo", "no, le critiche preferiamo ignorarle", "sì", "sì, è corretto", "grazie",
 ]
 RECOMMENDATION_TURN = "sì, è corretto"  # confirms the profile: save + recommend
 # The `rasa init` assistant (moodbot), scripted to a similar length.

@@ -1,4 +1,8 @@
-"""A terminal chat with Bussola over the REST channel. Buttons are numbered: type the number."""
+"""A terminal chat with Bussola over the REST channel. Buttons are numbered: type the number.
+
+Where the buttons themselves are numbers ("2-5 ore"), a typed number is the answer ("3" is three
+hours), not a button: the buttons are then lettered instead.
+"""
 from __future__ import annotations
 
 import json
@@ -16,7 +20,22 @@ def send(url: str, sender: str, message: str) -> list:
         return json.load(response)
 
 
-def chat(url: str, sender: str | None = None) -> None:
+LETTERS = "abcdefghij"
+
+
+def numeric_buttons(buttons: list) -> bool:
+    """Buttons whose titles hold numbers: a typed digit must stay an answer there."""
+    return any(any(c.isdigit() for c in str(b.get("title", ""))) for b in buttons)
+
+
+def button_choice(message: str, buttons: list) -> dict | None:
+    """The button a typed key presses: its number, or its letter where the titles are numbers."""
+    keys = LETTERS if numeric_buttons(buttons) else [str(n) for n in range(1, len(buttons) + 1)]
+    key = message.strip().lower()
+    return buttons[keys.index(key)] if key in keys[:len(buttons)] else None
+
+
+def chat(url: str, sender: str | None = None) -> None:  # noqa: C901
     sender = sender or f"terminale-{uuid.uuid4().hex[:8]}"
     print("Scrivi un messaggio e premi Invio; «esci» o Ctrl-D per uscire.\n")
     buttons: list = []
@@ -28,14 +47,17 @@ def chat(url: str, sender: str | None = None) -> None:
             for reply in send(url, sender, message):
                 if reply.get("text"):
                     print(f"Bussola: {reply['text']}")
-                for button in reply.get("buttons") or []:
-                    buttons.append(button)
-                    print(f"   [{len(buttons)}] {button['title']}")
+                buttons += reply.get("buttons") or []
+            keys = LETTERS if numeric_buttons(buttons) else [str(n) for n in range(1, 11)]
+            for key, button in zip(keys, buttons):
+                print(f"   [{key}] {button['title']}")
             message = input("\nTu: ").strip()
             if message.lower() in QUIT:
                 return
-            if message.isdigit() and 1 <= int(message) <= len(buttons):
-                message = buttons[int(message) - 1]["payload"]
+            pressed = button_choice(message, buttons)
+            if pressed:
+                print(f"   (hai scelto: {pressed['title']})")
+                message = pressed["payload"]
     except (EOFError, KeyboardInterrupt):
         print()
 

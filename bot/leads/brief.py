@@ -13,19 +13,13 @@ from typing import Any, Dict, List, Mapping, Optional
 
 import phonenumbers
 
+from bot import fields as F
 from bot import profile as P
 from bot import texts, vocabulary
 from bot.leads.qualification import OBJECTIVE_WORDS, qualify
 
 # Profile fields as the sales team reads them (third person, unlike bot.texts which speaks to the user).
-FIELD_LABELS = {"org_kind": "Tipo", "sector": "Settore", "activity": "Attività", "segment": "Vende a",
-                "locations": "Dove lavora", "audience": "Pubblico", "objectives": "Obiettivi",
-                "priority": "Obiettivo principale", "channels_used": "Canali già usati",
-                "weekly_hours": "Tempo a settimana", "team": "Chi se ne occuperebbe",
-                "ad_budget": "Budget pubblicitario", "replies_to_messages": "Risponde a commenti e messaggi",
-                "shows_identity": "Mostra chi c'è dietro l'account",
-                "handles_criticism": "Gestisce le critiche in pubblico",
-                "real_relationships": "Vuole relazioni vere con i contatti online"}
+FIELD_LABELS = {q.name: q.brief_label for q in F.INTERVIEW}  # the questions' registry, third person
 TEAM_WORDS = {"da_solo": "in prima persona", "team": "il suo team", "agenzia": "un'agenzia o un esterno"}
 CONTACT_LABELS = {"name": "Nome", "company": "Azienda", "company_size": "Dimensione", "email": "Email",
                   "phone": "Telefono", "call_time": "Quando chiamare"}

@@ -10,9 +10,10 @@ import datetime as dt
 import re
 from typing import Any, Dict, Mapping, Optional
 
+from bot import answers
 from bot import profile as P
 from bot import texts
-from bot.interview import MAX_FAILED_TRIES, UserMessage, Turn
+from bot.interview import UserMessage, Turn, count_failure
 from bot.leads import contacts
 from bot.vocabulary import fold
 
@@ -52,15 +53,21 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
               notice_version: str, channel: str, now: Optional[dt.datetime] = None) -> Turn:
     now = now or dt.datetime.now(dt.timezone.utc)
     turn = Turn()
-    interruptions = CONSENT_INTERRUPTIONS if requested in CONSENTS else INTERRUPTIONS
-    if requested not in QUESTIONS or message.intent in interruptions:
+    if requested in QUESTIONS and not message.text.startswith("/"):
+        # a button's title typed as text ("Quando capita", "Sì, acconsento") presses the button
+        pressed = answers.pressed_button(message.text, texts.lead_question(requested, slots, _NoNotice()).get("buttons") or [])
+        if pressed:
+            payload = str(pressed["payload"])
+            message = UserMessage(text=payload, intent=payload[1:] if payload.startswith("/") else message.intent,
+                                  entities=[])
+    if requested not in QUESTIONS or _interrupts(message, requested):
         turn.is_answer = False
         turn.next_question = requested if requested in QUESTIONS else next_question(slots)
         return turn
 
     if requested in CONSENTS:
-        answer = {"affirm": True, "deny": False}.get(message.intent or "")
-        unclear = answer is None and message.intent != "dont_know"
+        answer = consent_answer(message, requested)
+        unclear = answer is None
         if not (unclear and _retry(turn, requested, slots, texts.example("replies_to_messages"))):
             granted = bool(answer)  # no clear yes, even after asking again: no consent
             turn.updates[requested] = granted
@@ -74,7 +81,7 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
                 turn.notes.append(texts.lead_text("no_profile_kept"))
     else:
         text = message.text.strip()
-        if message.intent == "deny" and _WITHDRAW.search(fold(text)):
+        if message.intent == "deny" and _WITHDRAW.search(fold(text)) and contacts.refusal(text):
             for name in CONTACT_FIELDS:  # every detail not given yet
                 if slots.get(name) is None:
                     turn.updates[name] = P.SKIPPED
@@ -100,16 +107,53 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
     return turn
 
 
+class _NoNotice:
+    """Stands in for the privacy settings when only a question's buttons are needed."""
+    profile = contact = url = version = ""
+
+
+def consent_answer(message: UserMessage, requested: str = "consent_profile") -> Optional[bool]:
+    """True only for a clear yes, False for a clear no, None for anything else ("lasciamo stare" is a
+    no, "ci penso" and "dipende" are asked again). The classifier's intent never grants a consent:
+    only the button's payload or the words do."""
+    if message.text.startswith("/"):
+        return {"affirm": True, "deny": False}.get(message.intent or "")
+    reading = answers.yes_no(message.text)
+    if reading is None and requested == "consent_contact" and answers.is_command("request_human", message.text):
+        return True  # "chiamatemi pure", asked whether a consultant may call
+    if reading == answers.YES:
+        return True
+    if reading == answers.NO or (reading is None and message.intent == "deny"):
+        return False
+    return None
+
+
+def _interrupts(message: UserMessage, requested: str) -> bool:
+    """A command the message says ("aiuto", "cancella i miei dati"), a real question, or small talk
+    at a consent question: the rules answer it and the question comes again. "mi chiamo Antonio"
+    is a name, whatever the classifier made of "chiamo"."""
+    text, intent = message.text, message.intent
+    if text.startswith("/"):
+        return intent in (CONSENT_INTERRUPTIONS if requested in CONSENTS else INTERRUPTIONS)
+    if requested == "consent_contact" and intent == "request_human":
+        return False  # "sì, chiamatemi pure" asked whether a consultant may call: the answer
+    if answers.is_command(intent, text):
+        return True
+    if requested in CONTACT_FIELDS and contacts.check(CONTACT_FIELDS[requested], text).value is not None \
+            and "?" not in text:
+        return False  # "come il nome della pizzeria: pizzeria@example.it" gives the address
+    if answers.asks(text) and intent in CONSENT_INTERRUPTIONS:
+        return True
+    if requested in CONSENTS and answers.yes_no(text) is not None:
+        return False
+    return requested in CONSENTS and answers.is_social(text)
+
+
 def _retry(turn: Turn, requested: str, slots: Mapping[str, Any], example: str) -> bool:
-    """Counts a failed answer: True when the question is asked again with an example, False when
-    it failed too often and the caller gives up on it."""
-    attempts = dict(slots.get("attempts") or {})
-    attempts[requested] = attempts.get(requested, 0) + 1
-    retry = attempts[requested] < MAX_FAILED_TRIES
-    if retry:
-        turn.notes.append(example)
-        turn.next_question = requested
-        turn.updates["attempts"] = attempts
+    retry = count_failure(turn, requested, slots, example)
+    turn.offer_skip = False  # the lead form's questions have their own buttons
+    if not retry:
+        turn.updates.pop("attempts", None)  # counted again below, with the question given up on
     return retry
 
 

@@ -79,12 +79,37 @@ def refusal(text: str) -> bool:
 
 _MARKUP = re.compile(r"<[^>]*>|[<>]|\{\{|\}\}|javascript:", re.IGNORECASE)
 _LOOKS_LIKE_URL = re.compile(r"@|://|\bwww\.|\w\.(it|com|net|org|eu|io|info|biz)\b", re.IGNORECASE)
-_NAME_INTRO = re.compile(r"^(mi chiamo|il mio nome è|il mio nome e'|io sono|sono)\s+", re.IGNORECASE)
+_NAME_INTRO = re.compile(r"^((si|sì|ok|certo|allora|piacere|ciao|salve|buongiorno|ecco)[,!.]?\s+)*"
+                         r"(mi chiamo|il mio nome (è|e'|e)|io sono|sono|nome e cognome:?|nome:?|io:?|"
+                         r"mi presento,?|piacere,?)\s+", re.IGNORECASE)
+# What people add after their name: "Chiara Russo, la titolare", "Marco Bianchi e sono il socio".
+_NAME_TAIL = re.compile(r"\s*(,|\be (sono|lavoro|faccio)\b|\b(la|il|lo|l') ?(titolare|"
+                        r"responsabile|proprietari[oa]|socio|socia|direttore|direttrice|presidente|segretari[oa]|"
+                        r"amministrat\w+|fondat\w+|ceo|referente)\b|\b(titolare|responsabile|socio|socia|ceo|"
+                        r"fondat\w+)\b).*$", re.IGNORECASE)
 _NAME_PUNCTUATION = " '’-."
 
 
+_TITLES = re.compile(r"^((l'|il |la )?(dott\.?|dottor|dottore|dottoressa|dott\.ssa|ing\.?|ingegner|ingegnere|"
+                     r"avv\.?|avvocato|avvocata|avvocatessa|prof\.?|professor|professore|professoressa|"
+                     r"geom\.?|geometra|arch\.?|architetto|architetta|rag\.?|ragioniere|sig\.?|sig\.ra|signor|"
+                     r"signora|signore|sig\.na|don|suor|mr\.?|mrs\.?|ms\.?)\s+)+", re.IGNORECASE)
+
+
 def _name(text: str) -> Checked:
-    name = _NAME_INTRO.sub("", text).strip(" ,;:")
+    text = re.sub(r"\([^)]*\)", " ", text.strip())  # "Ilaria Costa (sono la figlia del titolare)"
+    text = re.sub(r"^(ciao|salve|buongiorno|buonasera|ok|si|sì|certo)\s*[!,.]\s*", "", text, flags=re.IGNORECASE)
+    split = re.match(r"^\s*nome:?\s+(.+?),?\s+cognome:?\s+(.+)$", text, re.IGNORECASE)
+    if split:  # "nome Alessandro, cognome Greco"
+        text = f"{split.group(1)} {split.group(2)}"
+    name = _NAME_INTRO.sub("", text.strip()).strip(" ,;:")
+    # "Rosaria, Rosaria Esposito", "Giulia, Giulia Marino, da Lecce": the part that is a full name
+    parts = [p.strip() for p in name.split(",") if p.strip()]
+    full = [p for p in parts if len(_TITLES.sub("", p).split()) >= 2 and not _NAME_TAIL.match(p)]
+    name = full[0] if len(parts) > 1 and full else name
+    name = _NAME_TAIL.sub("", name).strip(" ,;:.!")
+    name = re.sub(r"\s+(da|di|a)\s+[a-zà-ú]+$|\s+da\s+[A-Z][a-zà-ú]+$", "", name)  # "… da Lecce"
+    name = _TITLES.sub("", name).strip()
     if _LOOKS_LIKE_URL.search(name) or any(not (unicodedata.category(c).startswith("L")
                                                 or c in _NAME_PUNCTUATION) for c in name):
         return Checked(None, "name_chars")
@@ -97,9 +122,37 @@ def _name(text: str) -> Checked:
     return Checked(name)
 
 
+# "la mia ditta si chiama Edil Rossi srl", "lavoro per la Panificio Rossi", "è lo Studio Bianchi"
+_COMPANY_INTRO = re.compile(
+    r"^((si|sì|ok|certo|allora|ecco)[,!.]?\s+)*"
+    r"((la mia|il mio|la nostra|il nostro|l'|la|il)\s*)?"
+    r"((ditta|azienda|attivita|attività|societ[aà]|impresa|studio|negozio|associazione|ristorante|"
+    r"locale|agenzia|startup|cooperativa|bottega|laboratorio|marchio|brand|nome)\s+)?"
+    r"(si chiama|è|e'|:|=|ha nome)\s+|"
+    r"^((si|sì|ok|certo)[,!.]?\s+)?(lavoro|lavoriamo|sono|siamo) (per|con|presso|da|di|alla|al|nella|nello) (la |il |lo |l')?|"
+    r"^((si|sì|ok|certo)[,!.]?\s+)?(sono (il |la )?(titolare|socio|socia|responsabile|fondat\w+) (di|della|del|dello) "
+    r"(la |il |lo |l')?)|^(per|presso) (la |il |lo |l')?", re.IGNORECASE)
+# "lavoro in proprio, Marco Bianchi": the name after the explanation is the company
+_ON_MY_OWN = re.compile(r"^(lavoro |sono )?(in proprio|da sol[oa]|freelance|libero professionista|libera "
+                        r"professionista|ditta individuale)\s*[,:;-]\s*", re.IGNORECASE)
+
+
 def _company(text: str) -> Checked:
     if not text.isprintable() or not any(c.isalnum() for c in text):
         return Checked(None, "unclear")
+    stripped = re.sub(r"^(ehm+|allora|dunque|quindi|beh|be'|ok|si|sì|certo|metti pure|metti|scrivi pure|"
+                      r"scrivi|segna pure|segna)[,.:!]?\s+", "", text.strip(), flags=re.IGNORECASE)
+    stripped = _ON_MY_OWN.sub("", stripped)
+    stripped = re.sub(r"^(quindi|allora|metti pure|metti|scrivi pure|scrivi)\s+", "", stripped, flags=re.IGNORECASE)
+    stripped = _COMPANY_INTRO.sub("", stripped).strip(" ,;:!«»\"'‘’“”")
+    # "la nostra startup, Padelgo": the name after a generic opening
+    stripped = re.sub(r"^(la|il|lo|l')?\s*(mia|mio|nostra|nostro)\s+\w+\s*[,:]\s*", "", stripped, flags=re.IGNORECASE)
+    # "Edil Rossi srl, siamo in cinque", "Hotel Bellavista, sul lago di Como": the name, not what follows
+    stripped = stripped.split(", ")[0].strip()
+    stripped = re.sub(r"\s+(di|del|della) (mio|mia|nostro|nostra)\b.*$|\s+(sul|sulla|sullo|nel|nella|vicino|presso|"
+                      r"zona|in via)\b.*$|\s+a\s+[A-Z][\wàèéìòù']+$", "", stripped)
+    if any(c.isalnum() for c in stripped):
+        text = stripped
     if len(text) > 120:
         return Checked(None, "too_long")
     return Checked(text)
@@ -153,7 +206,7 @@ def _company_size(text: str) -> Checked:
                 people += more  # "2 soci e 5 dipendenti"
         if re.search(r"\b(piu di|oltre|sopra (i|le)?)\s*$", before) or folded.endswith("+"):
             people += 1
-        elif re.search(r"\b(meno di|sotto (i|le)?)\s*$", before):
+        elif re.search(r"\b(meno di|sotto (i|le)?|quasi|poco meno di|non arriviamo a)\s*$", before):
             people = max(1, people - 1)
         elif re.search(r"\b(io|me) (e|piu) (altri |altre )?$", before):  # "io e altri 3"
             people += 1
@@ -188,15 +241,31 @@ _TLD_TYPOS = {"con": "com", "cpm": "com", "cmo": "com", "ocm": "com", "om": "com
               "iy": "it"}
 
 
-_EMAIL_INTRO = {"è", "e'", "email", "e-mail", "mail", "indirizzo", "scrivimi", "scrivetemi", "a", "ecco"}
+_EMAIL_INTRO = {"è", "e'", "email", "e-mail", "mail", "indirizzo", "scrivimi", "scrivetemi", "a", "ecco",
+                "si", "sì", "si,", "sì,", "certo", "ok", "allora", "pure", "questa", "usate", "scrivete",
+                "all'indirizzo", "su", "mia", "la", "mio", "è:", "mail:", "email:"}
+
+
+def _spoken_email(text: str) -> str:
+    """"anna punto bianchi chiocciola example punto com" -> "anna.bianchi@example.com"."""
+    folded = fold(text)
+    if "chiocciola" not in folded and not re.search(r"\s@|@\s", text):
+        return text
+    spoken = re.sub(r"\s*\b(chiocciola|at)\b\s*|\s*@\s*", "@", folded)
+    spoken = re.sub(r"\s*\bpunto\b\s*", ".", spoken)
+    spoken = re.sub(r"\s*\b(trattino basso|underscore)\b\s*", "_", spoken)
+    spoken = re.sub(r"\s*\b(trattino|meno)\b\s*", "-", spoken)
+    match = re.search(r"[\w.+-]+@[\w.-]+\.\w{2,}", spoken)
+    return match.group(0) if match else text
 
 
 def _email(text: str) -> Checked:
+    text = _spoken_email(text)
     words = text.split()
     at = next((n for n, word in enumerate(words) if "@" in word), None)
     # "la mia email è mario@rossi.it", "Mario <mario@rossi.it>": the address inside the sentence; but
     # in "mario rossi@rossi.it" the space is a mistake, and "rossi@rossi.it" would be someone else
-    if at is not None and (at == 0 or words[at].startswith("<") or words[at - 1].endswith(":")
+    if at is not None and (at == 0 or words[at].startswith("<") or words[at - 1][-1] in ":,;!"
                            or words[at - 1].lower() in _EMAIL_INTRO):
         text = words[at]
     address = text.strip(".,;:!?()[]<>«»\"'")
@@ -229,7 +298,14 @@ def _email_typo(local: str, domain: str) -> Optional[str]:
 
 # --- phone -----------------------------------------------------------------------------------------
 
+_DIGIT_WORDS = {"zero": "0", "uno": "1", "una": "1", "due": "2", "tre": "3", "quattro": "4", "cinque": "5",
+                "sei": "6", "sette": "7", "otto": "8", "nove": "9", "più": "+", "piu": "+"}
+
+
 def _phone(text: str, region: str) -> Checked:
+    spoken = fold(text).replace(",", " ").split()
+    if sum(w in _DIGIT_WORDS for w in spoken) >= 6:  # "tre tre cinque, uno due tre, …"
+        text = "".join(_DIGIT_WORDS.get(w, w if w.isdigit() else " ") for w in spoken)
     # the matcher finds a valid number inside a sentence ("il mio numero è 333 1234567, grazie")
     for match in phonenumbers.PhoneNumberMatcher(text, region):
         return Checked(phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164))
@@ -254,8 +330,11 @@ def _phone(text: str, region: str) -> Checked:
 _CALL_WORDS = {
     "indifferente": r"indifferente|quando (vuoi|volete|capita|preferisci|preferite)|sempre|qualsiasi|"
                     r"qualunque|a ogni ora|in ogni momento|non importa|fa lo stesso|tutto il giorno|"
-                    r"va bene tutto|come (vuoi|volete)",
-    "pausa_pranzo": r"pausa pranzo|(ora|orario) di pranzo|a pranzo|verso pranzo|mezzogiorno|prima di pranzo",
+                    r"va bene tutto|come (vuoi|volete)|(e|fa|per me e) uguale|uguale|non ho preferenz\w*|"
+                    r"nessuna preferenza|senza preferenz\w*|quando (vi|ti) (pare|fa comodo|e comodo)|"
+                    r"a (vostra|tua) scelta|decidete voi|decidi tu|orari? liber\w*|liber[oa] tutto il giorno",
+    "pausa_pranzo": r"pausa pranzo|(ora|orario) di pranzo|a pranzo|verso pranzo|mezzogiorno|prima di pranzo|"
+                    r"tra l'una e le due|fra l'una e le due|verso l'una|all'una",
     "mattina": r"mattin\w*|al mattino|di mattino",
     "pomeriggio": r"pomerig\w*|dopo pranzo",
     "sera": r"ser(a|ata|ale)|stasera|dopo cena|dopo il lavoro",

@@ -24,7 +24,7 @@ async def test_form_validation_fills_slots_and_asks_the_next_question(domain, di
                            entities=[{"entity": "profession", "value": "avvocata"},
                                      {"entity": "place", "value": "milano"},
                                      {"entity": "objective", "value": "contatti"},
-                                     {"entity": "segment", "value": "b2b"}],
+                                     {"entity": "segment", "value": "b2b", "start": 48, "end": 55}],
                            slots={"requested_slot": "org_kind"}, active_loop="profile_form")
     events = await ValidateProfileForm().run(dispatcher, tracker, domain)
     slots = slot_events(events)
@@ -66,7 +66,7 @@ async def test_an_interruption_sets_no_slot_so_the_form_lets_the_rules_answer(do
 
 
 async def test_an_unusable_answer_gets_an_example_and_a_counted_try(domain, dispatcher):
-    tracker = make_tracker(domain, "boh", intent="inform",
+    tracker = make_tracker(domain, "quando posso", intent="inform",
                            slots={"requested_slot": "weekly_hours"}, active_loop="profile_form")
     events = await ValidateProfileForm().run(dispatcher, tracker, domain)
     assert slot_events(events)["attempts"] == {"weekly_hours": 1}

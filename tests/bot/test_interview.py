@@ -213,10 +213,12 @@ def test_out_of_order_button_with_an_invalid_value_is_not_stored(voc):
     assert turn.next_question == "org_kind"
 
 
-@pytest.mark.parametrize("intent", ["help", "bot_challenge", "out_of_scope", "thanks", "greet",
-                                    "start_over"])
-def test_interruptions_are_not_answers(voc, intent):
-    turn = interpret(msg("aiuto", intent), "sector", {"org_kind": "azienda"}, voc)
+@pytest.mark.parametrize("text, intent", [("aiuto", "help"), ("sei un bot?", "bot_challenge"),
+                                          ("che tempo fa domani?", "out_of_scope"), ("grazie", "thanks"),
+                                          ("ciao", "greet"), ("ricominciamo da capo", "start_over"),
+                                          ("cancella i miei dati", "erase_my_data")])
+def test_interruptions_are_not_answers(voc, text, intent):
+    turn = interpret(msg(text, intent), "sector", {"org_kind": "azienda"}, voc)
     assert not turn.is_answer and not turn.updates
     assert turn.next_question == "sector"
 
@@ -249,7 +251,8 @@ def test_free_text_that_said_something_else_is_not_taken_as_the_description(voc)
 
 def test_an_unusual_span_is_read_through_the_keyword_stems(voc):
     turn = interpret(msg("farci conoscere e fidelizzare i clienti", "inform",
-                         ent("objective", "notorieta"), ent("objective", "fidelizzare i clienti")),
+                         {"entity": "objective", "value": "notorieta", "start": 0, "end": 15},
+                         {"entity": "objective", "value": "fidelizzare i clienti", "start": 18, "end": 39}),
                      "objectives", {}, voc)
     assert turn.updates["objectives"] == ["notorieta", "community"]
 
@@ -289,7 +292,6 @@ def test_a_bare_answer_classified_as_a_question_is_an_answer(voc, intent):
 @pytest.mark.parametrize("text, requested", [
     ("in Germania cosa funziona?", "locations"),  # a question mark
     ("quale social va di più in Germania", "locations"),  # a question word
-    ("in Germania", "sector"),  # not what was asked
     ("parlami di Instagram", "activity"),  # free text would fill any free question
     ("LinkedIn in Germania", "locations"),  # about a channel
 ])
@@ -303,3 +305,12 @@ def test_a_question_stays_a_question(voc, text, requested):
 def test_a_greeting_with_information_is_an_answer(voc):
     turn = interpret(msg("ciao, sono un avvocato", "greet", ent("profession", "avvocato")), None, {}, voc)
     assert turn.is_answer and turn.updates["sector"] == "legal"
+
+
+def test_a_place_given_at_another_question_is_noted_and_the_question_asked_again(voc):
+    # "in Germania" after "In che settore lavori?": information, not a question about channels
+    turn = interpret(msg("in Germania", "ask_channel_country", ent("place", "Germania")), "sector",
+                     {"org_kind": "startup"}, voc)
+    assert turn.is_answer and turn.updates["locations"] == ["germania"]
+    assert turn.next_question == "sector" and turn.offer_skip
+    assert "Germania" in turn.notes[0]

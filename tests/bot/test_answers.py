@@ -1,0 +1,94 @@
+"""Reading an answer against the question asked (bot/answers.py), without Rasa."""
+from __future__ import annotations
+
+import pytest
+
+from bot import answers
+from bot.answers import HEDGE, NO, YES
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("sì", YES), ("certo!", YES), ("assolutamente", YES), ("ci mancherebbe altro", YES),
+    ("sì, e lo facciamo anche la domenica", YES),  # an answer first, then detail
+    ("certo, rispondiamo a tutti anche alle critiche", YES),
+    ("non vedo l'ora", YES), ("nessun problema", YES), ("perché no", YES), ("magari!", YES),
+    ("no", NO), ("per niente", NO), ("assolutamente no", NO), ("manco per idea", NO),
+    ("lasciamo perdere", NO), ("le critiche non le leggo nemmeno", NO), ("preferisco restare anonima", NO),
+    ("dipende", HEDGE), ("forse", HEDGE), ("non sempre", HEDGE), ("sì, ma non tutti i giorni", HEDGE),
+    ("in teoria sì", HEDGE), ("boh", HEDGE), ("magari", HEDGE), ("un po' sì, un po' no", HEDGE),
+])
+def test_yes_no_reads_assent_refusal_and_doubt(text, expected):
+    assert answers.yes_no(text) == expected
+
+
+def test_a_statement_about_the_topic_answers_without_yes_or_no():
+    topic = ("faccia", "mostr")
+    assert answers.statement_yes_no("io e mia sorella ci mettiamo la faccia", topic) == YES
+    assert answers.statement_yes_no("la faccia non la mostro", topic) == NO
+    assert answers.statement_yes_no("andiamo in fiera a marzo", topic) is None
+
+
+@pytest.mark.parametrize("text, numbers", [
+    ("tre o quattro", [3, 4]), ("una decina", [10]), ("un'ora e mezza", [1.5]), ("mezz'ora", [0.5]),
+    ("un paio", [2]), ("2,5", [2.5]), ("una o due", [1, 2]), ("ho un sito", []),
+])
+def test_numbers_in_digits_and_words(text, numbers):
+    assert answers.numbers(text) == numbers
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("mio figlio", "team"), ("la segretaria", "team"), ("un marketing manager", "team"),
+    ("due volontari", "team"), ("io e il mio socio", "team"), ("un'agenzia", "agenzia"),
+    ("un consulente esterno", "agenzia"), ("lo faccio io", "da_solo"), ("io", "da_solo"),
+    ("nessun esterno, ce ne occupiamo noi", "team"), ("andiamo in fiera", None),
+])
+def test_team_from_roles_and_people(text, expected):
+    assert answers.team(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("piccolo", YES), ("qualche centinaio di euro", YES), ("200 euro l'anno", YES),
+    ("zero", NO), ("niente per ora", NO), ("niente pubblicità per ora", NO), ("no", NO),
+    ("forse, dipende dalla stagione", HEDGE),
+])
+def test_budget_words(text, expected):
+    assert answers.budget(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ai ristoranti della zona", "b2b"), ("famiglie e coppie", "b2c"),
+    ("soprattutto privati ma anche qualche studio professionale", "entrambi"),
+    ("tutti e due", "entrambi"), ("non lo so", None),
+])
+def test_segment_from_who_the_customers_are(text, expected):
+    assert answers.segment(text) == expected
+
+
+def test_a_typed_button_title_presses_the_button():
+    buttons = [{"title": "Ad aziende (B2B)", "payload": "/b2b"}, {"title": "A privati (B2C)", "payload": "/b2c"},
+               {"title": "2-5 ore", "payload": "/h"}]
+    assert answers.pressed_button("ad aziende", buttons)["payload"] == "/b2b"
+    assert answers.pressed_button("B2C", buttons)["payload"] == "/b2c"
+    assert answers.pressed_button("2-5 ore", buttons)["payload"] == "/h"
+    assert answers.pressed_button("vendo ad aziende e privati", buttons) is None
+
+
+@pytest.mark.parametrize("intent, text, is_command", [
+    ("start_sales_mode", "sono un agente di viaggio", False),
+    ("start_sales_mode", "modalità vendite, il codice è 1234", True),
+    ("request_human", "un consulente esterno", False),
+    ("request_human", "vorrei parlare con una persona", True),
+    ("continue_on_telegram", "uso Telegram e WhatsApp", False),
+    ("continue_on_telegram", "possiamo continuare su Telegram", True),
+    ("help", "/help", True), ("inform", "aiuto", False),
+])
+def test_a_command_counts_only_when_its_words_are_there(intent, text, is_command):
+    assert answers.is_command(intent, text) is is_command
+
+
+@pytest.mark.parametrize("text, describes", [
+    ("Ho una pizzeria a Napoli", True), ("vendo gioielli fatti a mano", True),
+    ("sono un agente di viaggio", True), ("che tempo fa a Napoli?", False), ("ciao", False),
+])
+def test_describing_oneself(text, describes):
+    assert answers.describes_oneself(text) is describes

@@ -1,0 +1,16 @@
+"""The terminal chat's buttons (scripts/chat.py)."""
+from scripts.chat import button_choice
+
+HOURS = [{"title": "Meno di 2 ore", "payload": "/h1"}, {"title": "2-5 ore", "payload": "/h2"},
+         {"title": "5-10 ore", "payload": "/h3"}]
+TEAM = [{"title": "Io", "payload": "/io"}, {"title": "Il mio team", "payload": "/team"}]
+
+
+def test_a_number_presses_a_button_where_the_titles_are_words():
+    assert button_choice("2", TEAM)["payload"] == "/team"
+    assert button_choice("3", TEAM) is None
+
+
+def test_a_number_is_an_answer_where_the_titles_are_numbers():
+    assert button_choice("3", HOURS) is None  # three hours, not the third button
+    assert button_choice("c", HOURS)["payload"] == "/h3"
