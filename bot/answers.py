@@ -143,6 +143,14 @@ UNITS = {"zero": 0, "un": 1, "uno": 1, "una": 1, "due": 2, "tre": 3, "quattro": 
          "trenta": 30, "trentacinque": 35, "quaranta": 40, "quarantacinque": 45, "cinquanta": 50,
          "sessanta": 60, "settanta": 70, "ottanta": 80, "novanta": 90, "cento": 100,
          "duecento": 200, "trecento": 300, "quattrocento": 400, "cinquecento": 500, "mille": 1000}
+_TENS = {"venti": 20, "trenta": 30, "quaranta": 40, "cinquanta": 50, "sessanta": 60, "settanta": 70,
+         "ottanta": 80, "novanta": 90}
+_UNITS_AFTER_TENS = {"uno": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8,
+                     "nove": 9}
+for _ten, _ten_value in _TENS.items():  # "ventidue", "trentacinque", "ventotto" (the vowel drops)
+    for _unit, _unit_value in _UNITS_AFTER_TENS.items():
+        _word = (_ten[:-1] if _unit[0] in "uo" else _ten) + _unit
+        UNITS.setdefault(_word, _ten_value + _unit_value)
 # "una decina", "un paio": approximate quantities.
 APPROXIMATE = {"paio": 2, "coppia": 2, "decina": 10, "dozzina": 12, "quindicina": 15, "ventina": 20,
                "trentina": 30, "quarantina": 40, "cinquantina": 50, "sessantina": 60, "centinaio": 100,
@@ -218,6 +226,8 @@ def team(text: str) -> Optional[str]:
     if not t:
         return None
     outside = _TEAM_OUTSIDE.search(t)
+    if outside and re.search(r"\b(intern[oai]|in casa|dipendente|assunt[oa])\b", t):
+        return "team"  # "una social media manager interna"
     if outside and not re.search(r"\b(non|niente|nessun\w*|senza)\s+(\w+\s+)?" + re.escape(outside.group(0)), t):
         return "agenzia"
     if _TEAM_INSIDE.search(t):
@@ -238,6 +248,10 @@ _BUSINESS_CUSTOMERS = _rx(r"b2b", r"aziend\w*", r"impres\w*", r"pmi", r"societa"
                           r"cantine", r"clinich\w+", r"condomin\w*", r"amministrator\w*", r"commercialist\w*",
                           r"partite iva", r"uffici", r"catene", r"franchising", r"business", r"clienti aziendali",
                           r"costruttor\w*", r"produttor\w*", r"rivenditor\w*", r"agenzie", r"associazioni")
+_BUSINESS_CUSTOMERS_MORE = _rx(r"palestr\w*", r"botteg\w*", r"ditt\w+", r"marchi", r"brand", r"locali",
+                               r"concessionar\w*", r"b&b", r"strutture", r"cooperative", r"terzist\w*",
+                               r"feste aziendali", r"eventi aziendali", r"enoteche", r"erboristerie", r"ospedali",
+                               r"asl", r"architett\w*", r"imprese edili", r"costruttori", r"installatori")
 _PEOPLE_CUSTOMERS = _rx(r"b2c", r"privat\w*", r"consumator\w*", r"famigli\w*", r"persone", r"gente",
                         r"genitori", r"mamme", r"papa", r"bambin\w*", r"ragazz\w*", r"giovan\w*", r"turist\w*",
                         r"pazient\w*", r"clienti finali", r"cliente finale", r"cittadin\w*", r"sposi",
@@ -256,7 +270,7 @@ def segment(text: str) -> Optional[str]:
         return None
     if _BOTH.search(t):
         return "entrambi"
-    business = [m for m in _BUSINESS_CUSTOMERS.finditer(t) if not re.search(r"\b(non|niente|mai)\s+(\w+\s+)?$",
+    business = [m for m in [*_BUSINESS_CUSTOMERS.finditer(t), *_BUSINESS_CUSTOMERS_MORE.finditer(t)] if not re.search(r"\b(non|niente|mai)\s+(\w+\s+)?$",
                                                                               t[:m.start()])]
     people = [m for m in _PEOPLE_CUSTOMERS.finditer(t) if not re.search(r"\b(non|niente|mai)\s+(\w+\s+)?$",
                                                                           t[:m.start()])]

@@ -147,7 +147,10 @@ def extract(message: UserMessage, slots: Mapping[str, Any], requested: Optional[
 
     for e in message.entities:
         kind_of = e.get("entity")
-        if kind_of == "hours" and "weekly_hours" not in updates:
+        if kind_of == "hours" and "weekly_hours" not in updates and (
+                requested == "weekly_hours" or message.text.startswith("/")
+                or re.search(r"\b(or[ae]|orett\w|minut\w|giornat\w)\b", fold(message.text))):
+            # from another question's answer only with its unit: "coppie 30-45" are ages, not hours
             # the whole sentence knows "al giorno"; a button payload carries just the number
             from_text = None if message.text.startswith("/") else parsing.parse_hours(message.text)
             hours = from_text if from_text is not None else parsing.parse_hours(str(e.get("value")))
@@ -461,9 +464,14 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
         if name in others and not _named_as_customers(message, name):
             others.pop(name)
     amending = _CORRECTION.search(fold(text)) and not text.lstrip().lower().startswith("no") \
-        or _ADDITIVE.search(fold(text))
+        or _ADDITIVE.search(fold(text)) and len(text.split()) <= 8
     if value not in (None, answers.HEDGE) and not (requested in FREE_TEXT and amending):
         amending = False  # an answer to the question asked never overwrites an earlier answer
+    if requested in FREE_TEXT and not amending:
+        # A description answers its own question; who the user is (kind, sector) may be read from it,
+        # but "sneakers fatte nelle Marche" is not the market, "per famiglie e imprese" not a segment:
+        # those questions are asked.
+        others = {k: v for k, v in others.items() if k in DESCRIPTION_FILLS}
     if not amending:
         # a word that touches an earlier answer ("consulenza" in a description) is not a correction:
         # fill only what is still empty
@@ -517,6 +525,7 @@ def _named_as_customers(message: UserMessage, field_name: str) -> bool:
 
 # Words that answer one of these questions also look like another's: the question asked decides.
 CONFUSABLE = {"org_kind": ("segment",), "segment": ("org_kind",)}
+DESCRIPTION_FILLS = ("org_kind", "sector", "profession", "channels_named")
 FREE_TEXT = tuple(q.name for q in F.INTERVIEW if q.kind in (F.TEXT, F.AUDIENCE))
 # Fields whose value is often inferred from a description: said back, so a wrong guess is seen.
 GUESSED = ("org_kind", "sector")

@@ -15,7 +15,7 @@ NUMBER_WORDS = {
     "quaranta": 40, "cinquanta": 50, "sessanta": 60, "settanta": 70,
     "paio": 2, "qualche": 3, "poche": 2, "pochissime": 1,
 }
-MAX_WEEKLY_HOURS = 80
+MAX_WEEKLY_HOURS = 200  # a team's hours together ("un centinaio di ore" for three people)
 
 _NUM = r"\d+(?:[.,]\d+)?"
 
@@ -23,6 +23,10 @@ _NUM = r"\d+(?:[.,]\d+)?"
 def _numbers(text: str) -> list[float]:
     """Numbers written with digits or Italian words, in order of appearance."""
     return answers.numbers(text)
+
+
+_NUM_WORD = r"(?:\d+(?:[.,]\d+)?|[a-z]+)"
+_HOUR_AMOUNT = re.compile(rf"\b({_NUM_WORD}(?:\s*(?:-|o|oppure|e|a)\s*{_NUM_WORD})?)\s+(?:di\s+)?(?:ore|ora|orette)\b")
 
 
 def parse_hours(text: str) -> Optional[float]:
@@ -38,6 +42,26 @@ def parse_hours(text: str) -> Optional[float]:
     if sessions and per_session and answers.numbers(sessions.group(1)) and answers.numbers(per_session.group(0)):
         total = answers.numbers(sessions.group(1))[0] * answers.numbers(per_session.group(0))[0]
         return round(total, 1) if 0 < total <= MAX_WEEKLY_HOURS else None
+    t = re.sub(r"\b(un|una)'? ?(ora|oretta)\b", "1 ora", t)
+    t = re.sub(r"\bmezz'? ?ora\b|\bmezzora\b|\bmezza ora\b", "0.5 ore", t)
+    if re.search(r"\btempo pieno\b|\bfull[- ]?time\b", t):
+        return 38.0
+    # "sulle venti ore", "60-80 ore", "un'ora al giorno": the amount said with its unit comes first
+    for m in _HOUR_AMOUNT.finditer(t):
+        amount = answers.numbers(m.group(1))
+        if not amount:
+            continue
+        hours = (amount[0] + amount[1]) / 2 if len(amount) >= 2 and amount[0] < amount[1] else amount[0]
+        after = t[m.end():m.end() + 30]
+        if re.match(r"\W*(\w+\W+)?(al giorno|ogni giorno|al di|quotidian|giornalier|tutti i giorni|ogni (sera|mattina)|"
+                    r"la sera|la mattina|di sera)", after):
+            hours *= 5 if re.search(r"lavorativ|feriali|dal lunedi", t) else 7
+        elif re.match(r"\W*(\w+\W+)?(al mese|ogni mese|mensil)", after):
+            hours /= 4.3
+        hours = round(hours, 1)
+        return hours if 0 <= hours <= MAX_WEEKLY_HOURS else None
+    if re.search(r"\bpart[- ]?time\b", t) and not _numbers(t):
+        return 20.0
     if re.search(r"\bmezza giornata\b", t):
         hours = 4.0 * (len(_numbers(t)) and _numbers(t)[0] or 1)
     elif re.search(r"\b(una|1) giornata\b|\bun giorno (intero|pieno)\b", t):

@@ -188,8 +188,8 @@ def verdict(field: str, stored: Any, expect: Any, voc) -> str:
     uncertain = expect == "incerto"
     if stored is None or stored == SKIPPED:
         return "right" if uncertain else "not_stored"
-    if uncertain:
-        return "wrong" if isinstance(stored, bool) else "right"
+    if uncertain:  # never guessed: asked again, then skipped (or, for a consent, taken as a no)
+        return "wrong" if stored is True or (isinstance(stored, bool) and field not in CONTACTS[:2]) else "right"
     if field in ("activity",) or expect == "testo":
         if field == "audience" and _band(stored) is not None:
             return "wrong"  # a description turned into ages
@@ -290,7 +290,7 @@ def run_persona(bot: Bot, persona: dict, mode: str, voc, seed: int = 0) -> Conve
         slots = tracker["slots"]
         for name in (*INTERVIEW, *CONTACTS):
             answer = answers.get(name)
-            if answer is None or (name not in talk.asked and slots.get(name) is None):
+            if answer is None or (name not in talk.asked and (slots.get(name) is None or name in CONTACTS)):
                 continue  # not asked in this conversation (priority with one objective, no call offered)
             talk.fields[name] = {"stored": slots.get(name), "expect": answer.get("expect"),
                                  "text": answer.get("text"),

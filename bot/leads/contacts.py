@@ -15,6 +15,7 @@ from typing import Optional
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from bot.answers import UNITS
 from bot.vocabulary import fold
 
 # How each field is asked again after an answer that could not be used. The lead engineer may move
@@ -187,7 +188,13 @@ def _size_bucket(people: int) -> str:
 
 
 def _company_size(text: str) -> Checked:
-    folded = fold(text)
+    folded = re.sub(r"\b[a-z]+\b", lambda m: str(UNITS[m.group(0)]) if m.group(0) in UNITS and UNITS[m.group(0)] > 20
+                    else m.group(0), fold(text))  # "ventidue dipendenti"
+    if re.fullmatch(r"(io|solo io|io sol[oa]|io e basta|me|sol[oa])\W*", folded):
+        return Checked("1")
+    if re.match(r"^\s*(io|me)\s*(,|e)\s", folded) and not re.search(r"\d|\b(due|tre|quattro|cinque|sei|sette|otto|"
+                                                                  r"nove|dieci|decin\w*)\b", folded):
+        return Checked("2-9")  # "io, mio marito e una ragazza d'estate"
     if folded in COMPANY_SIZES:  # a button
         return Checked(folded)
     counts = [(m, int(m.group(1).replace(".", "")) if m.group(1)[0].isdigit() else _NUMBER_WORDS[m.group(1)])
@@ -213,8 +220,8 @@ def _company_size(text: str) -> Checked:
         return Checked(_size_bucket(people))
     if _ALONE.search(folded):
         return Checked("1")
-    if re.search(r"\b(io|me) e (un|una|il|la|mio|mia)\b|\bin due\b|\bcon (un|una) (socio|socia|collabora)",
-                 folded):
+    if re.search(r"\b(io|me),? e (un|una|il|la|mio|mia|n'|un'|\w+)\b|\bin due\b|\bcon (un|una) (socio|socia|collabora)"
+                 r"|\bio, (mio|mia)\b", folded):
         return Checked("2-9")
     return Checked(None, "unclear")
 

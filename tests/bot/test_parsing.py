@@ -13,7 +13,7 @@ def test_hours(text, hours):
     assert parse_hours(text) == hours
 
 
-@pytest.mark.parametrize("text", ["boh", "tantissime", "200 ore", ""])
+@pytest.mark.parametrize("text", ["boh", "tantissime", "300 ore", ""])
 def test_hours_not_understood(text):
     assert parse_hours(text) is None
 

@@ -176,3 +176,40 @@ def test_the_load_tests_personas_each_get_their_own_plan(client, persona):
                      and r["custom"].get("type") == "bussola.plan"), plan)
     assert plan is not None, f"{persona}: no plan; slots {client.slots(sender)}"
     assert normalised(plan) == expected_plans()[persona]
+
+
+# --- issue 14: the question asked is read first ----------------------------------------------------
+
+def test_a_first_message_about_ones_business_is_understood(client, sender):
+    replies = " ".join(client.texts(sender, "Ho una pizzeria a Napoli"))
+    assert "non posso aiutarti" not in replies and "Non ho capito" not in replies
+    slots = client.slots(sender)
+    assert slots["sector"] == "food_service" and slots["locations"] == ["napoli"]
+
+
+def test_a_profession_is_not_a_command(client, sender):
+    replies = " ".join(client.texts(sender, "sono un agente di viaggio"))
+    assert "codice" not in replies and "modalità vendite" not in replies.lower()
+    assert client.slots(sender)["org_kind"] == "professionista"
+
+
+def test_sentences_answer_yes_no_questions_and_a_hedge_is_asked_again(client, sender):
+    run_script(client, sender, PIZZERIA[:12])
+    client.texts(sender, "sì, qualche centinaio di euro l'anno")
+    assert client.slots(sender)["ad_budget"] is True
+    client.texts(sender, "sì, rispondiamo sempre, anche su WhatsApp")
+    assert client.slots(sender)["replies_to_messages"] is True
+    asked_again = client.say(sender, "dipende")
+    assert client.slots(sender)["shows_identity"] is None  # never guessed
+    assert "Salta" in [b["title"] for r in asked_again for b in r.get("buttons") or []]
+    client.texts(sender, "sì, io e mio figlio ci mettiamo la faccia")
+    assert client.slots(sender)["shows_identity"] is True
+
+
+def test_a_question_is_never_asked_a_third_time(client, sender):
+    run_script(client, sender, PIZZERIA[:2])
+    first = " ".join(client.texts(sender, "quello che capita"))
+    assert "In che settore lavori?" in first
+    second = " ".join(client.texts(sender, "quello che capita"))
+    assert "passiamo oltre" in second and "In che settore lavori?" not in second
+    assert client.slots(sender)["sector"] == "non_indicato"
