@@ -11,6 +11,7 @@ from rasa_sdk.events import AllSlotsReset, EventType, SlotSet, UserUtteranceReve
 from actions.common import lead_update, send, user_message
 from actions.forms import QuestionForm
 from bot import interview, texts, vocabulary
+from bot import profile as P
 from bot.leads import store
 
 FORM = "profile_form"
@@ -49,9 +50,21 @@ class ShowSummary(Action):
         return "action_show_summary"
 
     async def run(self, dispatcher, tracker, domain):
+        if tracker.get_slot("profile_confirmed") and not _changed_this_turn(tracker):
+            return []  # after the plan, a message that changed nothing does not reopen the confirmation
         dispatcher.utter_message(text=texts.summary(tracker.slots, vocabulary.default()))
         send(dispatcher, texts.message("confirm_profile"))
         return []
+
+
+def _changed_this_turn(tracker: Tracker) -> bool:
+    """Whether the user's latest message set a field of the profile."""
+    for event in reversed(list(tracker.events or [])):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") in P.QUESTIONS:
+            return True
+    return False
 
 
 class Help(Action):

@@ -241,30 +241,65 @@ def _read_channels(message: UserMessage, question: F.Question, slots: Mapping[st
     return None
 
 
-# "trovare camerieri", "assumere un'igienista": a role to hire, whatever the role
-_HIRING = re.compile(r"\b(trovare|cercare|assumere|reclutare|selezionare|inserire)\s+(\w+'?\s*){0,2}?"
-                     r"(personale|camerier\w*|cuoch\w*|collaborator\w*|collaboratric\w*|dipendent\w*|commess\w*|"
-                     r"igienist\w*|infermier\w*|operai\w*|tecnic\w*|autist\w*|stagist\w*|volontar\w*|figure|"
-                     r"ragazz\w* per|addett\w*|impiegat\w*|sviluppator\w*|programmator\w*|insegnant\w*|"
-                     r"educator\w*|istruttor\w*|magazzinier\w*|muratori|elettricist\w*|idraulic\w*|"
-                     r"parrucchier\w*|estetist\w*|baristi|barista|pizzaiol\w*|lavorator\w*|talenti|giovani)\b")
+# People to hire ("trovare camerieri", "prendere un apprendista", "i volontari") and customers to win
+# ("più pazienti", "trovare importatori", "più date"): each names an objective whatever the noun's
+# own words are, so they are read as classes, not as keyword stems.
+_ROLES = (r"personale|camerier\w*|cuoch\w*|collaborator\w*|collaboratric\w*|dipendent\w*|commess\w*|igienist\w*|"
+          r"infermier\w*|operai\w*|autist\w*|stagist\w*|volontar\w*|addett\w*|impiegat\w*|sviluppator\w*|"
+          r"programmator\w*|educator\w*|istruttor\w*|magazzinier\w*|muratori|elettricist\w*|idraulic\w*|"
+          r"parrucchier\w*|estetist\w*|barist\w*|pizzaiol\w*|lavorator\w*|talenti|apprendist\w*|barbier\w*|"
+          r"dottorand\w*|ricercator\w*|ingegner\w*|tecnici|figure professionali|nuove leve")
+_CUSTOMERS = (r"client\w*|pazient\w*|student\w*|allie\w*|alunn\w*|utent\w*|iscri\w*|date|serate|ingaggi|"
+              r"prenotazion\w*|lavori|commess\w*|importator\w*|distributor\w*|rivenditor\w*|boutique|negozi|"
+              r"ristoranti|famiglie|donator\w*|donazion\w*|sponsor\w*|ospiti|turisti|visitatori|partner|aziende|"
+              r"proprietari|acquirenti|compratori|soci|richieste|preventivi|contatti|ordini di aziende|appuntamenti|"
+              r"adozion\w*|adottant\w*|romani|gente (al|all'|in|nel|nella|a) ?(locale|negozio|aperitivo|bar|"
+              r"ristorante|studio|bottega|serat\w+|event\w+|corsi)")
+_HIRING = re.compile(rf"\b(trovare|trova'?|cercare|assumere|reclutare|selezionare|inserire|prendere|attirare|"
+                     rf"nuov[ie]|altr[io])\s+(\w+'?\s*){{0,3}}?({_ROLES})\b|^\W*(i |le |gli |dei |delle )?({_ROLES})\b")
+_WINNING = re.compile(rf"\b(trovare|trova'?|cercare|attirare|portare|riportare|riporta'?|piu|nuov[ie]|altr[ie]|acquisire|"
+                      rf"fa'? veni'? piu)\s+(\w+'?\s*){{0,3}}?({_CUSTOMERS})\b|\b({_CUSTOMERS})\s+(nuov\w*|in piu)\b"
+                      rf"|^\W*(i |le |gli |dei |delle )?({_CUSTOMERS})\W*$")
+
+
+def _objectives_in(message: UserMessage, voc: Vocabulary) -> List[str]:
+    """The objectives a message names, in text order: the extractor's spans (each split at "e" and
+    commas: "vendite e community" is two), the vocabulary's stems elsewhere, people to hire and
+    customers to win."""
+    text, found = message.text, {}
+    for e in message.entities:
+        if e.get("entity") != "objective":
+            continue
+        value, start = str(e.get("value")), e.get("start") if isinstance(e.get("start"), int) else 0
+        if value in P.OBJECTIVES:
+            found.setdefault(value, start)
+            continue
+        for part in re.split(r",|\be\b", fold(value)):
+            first = _first([v for v in voc.values_in_text("objective", part) if v in P.OBJECTIVES])
+            if first:
+                found.setdefault(first, start)
+    for value, at in voc.positions_in_text("objective", _outside_entities(message)).items():
+        if value in P.OBJECTIVES:
+            found.setdefault(value, at)
+    folded = fold(text)
+    for value, pattern in (("recruiting", _HIRING), ("contatti", _WINNING)):
+        match = pattern.search(folded)
+        if match and value not in found:
+            found[value] = match.start()
+    if "recruiting" in found and _HIRING.search(folded) and "community" in found \
+            and not re.search(r"\b(community|comunita|fideliz|gruppo|legame)", folded):
+        found.pop("community")  # "volontari" is a stem of neither: a role to find
+    return sorted(found, key=found.get)
 
 
 def _read_objectives(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
-    found = _learned(message, "objective", P.OBJECTIVES, voc)
-    if _HIRING.search(fold(message.text)) and "recruiting" not in found:
-        found.append("recruiting")
-    for value in voc.values_in_text("objective", _outside_entities(message)):
-        if value in P.OBJECTIVES and value not in found:
-            found.append(value)
-    return found or None
+    return _objectives_in(message, voc) or None
 
 
 def _read_priority(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
     chosen = list(slots.get("objectives") or [])
     # the objective named first: "più gente sul sito, poi le vendite" puts the site first
-    named = [o for o in voc.values_in_text("objective", message.text)
-             + _learned(message, "objective", P.OBJECTIVES, voc) if o in chosen]
+    named = [o for o in _objectives_in(message, voc) if o in chosen]
     if named:
         return named[0]
     ordinal = re.search(r"\b(prim|second|terz|quart|ultim)[oa]\b", fold(message.text))
@@ -283,8 +318,8 @@ READERS = {
     F.HOURS: lambda message, *_: parsing.parse_hours(message.text),
     F.TEAM: lambda message, question, slots, voc: answers.team(message.text)
     or _first(_learned(message, "team", P.TEAMS, voc)),
-    F.PLACES: lambda message, question, slots, voc: _values(message, PLACE, voc, PLACE)
-    or voc.places_in_text(message.text) or None,
+    F.PLACES: lambda message, question, slots, voc: list(dict.fromkeys(
+        _values(message, PLACE, voc, PLACE) + voc.places_in_text(message.text))) or None,
     F.CHANNELS: _read_channels, F.OBJECTIVES: _read_objectives, F.PRIORITY: _read_priority,
 }
 

@@ -47,12 +47,17 @@ class Vocabulary:
 
     def values_in_text(self, entity: str, text: str) -> List[str]:
         """Canonical values whose stems start a word of the text (see `keywords`), in text order."""
+        found = self.positions_in_text(entity, text)
+        return sorted(found, key=found.get)
+
+    def positions_in_text(self, entity: str, text: str) -> Dict[str, int]:
+        """Each canonical value whose stem starts a word of the text, with where it first appears."""
         folded, found = fold(text), {}
         for stem, value in self.keywords.get(entity, []):
             match = re.search(r"(?<![\w])" + re.escape(stem), folded)
-            if match and value not in found:
+            if match and (value not in found or match.start() < found[value]):
                 found[value] = match.start()
-        return sorted(found, key=found.get)
+        return found
 
     def named_in_text(self, label: str, text: str, typos: bool = True) -> List[str]:
         """Canonical ids of the aliases of `label` (place, sector, profession, channel) that the text
@@ -61,8 +66,12 @@ class Vocabulary:
         ("ristorazzione", "instagarm"). For answers the entity ruler missed."""
         return [cid for _, _, cid in self._spans(label, text, typos)]
 
+    @staticmethod
+    def _normalised(text: str) -> str:
+        return " " + " ".join(re.sub(r"[^\w'&.+-]+|\.(?!\w)", " ", fold(text)).split()) + " "
+
     def _spans(self, label: str, text: str, typos: bool = True) -> List[Tuple[int, int, str]]:
-        folded = " " + " ".join(re.sub(r"[^\w'&.+-]+", " ", fold(text)).split()) + " "
+        folded = self._normalised(text)
         table = self.aliases.get(label, {})
         matches = []
         for alias, cid in table.items():
@@ -113,17 +122,31 @@ class Vocabulary:
                 out.append((label, alias, cid))
         return out
 
+    @functools.cached_property
+    def area_names(self) -> Dict[str, str]:
+        """Folded display names of regions, countries and areas ("marche", "emilia-romagna")."""
+        return {fold(p.name): pid for pid, p in self.places.items() if p.kind != "city"}
+
     def places_in_text(self, text: str) -> List[str]:
         """Place ids a text names: the vocabulary's places and aliases (with typos), then any Italian
         comune ("La Spezia, vicino al porto")."""
+        normalised = self._normalised(text)
+
+        def negated(start: int) -> bool:  # "Torino, non Milano"
+            return bool(re.search(r"\b(non|no|tranne|eccetto|escluso|esclusa|ma non)\s*$", normalised[:start]))
+
         spans = self._spans(PLACE, text)
-        found = [cid for _, _, cid in spans]
+        found = [cid for start, _, cid in spans if not negated(start)]
+        for name, pid in self.area_names.items():  # "Marche", said where a place is asked
+            if re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", fold(text)) and pid not in found:
+                found.append(pid)
         rest = fold(text)
         for start, end, _ in spans:  # what the aliases named is not read again as a comune
             rest = rest[:max(start - 1, 0)] + " " * (end - start + 1) + rest[end:]
         for town in comuni.in_text(_same_case(text, rest)):
             pid = town.id if town.id in self.places else self.aliases.get(PLACE, {}).get(fold(town.name))
-            if pid and pid not in found:
+            at = normalised.find(" " + fold(town.name) + " ")
+            if pid and pid not in found and not (at >= 0 and negated(at + 1)):
                 found.append(pid)
         return found
 

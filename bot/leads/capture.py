@@ -86,7 +86,11 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
                 if slots.get(name) is None:
                     turn.updates[name] = P.SKIPPED
             turn.notes.append(texts.lead_text("refused"))
-        elif message.intent in ("deny", "dont_know") or contacts.refusal(text):
+        elif contacts.refusal(text) or message.text.startswith("/") and message.intent in ("deny", "dont_know") \
+                or contacts.check(CONTACT_FIELDS[requested], text).value is None \
+                and message.intent in ("deny", "dont_know"):
+            # a refusal in words; the classifier's "no" only where the answer holds no detail
+            # ("Bernasconi Wealth Advisory SA" came out as dont_know)
             turn.updates[requested] = P.SKIPPED
             turn.notes.append(texts.lead_text("refused"))
         else:

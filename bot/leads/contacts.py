@@ -144,6 +144,10 @@ def _company(text: str) -> Checked:
     stripped = re.sub(r"^(ehm+|allora|dunque|quindi|beh|be'|ok|si|sì|certo|metti pure|metti|scrivi pure|"
                       r"scrivi|segna pure|segna)[,.:!]?\s+", "", text.strip(), flags=re.IGNORECASE)
     stripped = _ON_MY_OWN.sub("", stripped)
+    # "sono io, Giada Santucci", "lavoro col mio nome, Giulia Marchesini Yoga": the name after the comma
+    stripped = re.sub(r"^(sono (io|sempre io)|(lavoro|lavoriamo) (col|con il|sotto il) (mio|nostro) nome|"
+                      r"uso il mio nome|a nome mio|il mio nome)\s*[,:;-]\s*", "", stripped, flags=re.IGNORECASE)
+    stripped = _TITLES.sub("", stripped)
     stripped = re.sub(r"^(quindi|allora|metti pure|metti|scrivi pure|scrivi)\s+", "", stripped, flags=re.IGNORECASE)
     stripped = _COMPANY_INTRO.sub("", stripped).strip(" ,;:!«»\"'‘’“”")
     # "la nostra startup, Padelgo": the name after a generic opening

@@ -114,3 +114,8 @@ async def test_core_fallback_says_so_and_takes_the_message_back(domain, dispatch
 def test_profile_validation_reports_missing_fields():
     data, problems = P.validate({"org_kind": "azienda"})
     assert "sector: missing" in problems and data["org_kind"] == "azienda"
+
+
+async def test_after_the_plan_a_message_that_changed_nothing_does_not_reopen_the_summary(domain, dispatcher):
+    tracker = make_tracker(domain, "facciamo anche catering per le aziende", slots={**COMPLETE, "profile_confirmed": True})
+    assert await ShowSummary().run(dispatcher, tracker, domain) == [] and dispatcher.messages == []

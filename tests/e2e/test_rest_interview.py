@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from bot.profile import QUESTIONS as PROFILE
 from scripts.load_test import PERSONAS, expected_plans, normalised
 
 pytestmark = pytest.mark.e2e
@@ -213,3 +214,19 @@ def test_a_question_is_never_asked_a_third_time(client, sender):
     second = " ".join(client.texts(sender, "quello che capita"))
     assert "passiamo oltre" in second and "In che settore lavori?" not in second
     assert client.slots(sender)["sector"] == "non_indicato"
+
+
+def test_after_the_plan_the_profile_changes_only_when_asked(client, sender):
+    run_script(client, sender, PIZZERIA)
+    client.texts(sender, "sì, è corretto")
+    for _ in range(3):  # the consents: no, thanks
+        if not (client.tracker(sender).get("active_loop") or {}).get("name"):
+            break
+        client.texts(sender, "no, grazie")
+    before = client.slots(sender)
+    replies = " ".join(client.texts(sender, "facciamo anche catering per matrimoni a Salerno"))
+    after = client.slots(sender)
+    assert {q: after[q] for q in PROFILE} == {q: before[q] for q in PROFILE}
+    assert "già completo" in replies and "È tutto corretto?" not in replies
+    replies = " ".join(client.texts(sender, "cambia il pubblico"))
+    assert "Che pubblico vuoi raggiungere?" in replies
