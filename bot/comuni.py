@@ -51,7 +51,7 @@ def table() -> Dict[str, Comune]:
 
 
 @functools.lru_cache(maxsize=1)
-def _common_words() -> frozenset:
+def italian_words() -> frozenset:
     """Italian word forms (spaCy's lemma lookup table): a comune named "Sale" or "Alto" counts only
     when the user writes it with a capital."""
     import gzip
@@ -79,7 +79,7 @@ def in_text(text: str) -> List[Comune]:
             comune = known.get(fold(" ".join(words)))
             if comune is None or len(fold(" ".join(words))) < 3:
                 continue
-            if size == 1 and not comune.capital and fold(words[0]) in _common_words() \
+            if size == 1 and not comune.capital and fold(words[0]) in italian_words() \
                     and not (words[0][:1].isupper() and start > 0):
                 continue
             found.append((start, comune))

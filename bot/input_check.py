@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from bot import comuni
 from spacy.lang.de.stop_words import STOP_WORDS as DE
 from spacy.lang.en.stop_words import STOP_WORDS as EN
 from spacy.lang.es.stop_words import STOP_WORDS as ES
@@ -32,7 +33,9 @@ _ITALIAN = set(IT) | {"ciao", "grazie", "buongiorno", "sì", "si", "vorrei", "cl
 def foreign_language(text: str) -> Optional[str]:
     """The language a message is written in, when clearly not Italian; else None."""
     words = [w.lower() for w in _WORD.findall(text)]
-    italian = sum(w in _ITALIAN for w in words)
+    # Italian words, also those outside the stop words: "er barista, so' disperato" is Roman, not English
+    lexicon = comuni.italian_words()
+    italian = sum(w in _ITALIAN or (len(w) > 3 and w in lexicon) for w in words)
     best, hits = None, 0
     for lang, vocab in _FOREIGN.items():
         n = sum(w in vocab for w in words)

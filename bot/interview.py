@@ -300,6 +300,12 @@ def _read_priority(message: UserMessage, question: F.Question, slots: Mapping[st
     chosen = list(slots.get("objectives") or [])
     # the objective named first: "più gente sul sito, poi le vendite" puts the site first
     named = [o for o in _objectives_in(message, voc) if o in chosen]
+    folded = fold(message.text)
+    # among the objectives given, a role names the hiring and a customer the contacts: "er barista"
+    for value, nouns in (("recruiting", _ROLES), ("contatti", _CUSTOMERS)):
+        match = re.search(rf"\b({nouns})\b", folded)
+        if value in chosen and value not in named and match:
+            named.append(value)
     if named:
         return named[0]
     ordinal = re.search(r"\b(prim|second|terz|quart|ultim)[oa]\b", fold(message.text))
