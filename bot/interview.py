@@ -197,6 +197,8 @@ def read_answer(message: UserMessage, requested: str, slots: Mapping[str, Any],
             return message.intent == "affirm"
         if question.kind == F.CHANNELS and message.intent == "deny":
             return []
+        if question.kind == F.PLACES and message.intent == "affirm" and slots.get("places_named"):
+            return list(slots["places_named"])  # «Solo lì»
         return None
     button = answers.pressed_button(message.text, texts.question(requested, slots).get("buttons") or [])
     if button:
@@ -317,6 +319,19 @@ def _read_priority(message: UserMessage, question: F.Question, slots: Mapping[st
     return None
 
 
+def _read_places(message: UserMessage, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
+    places = list(dict.fromkeys(_values(message, PLACE, voc, PLACE) + voc.places_in_text(message.text)))
+    known = list(slots.get("places_named") or [])
+    if known:  # "Mi hai detto Bolzano: è lì che vuoi trovare clienti?"
+        if places and _ADDITIVE.search(fold(message.text)):
+            return list(dict.fromkeys(known + places))  # "anche in Germania"
+        if not places and (answers.yes_no(message.text) == answers.YES
+                           or re.search(r"\b(solo|soltanto|lì|li|qui|qua|zona|in zona|dintorni|provincia)\b",
+                                        fold(message.text))):
+            return known  # "sì, solo lì", "in zona"
+    return places or None
+
+
 READERS = {
     F.YES_NO: _read_yes_no, F.BUDGET: _read_yes_no, F.CHOICE: _read_choice, F.SECTOR: _read_sector,
     F.TEXT: lambda message, *_: parsing.clean_description(message.text),
@@ -324,8 +339,7 @@ READERS = {
     F.HOURS: lambda message, *_: parsing.parse_hours(message.text),
     F.TEAM: lambda message, question, slots, voc: answers.team(message.text)
     or _first(_learned(message, "team", P.TEAMS, voc)),
-    F.PLACES: lambda message, question, slots, voc: list(dict.fromkeys(
-        _values(message, PLACE, voc, PLACE) + voc.places_in_text(message.text))) or None,
+    F.PLACES: lambda message, question, slots, voc: _read_places(message, slots, voc),
     F.CHANNELS: _read_channels, F.OBJECTIVES: _read_objectives, F.PRIORITY: _read_priority,
 }
 
@@ -607,10 +621,15 @@ def _outside_a_question(turn: Turn, message: UserMessage, slots: Mapping[str, An
         turn.is_answer = False
         return
     turn.updates = extract(message, slots, requested, voc)
-    if not any(slots.get(q) is not None for q in P.QUESTIONS) and answers.describes_oneself(message.text):
+    first = not any(slots.get(q) is not None for q in P.QUESTIONS)
+    if first and answers.describes_oneself(message.text):
         # a first message that says who the user is: every question it answers is read from it
         for name, value in _described(message, slots, voc).items():
             turn.updates.setdefault(name, value)
+    if first and turn.updates.get("locations"):
+        # "sono architetta a Bolzano" says where the user is, not yet where the customers are: the
+        # markets question is asked, with that place offered ("solo lì", "anche in Germania")
+        turn.updates["places_named"] = turn.updates.pop("locations")
     if not turn.updates:
         if message.intent in SOCIAL_INTENTS | {"inform"} or answers.is_social(message.text):
             turn.is_answer = False  # a greeting: the rules greet, the form asks its first question

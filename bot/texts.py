@@ -10,6 +10,7 @@ import yaml
 
 from bot import fields as F
 from bot import profile as P
+from bot import vocabulary
 from bot.vocabulary import Vocabulary
 
 _TEXTS = yaml.safe_load(Path(__file__).with_name("texts.yml").read_text(encoding="utf-8"))
@@ -51,6 +52,10 @@ def question(name: str, slots: Mapping[str, Any], offer_skip: bool = False) -> D
     """The question for a slot, with its quick-reply buttons; in sales mode, in the third person.
     Asked again after an answer it could not use (`offer_skip`), it also offers «Salta»."""
     asked = dict(_TEXTS["questions"][name][0])
+    if name == "locations" and slots.get("places_named") and slots.get("mode") != SALES_MODE:
+        asked = dict(_TEXTS["questions"]["locations_known"][0])
+        asked["text"] = " ".join(asked["text"].split()).format(places=join(
+            _place_names(slots["places_named"])))
     if slots.get("mode") == SALES_MODE and name in _TEXTS["sales_questions"]:
         asked["text"] = " ".join(_TEXTS["sales_questions"][name].split())
     if name == "priority":  # one button per objective the user chose
@@ -64,6 +69,11 @@ def question(name: str, slots: Mapping[str, Any], offer_skip: bool = False) -> D
     return asked
 
 SALES_MODE = "vendite"  # the `mode` slot when a salesperson answers for a prospect
+
+
+def _place_names(ids) -> List[str]:
+    voc = vocabulary.default()
+    return [voc.place_name(p) for p in ids]
 
 
 def lead_question(name: str, slots: Mapping[str, Any], privacy) -> Dict[str, Any]:

@@ -37,12 +37,25 @@ def test_rich_first_message_fills_every_slot_it_mentions(voc):
     assert turn.updates["org_kind"] == "professionista"
     assert turn.updates["profession"] == "avvocato"
     assert turn.updates["sector"] == "legal"
-    assert turn.updates["locations"] == ["milano"]
     assert turn.updates["segment"] == "b2b"
     assert turn.updates["objectives"] == ["contatti"]
+    # where the user is, not yet the markets: kept aside, and offered when the markets are asked
+    assert "locations" not in turn.updates and turn.updates["places_named"] == ["milano"]
     # the questions already answered are not asked: next is the one-sentence description
     assert turn.next_question == "activity"
-    assert "Milano" in turn.notes[0] and "aziende (B2B)" in turn.notes[0]
+    assert "aziende (B2B)" in turn.notes[0]
+
+
+def test_the_markets_question_offers_the_place_of_the_first_message(voc):
+    from bot import texts
+
+    slots = {"org_kind": "professionista", "sector": "legal", "activity": "diritto del lavoro", "segment": "b2b",
+             "places_named": ["milano"]}
+    assert texts.question("locations", slots)["text"].startswith("Mi hai detto Milano")
+    assert interpret(msg("sì, solo lì"), "locations", slots, voc).updates["locations"] == ["milano"]
+    assert interpret(msg("anche in Germania", "inform", ent("place", "Germania", 9)), "locations", slots,
+                     voc).updates["locations"] == ["milano", "germania"]
+    assert interpret(msg("tutta Italia"), "locations", slots, voc).updates["locations"] == ["italia"]
 
 
 def test_questions_come_in_order_and_priority_only_with_several_objectives():

@@ -24,5 +24,6 @@ def test_an_interview_survives_a_server_restart(tmp_path):
         client = Client(second)
         slots = client.slots(sender)
         assert slots["sector"] == "legal" and slots["activity"].startswith("assisto le aziende")
+        client.texts(sender, "sì, solo lì")  # the markets, with the place of the first message offered
         replies = client.texts(sender, "tra i 35 e i 60 anni")
         assert "Usi già qualche canale" in replies[-1]  # objectives came with the first message

@@ -70,15 +70,19 @@ def test_rich_first_message_is_not_asked_again(client, sender):
         sender, "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende"))
     assert "Ho preso nota" in replies and "Raccontami in una frase" in replies
     slots = client.slots(sender)
-    assert (slots["org_kind"], slots["sector"], slots["segment"], slots["locations"], slots["objectives"]) \
+    assert (slots["org_kind"], slots["sector"], slots["segment"], slots["places_named"], slots["objectives"]) \
         == ("professionista", "legal", "b2b", ["milano"], ["contatti"])
     assert slots["requested_slot"] == "activity"
+    # where she is, not yet the markets: asked next, with Milano offered
+    assert "Mi hai detto Milano" in " ".join(client.texts(sender, "assisto le aziende nei rapporti con i dipendenti"))
+    client.texts(sender, "sì, solo lì")
+    assert client.slots(sender)["locations"] == ["milano"]
 
 
 def test_corrections_skips_and_change_after_the_summary(client, sender):
     client.say(sender, "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende")
-    for message in ["assisto le aziende nei rapporti con i dipendenti", "non lo so", "nessuno", "3 ore",
-                    "io", "no", "sì", "sì", "sì"]:
+    for message in ["assisto le aziende nei rapporti con i dipendenti", "sì, solo lì", "non lo so", "nessuno",
+                    "3 ore", "io", "no", "sì", "sì", "sì"]:
         client.say(sender, message)
     assert "È tutto corretto?" in " ".join(client.texts(sender, "sì"))
     assert client.slots(sender)["audience"] == "non_indicato"
@@ -106,7 +110,7 @@ def test_start_over_forgets_the_profile(client, sender):
     client.say(sender, "Sono un'avvocata giuslavorista a Milano")
     replies = client.texts(sender, "ricominciamo da capo")
     assert "ricominciamo da capo" in replies[0] and "chi sei?" in replies[-1]
-    assert client.slots(sender)["org_kind"] is None and client.slots(sender)["locations"] is None
+    assert client.slots(sender)["org_kind"] is None and client.slots(sender)["places_named"] is None
 
 
 def test_repeated_invalid_answers_move_on(client, sender):
@@ -120,7 +124,7 @@ def test_repeated_invalid_answers_move_on(client, sender):
 
 def test_a_lawyer_is_told_plainly_that_a_specialist_helps(client, sender):
     client.say(sender, "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende")
-    for message in ["assisto le aziende nei rapporti con i dipendenti", "tra i 35 e i 60 anni",
+    for message in ["assisto le aziende nei rapporti con i dipendenti", "sì, solo lì", "tra i 35 e i 60 anni",
                     "nessuno", "3 ore", "io", "no", "sì", "sì", "sì", "sì"]:
         client.say(sender, message)
     replies = client.say(sender, "sì")
