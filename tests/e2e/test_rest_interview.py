@@ -189,7 +189,7 @@ def test_a_first_message_about_ones_business_is_understood(client, sender):
     replies = " ".join(client.texts(sender, "Ho una pizzeria a Napoli"))
     assert "non posso aiutarti" not in replies and "Non ho capito" not in replies
     slots = client.slots(sender)
-    assert slots["sector"] == "food_service" and slots["locations"] == ["napoli"]
+    assert slots["sector"] == "food_service" and slots["places_named"] == ["napoli"]
 
 
 def test_a_profession_is_not_a_command(client, sender):
