@@ -64,6 +64,10 @@ def italian_words() -> frozenset:
     return frozenset(fold(w) for pair in table.items() for w in pair)
 
 
+_BEFORE_A_PLACE = {"a", "ad", "in", "da", "di", "del", "nel", "nella", "vicino", "zona", "presso", "provincia",
+                   "comune", "paese", "e", "fino", "verso", "tra", "fra", "sopra", "sotto"}
+
+
 def in_text(text: str) -> List[Comune]:
     """The comuni a text names, in order. A one-word name that is also an Italian word needs a
     capital letter, and not as the first word ("Sale" in "a Sale, in Piemonte"; not "sale e pepe")."""
@@ -82,6 +86,9 @@ def in_text(text: str) -> List[Comune]:
             if size == 1 and not comune.capital and fold(words[0]) in italian_words() \
                     and not (words[0][:1].isupper() and start > 0):
                 continue
+            if size == 1 and not comune.capital and len(tokens) > 6 \
+                    and not (start > 0 and fold(tokens[start - 1]) in _BEFORE_A_PLACE):
+                continue  # in a sentence, "Marta" is a name unless a place is said: "a Marta"
             found.append((start, comune))
             used.update(range(start, start + size))
     return [c for _, c in sorted(found, key=lambda pair: pair[0])]

@@ -169,6 +169,8 @@ def noted(updates: Mapping[str, Any], slots: Mapping[str, Any], voc: Vocabulary)
     for field in P.QUESTIONS:
         if field in updates and updates[field] not in (None, P.SKIPPED):
             parts.append(f"{FIELD_LABELS[field]}: {value_label(field, updates[field], slots, voc)}")
+    if updates.get("places_named"):  # where the user is (the markets are asked)
+        parts.append(f"dove sei: {join(voc.place_name(p) for p in updates['places_named'])}")
     return "Ho preso nota:\n" + "\n".join(f"• {p}" for p in parts) if parts else ""
 
 

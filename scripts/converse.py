@@ -259,7 +259,7 @@ def run_persona(bot: Bot, persona: dict, mode: str, voc, seed: int = 0) -> Conve
         talk.transcript += [f"> {first}"] + [f"< {t}" for t in _texts(replies)]
         tracker = bot.tracker(sender)
         if mode != "step":
-            filled = [f for f in INTERVIEW if tracker["slots"].get(f) not in (None, SKIPPED)]
+            filled = [f for f in (*INTERVIEW, "places_named") if tracker["slots"].get(f) not in (None, SKIPPED)]
             refused = any(any(r in t for r in REFUSALS) for t in _texts(replies))
             talk.first_understood = not refused and (bool(filled) or len(first.split()) <= 3)
         turns, run, previous = 1, 0, None
