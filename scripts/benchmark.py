@@ -266,14 +266,17 @@ def web_benchmark(work: Path, loads: int = 10) -> dict:
                     const p = Object.fromEntries(performance.getEntriesByType('paint').map(e => [e.name, e.startTime]));
                     return [p['first-paint'], p['first-contentful-paint'], performance.now()];
                 }""")
-                paints.append(timing[0])
-                contentful.append(timing[1])
-                widget_ready.append(timing[2])
+                if timing[0] is not None and timing[1] is not None:  # a load may report no paint entry
+                    paints.append(timing[0])
+                    contentful.append(timing[1])
+                    widget_ready.append(timing[2])
                 context.close()
             browser.close()
     finally:
         servers.stop()
-    return {"loads": loads, "first_paint_ms": round(statistics.median(paints), 1),
+    if not paints:
+        raise RuntimeError("no load of the demo page reported its first paint")
+    return {"loads": len(paints), "first_paint_ms": round(statistics.median(paints), 1),
             "first_contentful_paint_ms": round(statistics.median(contentful), 1),
             "launcher_visible_ms": round(statistics.median(widget_ready), 1)}
 
