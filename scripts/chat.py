@@ -6,6 +6,7 @@ hours), not a button: the buttons are then lettered instead.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import urllib.request
 import uuid
@@ -24,8 +25,9 @@ LETTERS = "abcdefghij"
 
 
 def numeric_buttons(buttons: list) -> bool:
-    """Buttons whose titles hold numbers: a typed digit must stay an answer there."""
-    return any(any(c.isdigit() for c in str(b.get("title", ""))) for b in buttons)
+    """Buttons whose titles hold quantities ("2-5 ore", "Meno di 2 ore"): a typed digit must stay an
+    answer there. A digit inside a word ("B2B") is not a quantity."""
+    return any(re.search(r"(?<![^\W\d_])\d+(?![^\W\d_])", str(b.get("title", ""))) for b in buttons)
 
 
 def button_choice(message: str, buttons: list) -> dict | None:
