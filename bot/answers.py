@@ -450,9 +450,13 @@ def says_what_one_does(text: str) -> bool:
     return bool(_DOES.search(fold(text or "")))
 
 
+# "sono guida turistica", "sono fotografa": a trade without its article
+_SONO_TRADE = re.compile(r"\bsono (\w+(ista|ore|ice|iere|iera|aio|aia|ologo|ologa|ante|ente)|guida|medico|cuoca|cuoco)\b")
+
+
 def describes_oneself(text: str) -> bool:
     """A first-person statement about one's work or business ("ho una pizzeria a Napoli", "vendo
-    gioielli fatti a mano", "sono un agente di viaggio"): information for the interview, never off
-    topic, whatever the classifier thought."""
+    gioielli fatti a mano", "sono un agente di viaggio", "sono guida turistica"): information for the
+    interview, never off topic, whatever the classifier thought."""
     t = fold(text or "")
-    return not asks(text) and bool(_DESCRIBES.search(t))
+    return not asks(text) and bool(_DESCRIBES.search(t) or _SONO_TRADE.search(t) or _DOES.search(t))

@@ -387,7 +387,8 @@ def _org_kind(message: UserMessage, voc: Vocabulary) -> Optional[str]:
         return "startup"
     if _BUSINESS_WORDS.search(text):
         return "azienda"
-    if professional or re.search(r"\b(lavoro da sol[oa]|sono (un|una|un')\s?\w+(ista|ore|ice|ere|iere|ante|ente|aio|aia|ologo|ologa|iera))\b", text):
+    if professional or re.search(r"\b(lavoro da sol[oa]|sono ((un|una|un')\s?)?\w+(ista|ore|ice|ere|iere|ante|ente|aio|aia|ologo|ologa|iera)|"
+                                  r"sono guida)\b", text):
         return "professionista"
     sectors = _values(message, SECTOR, voc, SECTOR) or voc.named_in_text(SECTOR, text)
     if sectors:
