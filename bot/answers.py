@@ -50,7 +50,7 @@ _NEGATED_YES = _rx(r"non vedo l'ora", r"non (c'e|ci sono) problem\w*", r"nessun 
                    r"non ci nascondiamo", r"non mi nascondo", r"non mi tiro indietro",
                    r"non ci tiriamo indietro", r"senza (problemi|paura|dubbio|dubbi)", r"non manca")
 _YES = _rx(r"si+", r"s", r"sii+", r"certo", r"certamente", r"certissimo", r"ma certo", r"assolutamente(?! no)",
-           r"ovvio", r"ovviamente", r"esatto", r"esattamente", r"va bene", r"va benissimo", r"d'accordo",
+           r"ovvio", r"ovviamente", r"esatto", r"esattamente", r"va bene?", r"va benissimo", r"d'accordo",
            r"daccordo", r"ok", r"okay", r"okk?", r"volentieri", r"sicuro", r"sicuramente", r"senz'altro",
            r"senzaltro", r"ci mancherebbe", r"eccome", r"affermativo", r"yes", r"yep", r"giusto",
            r"confermo", r"direi di si", r"penso di si", r"credo di si", r"decisamente", r"ci sto",
@@ -77,7 +77,7 @@ _NO = _rx(r"no+", r"nope", r"nah", r"mai", r"per niente", r"per nulla", r"niente
           r"non rispondiamo", r"cancell\w+ (i commenti|le critiche)")
 # A plain negation in a statement: "non rispondiamo ai commenti", "i volti non li mostriamo".
 _NEGATION = _rx(r"non", r"ne", r"senza")
-_STARTS_WITH_YES = re.compile(r"^(si+|s|certo|certamente|assolutamente|ovvio|ovviamente|esatto|ok|okay|"
+_STARTS_WITH_YES = re.compile(r"^(si+|s|certo|certamente|assolutamente|ovvio|ovviamente|esatto|ok|okay|va ben|"
                               r"va bene|d'accordo|sicuro|sicuramente|volentieri|eccome|yes|giusto|"
                               r"ma certo|ci mancherebbe|perche no|come no|sempre)\b")
 _STARTS_WITH_NO = re.compile(r"^(no+|nope|mai|macche|assolutamente no|per niente|per nulla|"

@@ -10,7 +10,7 @@ from bot.answers import HEDGE, NO, YES
 @pytest.mark.parametrize("text, expected", [
     ("sì", YES), ("certo!", YES), ("assolutamente", YES), ("ci mancherebbe altro", YES),
     ("sì, e lo facciamo anche la domenica", YES),  # an answer first, then detail
-    ("certo, rispondiamo a tutti anche alle critiche", YES),
+    ("certo, rispondiamo a tutti anche alle critiche", YES), ("va ben", YES),  # Venetian
     ("non vedo l'ora", YES), ("nessun problema", YES), ("perché no", YES), ("magari!", YES),
     ("no", NO), ("per niente", NO), ("assolutamente no", NO), ("manco per idea", NO),
     ("lasciamo perdere", NO), ("le critiche non le leggo nemmeno", NO), ("preferisco restare anonima", NO),
