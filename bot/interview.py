@@ -219,8 +219,10 @@ def _read_yes_no(message: UserMessage, question: F.Question, slots: Mapping[str,
 def _read_choice(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
     if question.name == "org_kind":
         return _org_kind(message, voc)
-    if question.name == "segment" and answers.segment(message.text):
-        return answers.segment(message.text)
+    if question.name == "segment":
+        customers = answers.segment(message.text)
+        if customers:
+            return customers
     return _first(_learned(message, question.entity, question.values, voc)) \
         or _first([v for v in voc.values_in_text(question.entity, message.text) if v in question.values])
 
@@ -284,11 +286,11 @@ def _objectives_in(message: UserMessage, voc: Vocabulary) -> List[str]:
         if value in P.OBJECTIVES:
             found.setdefault(value, at)
     folded = fold(text)
-    for value, pattern in (("recruiting", _HIRING), ("contatti", _WINNING)):
-        match = pattern.search(folded)
+    hiring = _HIRING.search(folded)
+    for value, match in (("recruiting", hiring), ("contatti", _WINNING.search(folded))):
         if match and value not in found:
             found[value] = match.start()
-    if "recruiting" in found and _HIRING.search(folded) and "community" in found \
+    if "recruiting" in found and hiring and "community" in found \
             and not re.search(r"\b(community|comunita|fideliz|gruppo|legame)", folded):
         found.pop("community")  # "volontari" is a stem of neither: a role to find
     return sorted(found, key=found.get)
@@ -310,7 +312,7 @@ def _read_priority(message: UserMessage, question: F.Question, slots: Mapping[st
             named.append(value)
     if named:
         return named[0]
-    ordinal = re.search(r"\b(prim|second|terz|quart|ultim)[oa]\b", fold(message.text))
+    ordinal = re.search(r"\b(prim|second|terz|quart|ultim)[oa]\b", folded)
     if ordinal and chosen:
         if ordinal.group(1) == "ultim":
             return chosen[-1]
@@ -374,7 +376,7 @@ def _org_kind(message: UserMessage, voc: Vocabulary) -> Optional[str]:
         return "professionista"  # "sono un'avvocata, cerco clienti tra le aziende"
     # "vendiamo alle aziende" names the customers, not what the user is
     own = re.sub(r"\b(a|ad|alle|le|per|tra le|fra le|con|delle|dalle|nelle|presso|verso|di|altre|grandi|piccole)"
-                 r"\s+(aziend\w*|impres\w*|pmi|societa|ditte|professionisti)\b", " ", fold(message.text))
+                 r"\s+(aziend\w*|impres\w*|pmi|societa|ditte|professionisti)\b", " ", text)
     found = _first([v for v in voc.values_in_text("org_kind", own) if v in P.KINDS])
     if found:
         return found
@@ -481,9 +483,10 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
             voc: Vocabulary) -> None:
     """A message while a question of the interview is asked."""
     text, intent = message.text, message.intent
+    folded = fold(text)
     payload = text.startswith("/")
     if intent == "change_field" and _field_named(message, voc) not in (None, requested) \
-            and _CORRECTION.search(fold(text)):
+            and _CORRECTION.search(folded):
         _change_field(turn, message, slots, requested, voc)  # "cambia il settore" while asked the team
         return
     if not payload and "?" in text and intent not in ANSWER_INTENTS:
@@ -491,7 +494,7 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
         return
     if not payload and answers.asks(text) and requested != "channels_used" and (
             any(e.get("entity") == CHANNEL for e in message.entities)
-            or re.search(r"\b(social|canal\w*|piattaform\w*|network|app)\b", fold(text))):
+            or re.search(r"\b(social|canal\w*|piattaform\w*|network|app)\b", folded)):
         turn.is_answer = False  # "quale social va di più in Germania": a question about channels
         return
     if not payload and requested in FREE_TEXT and answers.asks_plainly(text) \
@@ -519,8 +522,8 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
         # "azienda" answering "chi sei?" is the kind, not the customers ("cerco clienti tra le aziende" is)
         if name in others and not _named_as_customers(message, name):
             others.pop(name)
-    amending = _CORRECTION.search(fold(text)) and not text.lstrip().lower().startswith("no") \
-        or _ADDITIVE.search(fold(text)) and len(text.split()) <= 8
+    amending = _CORRECTION.search(folded) and not text.lstrip().lower().startswith("no") \
+        or _ADDITIVE.search(folded) and len(text.split()) <= 8
     if value not in (None, answers.HEDGE) and not (requested in FREE_TEXT and amending):
         amending = False  # an answer to the question asked never overwrites an earlier answer
     if requested in FREE_TEXT and not amending:
@@ -536,8 +539,7 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
     turn.updates.update(others)
 
     if _DONT_KNOW.match(answers.words(text)):
-        turn.updates[requested] = P.SKIPPED
-        turn.notes.append(texts.message("skipped")["text"])
+        _skip(turn, requested)
         return
     changed = [k for k, v in others.items() if slots.get(k) not in (None, P.SKIPPED) and slots.get(k) != v]
     if requested in FREE_TEXT and changed and amending:
@@ -546,8 +548,7 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
         _count_failure(turn, requested, slots, note=False)
         return
     if value is None and intent == "dont_know":
-        turn.updates[requested] = P.SKIPPED
-        turn.notes.append(texts.message("skipped")["text"])
+        _skip(turn, requested)
         return
 
     if value == answers.HEDGE:
@@ -562,6 +563,12 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
             turn.notes.append(texts.noted(turn.updates, {**slots, **turn.updates}, voc))
         elif not payload and requested in GUESSED:
             turn.notes.append(texts.understood(requested, value, {**slots, **turn.updates}, voc))
+
+
+def _skip(turn: Turn, requested: str) -> None:
+    """"Non lo so", "salta": the question is skipped, and the user told so."""
+    turn.updates[requested] = P.SKIPPED
+    turn.notes.append(texts.message("skipped")["text"])
 
 
 _CUSTOMERS_BEFORE = re.compile(r"\b(a|ad|ai|alle|agli|le|per|tra|fra|con|verso|clienti|client\w*|vend\w*|"

@@ -7,18 +7,7 @@ from typing import Optional
 from bot import answers
 from bot.vocabulary import fold
 
-NUMBER_WORDS = {
-    "zero": 0, "un": 1, "uno": 1, "una": 1, "un'": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5,
-    "sei": 6, "sette": 7, "otto": 8, "nove": 9, "dieci": 10, "undici": 11, "dodici": 12,
-    "tredici": 13, "quattordici": 14, "quindici": 15, "sedici": 16, "diciassette": 17,
-    "diciotto": 18, "diciannove": 19, "venti": 20, "venticinque": 25, "trenta": 30,
-    "quaranta": 40, "cinquanta": 50, "sessanta": 60, "settanta": 70,
-    "paio": 2, "qualche": 3, "poche": 2, "pochissime": 1,
-}
 MAX_WEEKLY_HOURS = 200  # a team's hours together ("un centinaio di ore" for three people)
-
-_NUM = r"\d+(?:[.,]\d+)?"
-
 
 def _numbers(text: str) -> list[float]:
     """Numbers written with digits or Italian words, in order of appearance."""

@@ -60,7 +60,9 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
             payload = str(pressed["payload"])
             message = UserMessage(text=payload, intent=payload[1:] if payload.startswith("/") else message.intent,
                                   entities=[])
-    if requested not in QUESTIONS or _interrupts(message, requested):
+    # the detail the answer holds, read once (email and phone validation are not free)
+    checked = contacts.check(CONTACT_FIELDS[requested], message.text) if requested in CONTACT_FIELDS else None
+    if requested not in QUESTIONS or _interrupts(message, requested, checked):
         turn.is_answer = False
         turn.next_question = requested if requested in QUESTIONS else next_question(slots)
         return turn
@@ -68,7 +70,7 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
     if requested in CONSENTS:
         answer = consent_answer(message, requested)
         unclear = answer is None
-        if not (unclear and _retry(turn, requested, slots, texts.example("replies_to_messages"))):
+        if not (unclear and count_failure(turn, requested, slots, texts.example("replies_to_messages"))):
             granted = bool(answer)  # no clear yes, even after asking again: no consent
             turn.updates[requested] = granted
             kind = requested.split("_", 1)[1]
@@ -87,17 +89,15 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
                     turn.updates[name] = P.SKIPPED
             turn.notes.append(texts.lead_text("refused"))
         elif contacts.refusal(text) or message.text.startswith("/") and message.intent in ("deny", "dont_know") \
-                or contacts.check(CONTACT_FIELDS[requested], text).value is None \
-                and message.intent in ("deny", "dont_know"):
+                or checked.value is None and message.intent in ("deny", "dont_know"):
             # a refusal in words; the classifier's "no" only where the answer holds no detail
             # ("Bernasconi Wealth Advisory SA" came out as dont_know)
             turn.updates[requested] = P.SKIPPED
             turn.notes.append(texts.lead_text("refused"))
         else:
-            checked = contacts.check(CONTACT_FIELDS[requested], text)
             if checked.value is not None:
                 turn.updates[requested] = checked.value
-            elif not _retry(turn, requested, slots, _example(requested, checked)):
+            elif not count_failure(turn, requested, slots, _example(requested, checked)):
                 turn.updates[requested] = P.SKIPPED
                 turn.notes.append(texts.lead_text("invalid_twice"))
 
@@ -132,7 +132,7 @@ def consent_answer(message: UserMessage, requested: str = "consent_profile") -> 
     return None
 
 
-def _interrupts(message: UserMessage, requested: str) -> bool:
+def _interrupts(message: UserMessage, requested: str, checked: Optional[contacts.Checked]) -> bool:
     """A command the message says ("aiuto", "cancella i miei dati"), a real question, or small talk
     at a consent question: the rules answer it and the question comes again. "mi chiamo Antonio"
     is a name, whatever the classifier made of "chiamo"."""
@@ -143,22 +143,13 @@ def _interrupts(message: UserMessage, requested: str) -> bool:
         return False  # "sì, chiamatemi pure" asked whether a consultant may call: the answer
     if answers.is_command(intent, text):
         return True
-    if requested in CONTACT_FIELDS and contacts.check(CONTACT_FIELDS[requested], text).value is not None \
-            and "?" not in text:
+    if checked is not None and checked.value is not None and "?" not in text:
         return False  # "come il nome della pizzeria: pizzeria@example.it" gives the address
     if answers.asks(text) and intent in CONSENT_INTERRUPTIONS:
         return True
     if requested in CONSENTS and answers.yes_no(text) is not None:
         return False
     return requested in CONSENTS and answers.is_social(text)
-
-
-def _retry(turn: Turn, requested: str, slots: Mapping[str, Any], example: str) -> bool:
-    retry = count_failure(turn, requested, slots, example)
-    turn.offer_skip = False  # the lead form's questions have their own buttons
-    if not retry:
-        turn.updates.pop("attempts", None)  # counted again below, with the question given up on
-    return retry
 
 
 def _example(requested: str, checked: contacts.Checked) -> str:
