@@ -68,17 +68,21 @@ class Vocabulary:
 
     @staticmethod
     def _normalised(text: str) -> str:
-        return " " + " ".join(re.sub(r"[^\w'&.+-]+|\.(?!\w)", " ", fold(text)).split()) + " "
+        """`fold(text)` with punctuation as spaces, one character for one, between two spaces: a
+        position here is the same position in `fold(text)` plus one."""
+        return " " + re.sub(r"[^\w'&.+-]|\.(?!\w)", " ", fold(text)) + " "
 
     def _spans(self, label: str, text: str, typos: bool = True) -> List[Tuple[int, int, str]]:
         folded = self._normalised(text)
         table = self.aliases.get(label, {})
         matches = []
+        squeezed = re.sub(r" +", " ", folded)
         for alias, cid in table.items():
-            at = folded.find(" " + alias + " ")
-            while at >= 0:
-                matches.append((at + 1, at + 1 + len(alias), cid))
-                at = folded.find(" " + alias + " ", at + 1)
+            if " " + alias + " " not in squeezed:  # most aliases: not in the text at all
+                continue
+            # "tutta, Italia" names "tutta italia": spaces of any length between an alias's words
+            for match in re.finditer(r"(?<= )" + r" +".join(map(re.escape, alias.split(" "))) + r"(?= )", folded):
+                matches.append((match.start(), match.end(), cid))
         if typos:
             singles = [a for a in table if len(a) >= 5]
             tokens = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", folded)]
@@ -142,7 +146,7 @@ class Vocabulary:
                 found.append(pid)
         rest = fold(text)
         for start, end, _ in spans:  # what the aliases named is not read again as a comune
-            rest = rest[:max(start - 1, 0)] + " " * (end - start + 1) + rest[end:]
+            rest = rest[:start - 1] + " " * (end - start) + rest[end - 1:]
         for town in comuni.in_text(_same_case(text, rest)):
             pid = town.id if town.id in self.places else self.aliases.get(PLACE, {}).get(fold(town.name))
             at = normalised.find(" " + fold(town.name) + " ")
