@@ -1,9 +1,10 @@
 """`make converse`: the held-out conversation corpus (tests/conversations/) through the running bot.
 
-Every persona talks to the bot over the REST channel in three ways — a rich first message, one
-answer at a time after a greeting, and phone typing with typos — answering whatever question the
+Every persona talks to the bot over the REST channel in four ways — a rich first message; the
+widget's way, where the bot greets first and the rich message answers its first question; one
+answer at a time after a greeting; and phone typing with typos — answering whatever question the
 bot asks (read from the tracker, as the form's `requested_slot`); then every variant is sent at its
-own question. The report (reports/conversations/) gives, per mode, the personas that reach a plan,
+own question, and reported by set (file), the newest set first: it is the one still blind. The report (reports/conversations/) gives, per mode, the personas that reach a plan,
 the mean turns to the plan, the first messages understood and the longest run of one question;
 per question, the answers stored with the right value, with a wrong value, or not stored.
 
@@ -33,7 +34,7 @@ from scripts.common import ROOT
 
 CORPUS = ROOT / "tests" / "conversations"
 REPORT_DIR = ROOT / "reports" / "conversations"
-MODES = ("rich", "step", "typos")
+MODES = ("rich", "widget", "step", "typos")
 INTERVIEW = ("org_kind", "sector", "activity", "segment", "locations", "audience", "objectives", "priority",
              "channels_used", "weekly_hours", "team", "ad_budget", "replies_to_messages", "shows_identity",
              "handles_criticism", "real_relationships")
@@ -73,11 +74,26 @@ def load_personas() -> List[dict]:
     return personas
 
 
-def load_variants() -> Dict[str, List[dict]]:
+def variant_sets() -> List[str]:
+    """The variant sets, newest first: `variants_interview_2.yml` belongs to set "2", the first
+    files to set "1". A set written after the fixes made on the older ones is the blind one."""
+    sets = {_set_of(path) for path in CORPUS.glob("variants_*.yml")}
+    return sorted(sets, key=lambda s: -int(s))
+
+
+def _set_of(path: Path) -> str:
+    match = re.search(r"_(\d+)$", path.stem)
+    return match.group(1) if match else "1"
+
+
+def load_variants(which: Optional[str] = None) -> Dict[str, List[dict]]:
+    """Variants per question, each tagged with its set; only set `which` if given."""
     variants: Dict[str, List[dict]] = {}
     for path in sorted(CORPUS.glob("variants_*.yml")):
+        if which is not None and _set_of(path) != which:
+            continue
         for key, items in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
-            variants.setdefault(key, []).extend(items)
+            variants.setdefault(key, []).extend({**item, "set": _set_of(path)} for item in items)
     return variants
 
 
@@ -232,6 +248,7 @@ class Conversation:
     reached_plan: bool = False
     turns_to_plan: Optional[int] = None
     first_understood: Optional[bool] = None
+    first_fields: int = 0  # questions answered by the rich first message
     longest_repeat: int = 0
     repeated_question: Optional[str] = None
     asked: List[str] = field(default_factory=list)
@@ -254,14 +271,21 @@ def run_persona(bot: Bot, persona: dict, mode: str, voc, seed: int = 0) -> Conve
         return typo(text, rng) if mode == "typos" else text
 
     try:
-        first = "ciao" if mode == "step" else typed(persona.get("first_message") or "ciao")
+        first = "ciao" if mode in ("step", "widget") else typed(persona.get("first_message") or "ciao")
         replies = bot.say(sender, first)
         talk.transcript += [f"> {first}"] + [f"< {t}" for t in _texts(replies)]
         tracker = bot.tracker(sender)
+        if mode == "widget":
+            # the widget greets on opening: the rich message answers the bot's first question
+            first = persona.get("first_message") or "ciao"
+            replies = bot.say(sender, first)
+            talk.transcript += [f"> {first}"] + [f"< {t}" for t in _texts(replies)]
+            tracker = bot.tracker(sender)
         if mode != "step":
             filled = [f for f in (*INTERVIEW, "places_named") if tracker["slots"].get(f) not in (None, SKIPPED)]
             refused = any(any(r in t for r in REFUSALS) for t in _texts(replies))
             talk.first_understood = not refused and (bool(filled) or len(first.split()) <= 3)
+            talk.first_fields = len(filled)
         turns, run, previous = 1, 0, None
         while turns < MAX_TURNS:
             question = asked(tracker)
@@ -304,6 +328,7 @@ def run_persona(bot: Bot, persona: dict, mode: str, voc, seed: int = 0) -> Conve
 
 @dataclass
 class VariantResult:
+    set: str
     question: str
     text: str
     expect: Any
@@ -343,14 +368,15 @@ def run_variants(bot: Bot, question: str, variants: List[dict], voc) -> List[Var
         tracker = _walk_to(bot, base, question, list(given) or None)
         for variant in items:
             if tracker is None:
-                results.append(VariantResult(question, variant["text"], variant.get("expect"), None,
-                                             "unreached", ""))
+                results.append(VariantResult(variant["set"], question, variant["text"], variant.get("expect"),
+                                             None, "unreached", ""))
                 continue
             sender = f"converse-variant-{question}-{uuid.uuid4().hex[:8]}"
             bot.clone(base, sender)
             replies = bot.say(sender, str(variant["text"]))
             slots = bot.tracker(sender)["slots"]
-            results.append(VariantResult(question, variant["text"], variant.get("expect"), slots.get(question),
+            results.append(VariantResult(variant["set"], question, variant["text"], variant.get("expect"),
+                                         slots.get(question),
                                          verdict(question, slots.get(question), variant.get("expect"), voc),
                                          " | ".join(_texts(replies))[:300]))
     return results
@@ -370,6 +396,8 @@ def summarise(talks: List[Conversation], variants: List[VariantResult]) -> dict:
         by_mode[mode] = {"personas": len(mine), "reached_plan": sum(t.reached_plan for t in mine),
                          "mean_turns_to_plan": round(statistics.mean(turns), 1) if turns else None,
                          "first_understood": sum(firsts), "first_messages": len(firsts),
+                         "first_fields": round(statistics.mean(t.first_fields for t in mine), 2)
+                         if firsts else None,
                          "longest_repeat": worst.longest_repeat,
                          "longest_repeat_where": f"{worst.persona}: {worst.repeated_question}",
                          "errors": [f"{t.persona}: {t.error}" for t in mine if t.error]}
@@ -377,11 +405,12 @@ def summarise(talks: List[Conversation], variants: List[VariantResult]) -> dict:
     for talk in talks:
         for name, record in talk.fields.items():
             per_question[name][record["verdict"]] += 1
-    per_variant: Dict[str, Counter] = defaultdict(Counter)
+    per_variant: Dict[str, Dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     for result in variants:
-        per_variant[result.question][result.verdict] += 1
+        per_variant[result.set][result.question][result.verdict] += 1
     return {"modes": by_mode, "personas_per_question": {k: dict(v) for k, v in per_question.items()},
-            "variants_per_question": {k: dict(v) for k, v in per_variant.items()}}
+            "variants_per_question": {s: {k: dict(v) for k, v in per_variant[s].items()}
+                                      for s in variant_sets() if s in per_variant}}
 
 
 def _pct(part: int, whole: int) -> str:
@@ -393,15 +422,19 @@ def write_report(summary: dict, talks: List[Conversation], variants: List[Varian
     lines = ["# Held-out conversations", "",
              "Corpus: tests/conversations/ (written blind). Goals: plan reached ≥ 98% per mode; per question "
              "right ≥ 95%, wrong ≤ 2%; longest run of one question ≤ 2; first messages understood 100%.", "",
-             "| mode | plan reached | mean turns to plan | first messages understood | longest run of one question |",
-             "|---|---|---|---|---|"]
+             "| mode | plan reached | mean turns to plan | first messages understood | questions answered by it "
+             "(mean) | longest run of one question |",
+             "|---|---|---|---|---|---|"]
     for mode, m in summary["modes"].items():
         firsts = f"{m['first_understood']}/{m['first_messages']} ({_pct(m['first_understood'], m['first_messages'])})" \
             if m["first_messages"] else "–"
         lines.append(f"| {mode} | {m['reached_plan']}/{m['personas']} ({_pct(m['reached_plan'], m['personas'])}) | "
-                     f"{m['mean_turns_to_plan']} | {firsts} | {m['longest_repeat']} ({m['longest_repeat_where']}) |")
-    for title, table in (("Personas' answers, all modes", summary["personas_per_question"]),
-                         ("Variants, each at its own question", summary["variants_per_question"])):
+                     f"{m['mean_turns_to_plan']} | {firsts} | {m['first_fields'] if m['first_fields'] is not None else '–'} "
+                     f"| {m['longest_repeat']} ({m['longest_repeat_where']}) |")
+    newest = next(iter(summary["variants_per_question"]), None)
+    tables = [(f"Variants, set {s}{' (blind)' if s == newest and s != '1' else ''}, each at its own question",
+               table) for s, table in summary["variants_per_question"].items()]
+    for title, table in (("Personas' answers, all modes", summary["personas_per_question"]), *tables):
         lines += ["", f"## {title}", "", "| question | answers | right | wrong | not stored |", "|---|---|---|---|---|"]
         for name in (*INTERVIEW, *CONTACTS):
             counts = table.get(name)
@@ -421,7 +454,8 @@ def write_report(summary: dict, talks: List[Conversation], variants: List[Varian
     lines += ["", "## Misread variants", ""]
     for result in variants:
         if result.verdict != "right":
-            lines.append(f"- {result.question} «{result.text}» → {result.stored!r} (expected {result.expect!r}; "
+            lines.append(f"- [{result.set}] {result.question} «{result.text}» → {result.stored!r} "
+                         f"(expected {result.expect!r}; "
                          f"{result.verdict})")
     lines += ["", "## Misread persona answers", ""]
     for talk in talks:

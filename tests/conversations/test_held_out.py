@@ -67,6 +67,7 @@ def test_the_corpus_is_whole():
         assert not missing, f"{persona['id']} has no answer to {missing}"
         if len(persona["answers"]["objectives"].get("expect") or []) > 1:
             assert "priority" in persona["answers"], f"{persona['id']}: several objectives, no priority"
-    variants = converse.load_variants()
-    for question in (*converse.INTERVIEW, *converse.CONTACTS):
-        assert len(variants.get(question, [])) >= 15, f"fewer than 15 variants for {question}"
+    for which in converse.variant_sets():
+        variants = converse.load_variants(which)
+        for question in (*converse.INTERVIEW, *converse.CONTACTS):
+            assert len(variants.get(question, [])) >= 15, f"set {which}: fewer than 15 variants for {question}"
