@@ -41,6 +41,12 @@ _HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"non sempre", r"a v
              r"da valutare", r"valuteremo", r"valuto", r"non ancora deciso", r"indecis\w", r"50 e 50",
              r"a seconda", r"tendenzialmente", r"ci prov\w*", r"proviamoci", r"posso provarci", r"diciamo di si", r"mica tanto", r"non tanto", r"un po'? si,? (e )?un po'? no",
              r"(si|certo|ok)\b.{0,40}\bma non\b", r"non con regolarita", r"non proprio",
+             # a condition or something to do first: "sì, se ne vale la pena", "devo leggere prima"
+             r"se (ne vale|vale|serve davvero|conviene|funziona|rende|ce la faccio|riesco|posso|non sono|"
+             r"non siamo|non ho|non abbiamo)\b", r"(prima )?devo (prima )?(leggere|capire|vedere|"
+             r"sentire|chiedere|parlarne|valutare|informarmi|rifletterci|decidere)", r"prima (voglio|vorrei) "
+             r"(leggere|capire|vedere|sapere)", r"non (lo )?(garantisco|garantiamo|prometto|posso garantire)",
+             r"non (te |ve |glie)?(lo )?(posso |possiamo )?(garantire|promettere)", r"ci (devo|dobbiamo) (ancora )?riflettere",
              r"non molto", r"poco poco", r"un po'? si", r"abbastanza")
 # A "no" phrased with a negation that means yes.
 _NEGATED_YES = _rx(r"non vedo l'ora", r"non (c'e|ci sono) problem\w*", r"nessun problema",
@@ -48,7 +54,8 @@ _NEGATED_YES = _rx(r"non vedo l'ora", r"non (c'e|ci sono) problem\w*", r"nessun 
                    r"pesano|dispiace|fa paura|fanno paura|crea problemi)", r"perche no", r"come no",
                    r"non chiedo di meglio", r"non aspetto altro", r"non (potrei|potremmo) fare altrimenti",
                    r"non ci nascondiamo", r"non mi nascondo", r"non mi tiro indietro",
-                   r"non ci tiriamo indietro", r"senza (problemi|paura|dubbio|dubbi)", r"non manca")
+                   r"non ci tiriamo indietro", r"senza (problemi|paura|dubbio|dubbi)", r"non manca",
+                   r"com[eu]m?m?e? no", r"comu no")
 _YES = _rx(r"si+", r"s", r"sii+", r"certo", r"certamente", r"certissimo", r"ma certo", r"assolutamente(?! no)",
            r"ovvio", r"ovviamente", r"esatto", r"esattamente", r"va bene?", r"va benissimo", r"d'accordo",
            r"daccordo", r"ok", r"okay", r"okk?", r"volentieri", r"sicuro", r"sicuramente", r"senz'altro",
@@ -56,10 +63,10 @@ _YES = _rx(r"si+", r"s", r"sii+", r"certo", r"certamente", r"certissimo", r"ma c
            r"confermo", r"direi di si", r"penso di si", r"credo di si", r"decisamente", r"ci sto",
            r"contaci", r"contateci", r"per forza", r"naturalmente", r"of course", r"sempre",
            r"gia lo facciamo", r"lo facciamo gia", r"lo faccio gia", r"gia lo faccio", r"acconsento",
-           r"accetto", r"autorizzo", r"do il consenso", r"do il mio consenso", r"consenso", r"perfetto",
-           r"benissimo", r"bene", r"vai", r"procedi", r"procediamo", r"fatelo", r"fallo",
-           r"ci puoi contare", r"ci potete contare", r"tranquillamente", r"tranquillo", r"tranquilli",
-           r"con piacere", r"anzi", r"altroche", r"altro che", r"di sicuro", r"chiaro", r"chiaramente",
+           r"accetto", r"autorizzo", r"do il consenso", r"do il mio consenso", r"procedi", r"procediamo",
+           r"fatelo", r"fallo", r"ci puoi contare", r"ci potete contare", r"con piacere", r"altroche",
+           r"altro che", r"di sicuro", r"eccerto", r"sine", r"ja", r"jawohl", r"eja", r"certu", r"oui",
+           r"sisi", r"si si",
            r"(e )?(proprio |esattamente )?quello che (voglio|vogliamo|cerco|cerchiamo|serve)",
            r"(e )?(il|l') (mio|nostro) obiettivo", r"lo (faccio|facciamo) (gia|sempre|volentieri)",
            r"e il (mio|nostro) lavoro", r"fa parte del (mio|nostro) lavoro", r"ovvio che si")
@@ -74,14 +81,23 @@ _NO = _rx(r"no+", r"nope", r"nah", r"mai", r"per niente", r"per nulla", r"niente
           r"lasciamo perdere", r"passo", r"no grazie", r"non grazie", r"grazie no", r"anonim\w*",
           r"dietro le quinte", r"preferisco (restare|rimanere|stare|evitare)", r"preferirei (restare|rimanere|evitare)",
           r"ignor\w+", r"lascio perdere", r"lasciamo correre", r"lascio correre", r"non rispondo",
-          r"non rispondiamo", r"cancell\w+ (i commenti|le critiche)")
+          r"non rispondiamo", r"cancell\w+ (i commenti|le critiche)", r"nein", r"nossignor\w*", r"ma quale",
+          r"(li|le|lo|la) (blocco|blocchiamo|cancello|cancelliamo|elimino|eliminiamo|banno)")
+# Words that say yes only when the answer begins with them: "bene", "perfetto!" are a yes, but
+# "devo leggere bene prima" is not, nor "sempre che…" in a longer sentence.
+_WEAK_YES = re.compile(r"^(bene|benissimo|perfetto|vai|chiaro|chiaramente|tranquill[oaie]|tranquillamente|"
+                       r"anzi|consenso|ecco)\b")
+# Dialect forms of the negation: "nun tengo 'o tiempo" is "non ho tempo".
+_DIALECT_NOT = re.compile(r"(?<!\w)(nun|nen)(?!\w)")
 # A plain negation in a statement: "non rispondiamo ai commenti", "i volti non li mostriamo".
 _NEGATION = _rx(r"non", r"ne", r"senza")
 _STARTS_WITH_YES = re.compile(r"^(si+|s|certo|certamente|assolutamente|ovvio|ovviamente|esatto|ok|okay|va ben|"
                               r"va bene|d'accordo|sicuro|sicuramente|volentieri|eccome|yes|giusto|"
-                              r"ma certo|ci mancherebbe|perche no|come no|sempre)\b")
+                              r"ma certo|ci mancherebbe|perche no|come no|sempre|sine|eccerto|eja|certu|ja|"
+                              r"jawohl|oui|sisi)\b")
 _STARTS_WITH_NO = re.compile(r"^(no+|nope|mai|macche|assolutamente no|per niente|per nulla|"
-                             r"neanche per sogno|manco per sogno|niente|nessun\w*)\b")
+                             r"neanche per sogno|manco per sogno|niente|nessun\w*|nein|nossignor\w*|"
+                             r"ma quale|ma che)\b")
 
 
 def yes_no(text: str) -> Optional[str]:
@@ -91,7 +107,7 @@ def yes_no(text: str) -> Optional[str]:
     anche su WhatsApp"); a hedge anywhere makes it uncertain ("sì, ma non sempre", "dipende");
     a statement with a plain negation is a no ("le critiche non le gestisco").
     """
-    t = words(text)
+    t = _DIALECT_NOT.sub("non", words(text))
     if not t:
         return None
     if re.fullmatch(r"(non so|non lo so|non saprei|boh+|mah+|bo)", t):
@@ -107,7 +123,7 @@ def yes_no(text: str) -> Optional[str]:
             and _HEDGE.search(t).group(0) not in ("non so", "non lo so") else NO
     if hedge and not re.fullmatch(r"(sicuramente|assolutamente|decisamente|certo) (si|no)", t):
         return HEDGE
-    if negated_yes or _STARTS_WITH_YES.match(t):
+    if negated_yes or _STARTS_WITH_YES.match(t) or _WEAK_YES.match(t):
         return YES
     has_yes, has_no = bool(_YES.search(t)), bool(_NO.search(t))
     if has_no and not has_yes:
@@ -120,6 +136,13 @@ def yes_no(text: str) -> Optional[str]:
     if _NEGATION.search(t):
         return NO
     return None
+
+
+def starts_with_answer(text: str) -> bool:
+    """Whether a message opens with a clear yes or no ("sì grazie, mi serve una mano"): an answer to
+    a yes/no question, whatever command words follow."""
+    t = _DIALECT_NOT.sub("non", words(text))
+    return bool(_STARTS_WITH_YES.match(t) or _STARTS_WITH_NO.match(t))
 
 
 def statement_yes_no(text: str, topic: Iterable[str]) -> Optional[str]:

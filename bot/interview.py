@@ -536,6 +536,11 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
         # fill only what is still empty
         others = {k: v for k, v in others.items()
                   if slots.get(k) in (None, P.SKIPPED) or k in P.EXTRA_FIELDS}
+    if _is_first(slots) and not payload:
+        # the widget greets first: "ho una pizzeria a Napoli" then answers its first question, and is
+        # read as a first message would be
+        _read_as_first_message(others, message, slots, voc)
+        others.pop(requested, None)
     turn.updates.update(others)
 
     if _DONT_KNOW.match(answers.words(text)):
@@ -612,6 +617,24 @@ def _described(message: UserMessage, slots: Mapping[str, Any], voc: Vocabulary) 
     return found
 
 
+def _is_first(slots: Mapping[str, Any]) -> bool:
+    """No question of the interview answered yet."""
+    return not any(slots.get(q) is not None for q in P.QUESTIONS)
+
+
+def _read_as_first_message(updates: Dict[str, Any], message: UserMessage, slots: Mapping[str, Any],
+                           voc: Vocabulary) -> None:
+    """Adds to `updates` what a first message tells: when it says who the user is, every question it
+    answers. The place it names is where the user is, not yet where the customers are ("sono
+    architetta a Bolzano"): the markets question is asked, with that place offered ("solo lì",
+    "anche in Germania")."""
+    if answers.describes_oneself(message.text):
+        for name, value in _described(message, slots, voc).items():
+            updates.setdefault(name, value)
+    if updates.get("locations"):
+        updates["places_named"] = updates.pop("locations")
+
+
 def _outside_a_question(turn: Turn, message: UserMessage, slots: Mapping[str, Any],
                         requested: Optional[str], voc: Vocabulary) -> None:
     """A message when no question is pending: the first message of a conversation, a reply to the
@@ -629,15 +652,8 @@ def _outside_a_question(turn: Turn, message: UserMessage, slots: Mapping[str, An
         turn.is_answer = False
         return
     turn.updates = extract(message, slots, requested, voc)
-    first = not any(slots.get(q) is not None for q in P.QUESTIONS)
-    if first and answers.describes_oneself(message.text):
-        # a first message that says who the user is: every question it answers is read from it
-        for name, value in _described(message, slots, voc).items():
-            turn.updates.setdefault(name, value)
-    if first and turn.updates.get("locations"):
-        # "sono architetta a Bolzano" says where the user is, not yet where the customers are: the
-        # markets question is asked, with that place offered ("solo lì", "anche in Germania")
-        turn.updates["places_named"] = turn.updates.pop("locations")
+    if _is_first(slots):
+        _read_as_first_message(turn.updates, message, slots, voc)
     if not turn.updates:
         if message.intent in SOCIAL_INTENTS | {"inform"} or answers.is_social(message.text):
             turn.is_answer = False  # a greeting: the rules greet, the form asks its first question

@@ -141,6 +141,8 @@ def _interrupts(message: UserMessage, requested: str, checked: Optional[contacts
         return intent in (CONSENT_INTERRUPTIONS if requested in CONSENTS else INTERRUPTIONS)
     if requested == "consent_contact" and intent == "request_human":
         return False  # "sì, chiamatemi pure" asked whether a consultant may call: the answer
+    if requested in CONSENTS and answers.starts_with_answer(text) and intent != "erase_my_data":
+        return False  # "sì grazie, mi serve una mano": the answer, not a call for help
     if answers.is_command(intent, text):
         return True
     if checked is not None and checked.value is not None and "?" not in text:

@@ -29,7 +29,8 @@ async def test_form_validation_fills_slots_and_asks_the_next_question(domain, di
     events = await ValidateProfileForm().run(dispatcher, tracker, domain)
     slots = slot_events(events)
     assert slots["org_kind"] == "professionista" and slots["sector"] == "legal"
-    assert slots["locations"] == ["milano"] and slots["segment"] == "b2b"
+    # at the first question the place is where the user is, as in a first message: the markets are asked
+    assert slots["places_named"] == ["milano"] and "locations" not in slots and slots["segment"] == "b2b"
     assert slots["requested_slot"] == "activity"
     texts = [m["text"] for m in dispatcher.messages]
     assert texts[0].startswith("Ho preso nota") and "Raccontami in una frase" in texts[-1]

@@ -16,9 +16,24 @@ from bot.answers import HEDGE, NO, YES
     ("lasciamo perdere", NO), ("le critiche non le leggo nemmeno", NO), ("preferisco restare anonima", NO),
     ("dipende", HEDGE), ("forse", HEDGE), ("non sempre", HEDGE), ("sì, ma non tutti i giorni", HEDGE),
     ("in teoria sì", HEDGE), ("boh", HEDGE), ("magari", HEDGE), ("un po' sì, un po' no", HEDGE),
+    # dialects and neighbours: Sardinian, Sicilian, South Tyrolean, Neapolitan negation
+    ("eja", YES), ("certu ca sì", YES), ("jawohl", YES), ("comu no!", YES), ("nein", NO),
+    ("nun me piace", NO), ("nossignora", NO), ("ma quale pubblicità", NO),
+    ("i commenti cattivi li cancello", NO),
+    # words that say yes only at the start: "bene" inside a sentence is not an assent
+    ("bene", YES), ("perfetto", YES), ("lo devo guardare bene", None),
+    # a condition, or something to do first, is a doubt to confirm, never a yes
+    ("devo prima informarmi", HEDGE), ("sì, se conviene", HEDGE), ("certo, se riesco", HEDGE),
+    ("non te lo posso garantire", HEDGE), ("certo, se mi scrivono rispondo", YES),
 ])
 def test_yes_no_reads_assent_refusal_and_doubt(text, expected):
     assert answers.yes_no(text) == expected
+
+
+def test_a_clear_yes_or_no_opens_the_answer():
+    assert answers.starts_with_answer("sì, e mi serve anche una mano")
+    assert answers.starts_with_answer("no, aiutatemi in un altro modo")
+    assert not answers.starts_with_answer("aiuto, non capisco")
 
 
 def test_a_statement_about_the_topic_answers_without_yes_or_no():

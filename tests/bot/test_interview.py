@@ -46,6 +46,18 @@ def test_rich_first_message_fills_every_slot_it_mentions(voc):
     assert "aziende (B2B)" in turn.notes[0]
 
 
+def test_a_self_description_at_the_first_question_is_read_as_a_first_message(voc):
+    # the widget greets first: the description then arrives as the answer to "chi sei?"
+    text = "Ho un forno a Lecce, facciamo pane e friselle con grani antichi"
+    turn = interpret(msg(text, "inform", ent("place", "Lecce")), "org_kind", {}, voc)
+    assert turn.updates["org_kind"] == "azienda"
+    assert turn.updates["places_named"] == ["lecce"] and "locations" not in turn.updates
+    assert turn.updates["activity"].startswith("Ho un forno a Lecce")
+    # later in the interview, the same kind of answer fills only the question asked
+    later = interpret(msg(text, "inform", ent("place", "Lecce")), "org_kind", {"sector": "food_production"}, voc)
+    assert "activity" not in later.updates and "places_named" not in later.updates
+
+
 def test_the_markets_question_offers_the_place_of_the_first_message(voc):
     from bot import texts
 
