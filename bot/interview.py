@@ -199,6 +199,8 @@ def read_answer(message: UserMessage, requested: str, slots: Mapping[str, Any],
             return []
         if question.kind == F.PLACES and message.intent == "affirm" and slots.get("places_named"):
             return list(slots["places_named"])  # «Solo lì»
+        if question.kind == F.OBJECTIVES and message.intent == "deny" and slots.get("objectives_named"):
+            return list(slots["objectives_named"])  # «Solo questo»
         return None
     button = answers.pressed_button(message.text, texts.question(requested, slots).get("buttons") or [])
     if button:
@@ -296,8 +298,19 @@ def _objectives_in(message: UserMessage, voc: Vocabulary) -> List[str]:
     return sorted(found, key=found.get)
 
 
+_ONLY_THESE = re.compile(r"\b(solo (questo|questi|quello|quelli|quella|quelle)|basta (cosi|questo)|va bene cosi|"
+                         r"nient'? ?altro|nessun altro|null'? ?altro|e basta|tutto qui|per ora basta)\b")
+
+
 def _read_objectives(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
-    return _objectives_in(message, voc) or None
+    found = _objectives_in(message, voc)
+    known = list(slots.get("objectives_named") or [])
+    if known:  # "Mi hai detto che vuoi trovare clienti. C'è altro?"
+        if found:
+            return list(dict.fromkeys(known + found))
+        if _ONLY_THESE.search(fold(message.text)) or answers.yes_no(message.text) == answers.NO:
+            return known  # "no, solo quello"
+    return found or None
 
 
 def _read_priority(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
@@ -627,12 +640,15 @@ def _read_as_first_message(updates: Dict[str, Any], message: UserMessage, slots:
     """Adds to `updates` what a first message tells: when it says who the user is, every question it
     answers. The place it names is where the user is, not yet where the customers are ("sono
     architetta a Bolzano"): the markets question is asked, with that place offered ("solo lì",
-    "anche in Germania")."""
+    "anche in Germania"); the objectives it names are asked to be completed the same way."""
     if answers.describes_oneself(message.text):
         for name, value in _described(message, slots, voc).items():
             updates.setdefault(name, value)
     if updates.get("locations"):
         updates["places_named"] = updates.pop("locations")
+    if updates.get("objectives"):
+        # "vorrei più clienti" is one objective, rarely all: the objectives question asks for more
+        updates["objectives_named"] = updates.pop("objectives")
 
 
 def _outside_a_question(turn: Turn, message: UserMessage, slots: Mapping[str, Any],

@@ -56,6 +56,10 @@ def question(name: str, slots: Mapping[str, Any], offer_skip: bool = False) -> D
         asked = dict(_TEXTS["questions"]["locations_known"][0])
         asked["text"] = " ".join(asked["text"].split()).format(places=join(
             _place_names(slots["places_named"])))
+    if name == "objectives" and slots.get("objectives_named") and slots.get("mode") != SALES_MODE:
+        asked = dict(_TEXTS["questions"]["objectives_known"][0])
+        asked["text"] = " ".join(asked["text"].split()).format(objectives=join(
+            OBJECTIVE_LABELS.get(o, o) for o in slots["objectives_named"]))
     if slots.get("mode") == SALES_MODE and name in _TEXTS["sales_questions"]:
         asked["text"] = " ".join(_TEXTS["sales_questions"][name].split())
     if name == "priority":  # one button per objective the user chose
@@ -171,6 +175,8 @@ def noted(updates: Mapping[str, Any], slots: Mapping[str, Any], voc: Vocabulary)
             parts.append(f"{FIELD_LABELS[field]}: {value_label(field, updates[field], slots, voc)}")
     if updates.get("places_named"):  # where the user is (the markets are asked)
         parts.append(f"dove sei: {join(voc.place_name(p) for p in updates['places_named'])}")
+    if updates.get("objectives_named"):  # what the user wants, so far (the question asks for more)
+        parts.append(f"vuoi: {join(OBJECTIVE_LABELS.get(o, o) for o in updates['objectives_named'])}")
     return "Ho preso nota:\n" + "\n".join(f"• {p}" for p in parts) if parts else ""
 
 

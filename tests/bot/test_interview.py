@@ -38,7 +38,8 @@ def test_rich_first_message_fills_every_slot_it_mentions(voc):
     assert turn.updates["profession"] == "avvocato"
     assert turn.updates["sector"] == "legal"
     assert turn.updates["segment"] == "b2b"
-    assert turn.updates["objectives"] == ["contatti"]
+    # one objective named in passing: kept, and the objectives question asks for more
+    assert "objectives" not in turn.updates and turn.updates["objectives_named"] == ["contatti"]
     # where the user is, not yet the markets: kept aside, and offered when the markets are asked
     assert "locations" not in turn.updates and turn.updates["places_named"] == ["milano"]
     # the questions already answered are not asked: next is the one-sentence description
@@ -56,6 +57,22 @@ def test_a_self_description_at_the_first_question_is_read_as_a_first_message(voc
     # later in the interview, the same kind of answer fills only the question asked
     later = interpret(msg(text, "inform", ent("place", "Lecce")), "org_kind", {"sector": "food_production"}, voc)
     assert "activity" not in later.updates and "places_named" not in later.updates
+
+
+def test_the_objectives_question_completes_those_of_the_first_message(voc):
+    from bot import texts
+
+    slots = {"org_kind": "azienda", "sector": "food_service", "activity": "pizzeria", "segment": "b2c",
+             "locations": ["napoli"], "audience": "tutte le età", "objectives_named": ["contatti"]}
+    asked = texts.question("objectives", slots)
+    assert asked["text"].startswith("Mi hai detto che vuoi trovare contatti e clienti")
+    assert interpret(msg("no, va bene così", "deny"), "objectives", slots, voc).updates["objectives"] == ["contatti"]
+    assert interpret(msg("/deny", "deny"), "objectives", slots, voc).updates["objectives"] == ["contatti"]
+    more = interpret(msg("anche buone recensioni", "inform", ent("objective", "reputazione", 6)), "objectives",
+                     slots, voc)
+    assert more.updates["objectives"] == ["contatti", "reputazione"] and more.next_question == "priority"
+    # "sì" to "c'è altro?" says there is more but not what: asked again, with an example
+    assert interpret(msg("sì", "affirm"), "objectives", slots, voc).next_question == "objectives"
 
 
 def test_the_markets_question_offers_the_place_of_the_first_message(voc):
