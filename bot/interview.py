@@ -113,7 +113,7 @@ def extract(message: UserMessage, slots: Mapping[str, Any], requested: Optional[
     sectors = _values(message, SECTOR, voc, SECTOR)
     if professions:
         updates["profession"] = professions[0]
-        kind = kind or "professionista"
+        kind = kind or _org_kind(message, voc) or "professionista"  # "ho un salone": a business
         sectors = sectors or [voc.professions[professions[0]]["sector"]]
     if kind:
         updates["org_kind"] = kind
@@ -374,33 +374,58 @@ _BUSINESS_WORDS = re.compile(r"\b(negozi\w*|bottega|ristorant\w*|pizzeri\w*|trat
                              r"salone|officina|azienda agricola|fattoria|caseificio|frantoio|palestra|"
                              r"farmacia|concessionaria|agenzia|studio (dentistico|medico)|clinica|negozio online|"
                              r"e-?commerce|famiglia|familiare|fabbrica|stabiliment\w*|capannone|"
-                             r"dipendent\w*|soci)\b")
+                             r"dipendent\w*|soci|software house|torrefazione|autoscuola|cooperativa|"
+                             r"gruppo (industriale|manifatturiero)|showroom|"
+                             r"distilleria|salumificio|oleificio|vivaio|allevamento|cantiere)\b")
+# The user owns or is the business: "ho un salone", "siamo una clinica", "lavoro con mio figlio".
+_OWNS_A_BUSINESS = re.compile(r"\b((ho|abbiamo|gestisco|gestiamo|teniamo|tengo|apriamo|ho aperto|siamo|"
+                              r"mandiamo avanti|mando avanti) (un|una|un'|uno|il|la|l'|due|tre)?\s?"
+                              r"(piccol[oa] |grande |nostr[oa] |mi[oa] )?(" + _BUSINESS_WORDS.pattern[3:-3] + r")|"
+                              r"lavoro con (mio|mia) (figli|moglie|marito|fratell|sorell|padre|madre|soci)\w*)")
+# A role inside an organisation: the organisation is what the user describes ("sono la marketing
+# manager di una software house", "lavoro nel marketing di un gruppo", "alleno in una società").
+_ROLE_IN = re.compile(r"\b(sono (il|la|l') ?\w+( \w+)? (di|del|della|dell'|dello|presso|per) |"
+                      r"lavoro (nel|nella|in|per|presso) (\w+ )*?(di|del|della|dell') ?|scrivo (da|per) |"
+                      r"rappresento |alleno in |dirigo |curo la comunicazione (di|del|della|dell') ?)")
+# Public bodies and non-profits; a province or a region only as a body ("l'ufficio della Regione"),
+# never as a place ("in provincia di Chieti").
+_PUBLIC_OR_NONPROFIT = re.compile(
+    r"\b(parrocchi\w*|oratorio|pro loco|biblioteca|museo|(del|dal|per il|lavoro al) comune|comune di|universita|"
+    r"scuola (statale|pubblica|primaria|media|elementare|dell'infanzia)|istituto (comprensivo|statale|"
+    r"superiore|tecnico|alberghiero)|liceo|volontar\w*|no profit|non profit|circolo|club|federazione|"
+    r"consorzio|ente|istitut\w* (di ricerca|pubblic\w*)|statale|pubblic[oa] amministrazione|asl|ospedale|"
+    r"(agenzia|ufficio|assessorato|giunta) (regionale|provinciale|comunale|della regione|della provincia|"
+    r"del comune)|ministero|camera di commercio|onlus|aps|odv|cooperativa sociale|fondazione|polisportiva|"
+    r"asd|societa sportiva dilettantistica|societa (sportiva|di (basket|calcio|pallavolo|volley|rugby|nuoto|"
+    r"atletica|ciclismo|tennis|scherma|ginnastica))|squadra (di|del|della))\b")
 
 
 def _org_kind(message: UserMessage, voc: Vocabulary) -> Optional[str]:
     """Kind of organisation: the words for it ("siamo una PMI", "associazione"), else what the
-    description implies (a profession: a professional; a shop or a restaurant: a business)."""
+    description implies: a role in an organisation is that organisation's kind; a business the user
+    owns ("ho un salone") makes a business even with a trade's name in it; a profession alone, a
+    professional."""
     text = fold(message.text)
     found = _first(_learned(message, "org_kind", P.KINDS, voc))
     if found:
         return found
+    role = _ROLE_IN.search(text)
+    described = text[role.end():] if role else text  # the organisation, when the user works in one
+    if re.search(r"\bspin.?off\b|\bstart\s?-?\s?(up|app|upp)\b|\bstratup\b|\bstarup\b|\bincubat\w*", described):
+        return "startup"
     professional = _values(message, PROFESSION, voc, PROFESSION) or voc.named_in_text(PROFESSION, text)
-    if professional and not re.search(r"\b(siamo|abbiamo|lavoriamo|facciamo|gestiamo)\b", text):
+    if professional and not role and not _OWNS_A_BUSINESS.search(text) \
+            and not re.search(r"\b(siamo|abbiamo|lavoriamo|facciamo|gestiamo)\b", text):
         return "professionista"  # "sono un'avvocata, cerco clienti tra le aziende"
     # "vendiamo alle aziende" names the customers, not what the user is
     own = re.sub(r"\b(a|ad|alle|le|per|tra le|fra le|con|delle|dalle|nelle|presso|verso|di|altre|grandi|piccole)"
-                 r"\s+(aziend\w*|impres\w*|pmi|societa|ditte|professionisti)\b", " ", text)
+                 r"\s+(aziend\w*|impres\w*|pmi|societa|ditte|professionisti)\b", " ", described)
+    if _PUBLIC_OR_NONPROFIT.search(described):
+        return "ente"  # before the keywords: "società sportiva" is not a company
     found = _first([v for v in voc.values_in_text("org_kind", own) if v in P.KINDS])
-    if found:
-        return found
-    if re.search(r"\b(parrocchi\w*|oratorio|pro loco|biblioteca|museo|comune|universita|scuola|"
-                 r"volontar\w*|no profit|non profit|circolo|club|federazione|consorzio|ente|istitut\w*|"
-                 r"statale|pubblic[oa]|asl|ospedale|regione|provincia|ministero|camera di commercio|"
-                 r"onlus|aps|odv|cooperativa sociale|fondazione|polisportiva|asd)\b", text):
-        return "ente"
-    if re.search(r"\bstart\s?-?\s?(up|app|upp)\b|\bstratup\b|\bstarup\b", text):
-        return "startup"
-    if _BUSINESS_WORDS.search(text):
+    if found and not (found == "ente" and re.search(r"\bcooperativ\w*", own)):
+        return found  # a cooperative is a business (a social one was read above)
+    if _BUSINESS_WORDS.search(described) or _OWNS_A_BUSINESS.search(text):
         return "azienda"
     if professional or re.search(r"\b(lavoro da sol[oa]|sono ((un|una|un')\s?)?\w+(ista|ore|ice|ere|iere|ante|ente|aio|aia|ologo|ologa|iera)|"
                                   r"sono guida)\b", text):

@@ -356,3 +356,20 @@ def test_a_place_given_at_another_question_is_noted_and_the_question_asked_again
     assert turn.is_answer and turn.updates["locations"] == ["germania"]
     assert turn.next_question == "sector" and turn.offer_skip
     assert "Germania" in turn.notes[0]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("sono il responsabile marketing di una software house di Bari", "azienda"),  # a role: its organisation
+    ("rappresento una cantina in provincia di Asti", "azienda"),  # a province as a place, not a body
+    ("siamo uno spin-off del Politecnico di Milano", "startup"),
+    ("alleno in una società di pallavolo femminile", "ente"),
+    ("ho una farmacia in paese", "azienda"),
+    ("sono avvocato a Lecce", "professionista"),
+    ("lavoro per il comune, ufficio cultura", "ente"),
+    ("siamo una cooperativa di braccianti", "azienda"),  # a cooperative is a business
+    ("siamo una cooperativa sociale", "ente"),  # a social one, a non-profit
+])
+def test_the_kind_of_organisation_from_a_description(voc, text, kind):
+    from bot.interview import _org_kind
+
+    assert _org_kind(msg(text), voc) == kind
