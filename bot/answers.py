@@ -159,7 +159,7 @@ def statement_yes_no(text: str, topic: Iterable[str]) -> Optional[str]:
 
 # --- numbers in words -------------------------------------------------------------------------------
 
-UNITS = {"zero": 0, "un": 1, "uno": 1, "una": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5,
+UNITS = {"zero": 0, "un": 1, "uno": 1, "una": 1, "due": 2, "du": 2, "tre": 3, "quattro": 4, "cinque": 5,
          "sei": 6, "sette": 7, "otto": 8, "nove": 9, "dieci": 10, "undici": 11, "dodici": 12,
          "tredici": 13, "quattordici": 14, "quindici": 15, "sedici": 16, "diciassette": 17,
          "diciotto": 18, "diciannove": 19, "venti": 20, "ventuno": 21, "ventidue": 22, "venticinque": 25,
@@ -198,8 +198,8 @@ def numbers(text: str) -> List[float]:
             continue
         if token in ("un", "una", "uno"):
             following = tokens[n + 1] if n + 1 < len(tokens) else ""
-            if following in APPROXIMATE:
-                continue  # "una decina": the approximation is the number
+            if following in APPROXIMATE or re.fullmatch(r"\d+(?:[.,]\d+)?", following):
+                continue  # "una decina", "una mezz'oretta" (0.5): the article of a number
             if following not in ("ora", "oretta", "ore", "giorno", "giornata", "mattina", "pomeriggio",
                                  "sera", "serata", "volta", "persona", "o", "e", "oppure") \
                     and _value(following) is None and len(tokens) > 2:
@@ -225,7 +225,8 @@ _TEAM_OUTSIDE = _rx(r"agenzi\w*", r"web agency", r"estern[oia]", r"freelance\w*"
                     r"professionista", r"un professionista", r"studio di comunicazione", r"da fuori",
                     r"esternalizz\w*", r"affid\w*", r"pagher\w*", r"paghiamo", r"incaric\w*",
                     r"social media manager", r"smm", r"uno bravo", r"qualcuno di bravo",
-                    r"un ragazzo che (lo )?fa di mestiere", r"outsourc\w*")
+                    r"un ragazzo che (lo )?fa di mestiere", r"outsourc\w*", r"(dar|daremmo|diamo|do|darei|"
+                    r"mandar|passar)\w* fuori", r"all'esterno", r"fuori (casa|azienda)")
 _TEAM_INSIDE = _rx(r"io e \w+", r"noi", r"insieme", r"a turno", r"tutti", r"tutte", r"ce ne occupiamo",
                    r"lo facciamo", r"team", r"squadra", r"staff", r"ufficio", r"reparto", r"gruppo",
                    r"collaborat\w+", r"dipendent\w+", r"impiegat\w+", r"assistent\w*", r"segretari\w",
@@ -253,7 +254,9 @@ def team(text: str) -> Optional[str]:
         return "team"  # "una social media manager interna"
     if outside and not re.search(r"\b(non|niente|nessun\w*|senza)\s+(\w+\s+)?" + re.escape(outside.group(0)), t):
         return "agenzia"
-    if _TEAM_INSIDE.search(t):
+    inside = [m for m in _TEAM_INSIDE.finditer(t)
+              if not re.search(r"\b(non ho|non abbiamo|niente|nessun\w*|senza)\s+(\w+\s+)?$", t[:m.start()])]
+    if inside:  # "solo io, non ho dipendenti": the negated staff is nobody
         return "team"
     if _TEAM_SELF.search(t):
         return "da_solo"
@@ -281,9 +284,11 @@ _PEOPLE_CUSTOMERS = _rx(r"b2c", r"privat\w*", r"consumator\w*", r"famigli\w*", r
                         r"coppie", r"student\w*", r"anzian\w*", r"donne", r"uomini", r"appassionat\w*",
                         r"singol\w+ person\w*", r"al dettaglio", r"dettaglio", r"utenti", r"fedeli",
                         r"visitatori", r"ospiti", r"spettator\w*", r"lettori", r"atleti", r"sportivi",
-                        r"proprietari di casa", r"chiunque", r"pubblico")
+                        r"proprietari di casa", r"chiunque", r"pubblico", r"proprietari di (animali|cani|gatti|auto\w*)",
+                        r"padron\w* di (cani|gatti|animali)", r"signor[ei]", r"clienti privati", r"individui")
 _BOTH = _rx(r"entramb\w*", r"tutti e due", r"tutte e due", r"sia .{1,60} (sia|che)", r"un po' tutti",
-            r"un po tutti", r"di tutto", r"misto", r"met[aà] e met[aà]", r"b2b e b2c", r"b2c e b2b")
+            r"un po tutti", r"di tutto", r"misto", r"met[aà] e met[aà]", r"b2b e b2c", r"b2c e b2b",
+            r"un po'? e un po'?", r"tutte e due le cose", r"l'uno e l'altro", r"gli uni e gli altri")
 
 
 def segment(text: str) -> Optional[str]:
@@ -293,10 +298,10 @@ def segment(text: str) -> Optional[str]:
         return None
     if _BOTH.search(t):
         return "entrambi"
-    business = [m for m in [*_BUSINESS_CUSTOMERS.finditer(t), *_BUSINESS_CUSTOMERS_MORE.finditer(t)] if not re.search(r"\b(non|niente|mai)\s+(\w+\s+)?$",
-                                                                              t[:m.start()])]
-    people = [m for m in _PEOPLE_CUSTOMERS.finditer(t) if not re.search(r"\b(non|niente|mai)\s+(\w+\s+)?$",
-                                                                          t[:m.start()])]
+    negated = r"\b(non|niente|mai|nessun[oa]?|nessun')\s*(\w+\s+)?$"  # "a nessuna azienda, solo persone"
+    business = [m for m in [*_BUSINESS_CUSTOMERS.finditer(t), *_BUSINESS_CUSTOMERS_MORE.finditer(t)]
+                if not re.search(negated, t[:m.start()])]
+    people = [m for m in _PEOPLE_CUSTOMERS.finditer(t) if not re.search(negated, t[:m.start()])]
     if business and people:
         return "entrambi"
     if business:
@@ -386,7 +391,7 @@ COMMAND_CUES = {
     "show_my_data": _rx(r"(quali|che|cosa|quanti) (\w+ )?dati", r"i miei dati", r"dati (su|di) me",
                         r"cosa sapete", r"cosa sai di me", r"che sai di me", r"accesso ai (miei )?dati",
                         r"dati personali", r"cosa avete (salvato|registrato)", r"cosa hai (salvato|registrato)"),
-    "request_human": _rx(r"(parlare|parlo|sentire|sento) con", r"(voglio|vorrei|posso|potrei|fammi|mi fai|"
+    "request_human": _rx(r"(?<!aspettavo di )(?<!prima di )(?<!prima di )(parlare|parlo|sentire|sento) con", r"(voglio|vorrei|posso|potrei|fammi|mi fai|"
                          r"passami|mettimi|mi metti|potete|puoi) (\w+ ){0,3}(parlare|sentire|chiamare|"
                          r"contattare|richiamare|in contatto)", r"(chiamatemi|richiamatemi|contattatemi|"
                          r"ricontattatemi|chiamami|richiamami|contattami)", r"persona (vera|reale|umana|in carne)",

@@ -109,7 +109,8 @@ def extract(message: UserMessage, slots: Mapping[str, Any], requested: Optional[
     additive = bool(_ADDITIVE.search(fold(message.text)))
 
     kind = _first(_learned(message, "org_kind", P.KINDS, voc))
-    professions = _values(message, PROFESSION, voc, PROFESSION)
+    # "trovare un cuoco e due camerieri": a role to hire is not the user's profession
+    professions = [] if _HIRING.search(fold(message.text)) else _values(message, PROFESSION, voc, PROFESSION)
     sectors = _values(message, SECTOR, voc, SECTOR)
     if professions:
         updates["profession"] = professions[0]
@@ -237,8 +238,16 @@ def _read_sector(message: UserMessage, question: F.Question, slots: Mapping[str,
     return voc.professions[professions[0]]["sector"] if professions else None
 
 
+_NEGATED_CHANNEL = r"\b(manco|neanche|nemmeno|neppure|tranne|non uso|non usiamo|non ho|non abbiamo)\s+(\w+\s+)?$"
+
+
 def _read_channels(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
     named = _values(message, CHANNEL, voc, CHANNEL) or voc.named_in_text(CHANNEL, message.text)
+    folded = fold(message.text)
+    # "nessun social, manco WhatsApp": a channel named to say it is not used
+    named = [c for c in named if not any(re.search(_NEGATED_CHANNEL, folded[:m.start()])
+                                         for alias, cid in voc.raw_aliases.get(CHANNEL, []) if cid == c
+                                         for m in re.finditer(rf"\b{re.escape(fold(alias))}\b", folded))]
     if named:
         return named
     if answers.yes_no(message.text) == answers.NO \
@@ -250,7 +259,7 @@ def _read_channels(message: UserMessage, question: F.Question, slots: Mapping[st
 # People to hire ("trovare camerieri", "prendere un apprendista", "i volontari") and customers to win
 # ("più pazienti", "trovare importatori", "più date"): each names an objective whatever the noun's
 # own words are, so they are read as classes, not as keyword stems.
-_ROLES = (r"personale|camerier\w*|cuoch\w*|collaborator\w*|collaboratric\w*|dipendent\w*|commess\w*|igienist\w*|"
+_ROLES = (r"personale|camerier\w*|cuoch\w*|cuoc[oa]|collaborator\w*|collaboratric\w*|dipendent\w*|commess\w*|igienist\w*|"
           r"infermier\w*|operai\w*|autist\w*|stagist\w*|volontar\w*|addett\w*|impiegat\w*|sviluppator\w*|"
           r"programmator\w*|educator\w*|istruttor\w*|magazzinier\w*|muratori|elettricist\w*|idraulic\w*|"
           r"parrucchier\w*|estetist\w*|barist\w*|pizzaiol\w*|lavorator\w*|talenti|apprendist\w*|barbier\w*|"
@@ -262,7 +271,7 @@ _CUSTOMERS = (r"client\w*|pazient\w*|student\w*|allie\w*|alunn\w*|utent\w*|iscri
               r"adozion\w*|adottant\w*|romani|gente (al|all'|in|nel|nella|a) ?(locale|negozio|aperitivo|bar|"
               r"ristorante|studio|bottega|serat\w+|event\w+|corsi)")
 _HIRING = re.compile(rf"\b(trovare|trova'?|cercare|assumere|reclutare|selezionare|inserire|prendere|attirare|"
-                     rf"nuov[ie]|altr[io])\s+(\w+'?\s*){{0,3}}?({_ROLES})\b|^\W*(i |le |gli |dei |delle )?({_ROLES})\b")
+                     rf"nuov[ie]|altr[io])\s+(\w+'?\s*){{0,4}}?({_ROLES})\b|^\W*(i |le |gli |dei |delle )?({_ROLES})\b")
 _WINNING = re.compile(rf"\b(trovare|trova'?|cercare|attirare|portare|riportare|riporta'?|piu|nuov[ie]|altr[ie]|acquisire|"
                       rf"fa'? veni'? piu)\s+(\w+'?\s*){{0,3}}?({_CUSTOMERS})\b|\b({_CUSTOMERS})\s+(nuov\w*|in piu)\b"
                       rf"|^\W*(i |le |gli |dei |delle )?({_CUSTOMERS})\W*$")
@@ -284,7 +293,8 @@ def _objectives_in(message: UserMessage, voc: Vocabulary) -> List[str]:
             first = _first([v for v in voc.values_in_text("objective", part) if v in P.OBJECTIVES])
             if first:
                 found.setdefault(first, start)
-    for value, at in voc.positions_in_text("objective", _outside_entities(message)).items():
+    # the objective spans were read above; "il negozio online" tagged as a sector still says "sell online"
+    for value, at in voc.positions_in_text("objective", _outside_entities(message, "objective")).items():
         if value in P.OBJECTIVES:
             found.setdefault(value, at)
     folded = fold(text)
@@ -359,10 +369,13 @@ READERS = {
 }
 
 
-def _outside_entities(message: UserMessage) -> str:
-    """The text with the extracted entities blanked: what the extractor did not read."""
+def _outside_entities(message: UserMessage, label: Optional[str] = None) -> str:
+    """The text with the extracted entities (of `label`, or all) blanked: what the extractor did not
+    read as such."""
     text = message.text
     for e in message.entities:
+        if label is not None and e.get("entity") != label:
+            continue
         start, end = e.get("start"), e.get("end")
         if isinstance(start, int) and isinstance(end, int):
             text = text[:start] + " " * (end - start) + text[end:]

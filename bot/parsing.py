@@ -31,8 +31,14 @@ def parse_hours(text: str) -> Optional[float]:
     if sessions and per_session and answers.numbers(sessions.group(1)) and answers.numbers(per_session.group(0)):
         total = answers.numbers(sessions.group(1))[0] * answers.numbers(per_session.group(0))[0]
         return round(total, 1) if 0 < total <= MAX_WEEKLY_HOURS else None
+    t = re.sub(r"\b(una |un )?mezz'? ?or(a|etta)\b|\bmezzora\b|\bmezza ora\b", "0.5 ore", t)
     t = re.sub(r"\b(un|una)'? ?(ora|oretta)\b", "1 ora", t)
-    t = re.sub(r"\bmezz'? ?ora\b|\bmezzora\b|\bmezza ora\b", "0.5 ore", t)
+    # "un'ora il lunedì e un'ora il giovedì": the hours of each day, added up
+    days = re.findall(r"(\d+(?:[.,]\d+)?|[a-z]+)'? ?(?:ore|ora|orette)\s+(?:il|al|di|la|nel|ogni)?\s*"
+                      r"(?:lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica)", t)
+    if len(days) >= 2 and all(answers.numbers(d) for d in days):
+        total = sum(answers.numbers(d)[0] for d in days)
+        return round(total, 1) if 0 < total <= MAX_WEEKLY_HOURS else None
     if re.search(r"\btempo pieno\b|\bfull[- ]?time\b", t):
         return 38.0
     # "sulle venti ore", "60-80 ore", "un'ora al giorno": the amount said with its unit comes first
@@ -89,7 +95,8 @@ def parse_hours(text: str) -> Optional[float]:
 
 
 _AGE_WORDS = [
-    (r"tutt[ei] le eta|qualsiasi eta|ogni eta|di tutte le eta|tutti|grandi e piccini|dai bambini ai nonni|"
+    (r"tutt[ei] le (fasce d'? ?)?eta|qualsiasi eta|ogni eta|di tutte le eta|tutti|grandi e piccini|dai bambini ai nonni|"
+     r"non (c'e|ce sta|ce) (un'|n'|una )?eta|nessuna (fascia d'? ?)?eta|senza eta|"
      r"dagli? \d+ agli? \d{2,}|senza limiti di eta", "tutte le età"),
     (r"adolescent|teenager|superiori|liceal|13-17", "13-17"),
     (r"universitar|studenti|gen ?z|ventenn|giovanissim", "18-24"),
@@ -103,16 +110,22 @@ _AGE_WORDS = [
 ]
 
 
-_TENS = {"venti": 20, "trenta": 30, "quaranta": 40, "cinquanta": 50, "sessanta": 60, "settanta": 70,
-         "ottanta": 80, "diciotto": 18, "sedici": 16, "quattordici": 14, "dodici": 12, "dieci": 10,
-         "venticinque": 25, "trentacinque": 35, "quarantacinque": 45, "cinquantacinque": 55}
-
-
 def _ages_in_digits(t: str) -> str:
-    """"tra i venti e i trent'anni" -> "tra i 20 e i 30 anni": ages written in words."""
-    t = re.sub(r"\b(" + "|".join(sorted(_TENS, key=len, reverse=True)) + r")(?:'?\s?anni|'anni|nni)?\b",
-               lambda m: str(_TENS[m.group(1)]) + (" anni" if "anni" in m.group(0) or "nni" in m.group(0) else ""), t)
-    return re.sub(r"\btrent'? ?anni", "30 anni", t)
+    """"tra i venti e i trent'anni" -> "tra i 20 e i 30 anni", "ultrasessantacinquenni" -> "over 65":
+    ages written in words, with the number words of bot/answers.py."""
+    t = re.sub(r"\b(vent|trent|quarant|cinquant|sessant|settant|ottant|novant)'? ?anni\b",
+               lambda m: f"{answers.UNITS[m.group(1) + ('i' if m.group(1) == 'vent' else 'a')]} anni", t)
+    t = re.sub(r"\bultra(\w+?)enni\b", lambda m: f"over {_age_word(m.group(1))}" if _age_word(m.group(1)) else m.group(0), t)
+    return re.sub(r"\b[a-z]+\b", lambda m: str(answers.UNITS[m.group(0)])
+                  if answers.UNITS.get(m.group(0), 0) >= 10 else m.group(0), t)
+
+
+def _age_word(stem: str) -> Optional[int]:
+    """"sessantacinqu" (of "ultrasessantacinquenni") -> 65."""
+    for word, value in answers.UNITS.items():
+        if value >= 10 and (word == stem or word[:-1] == stem or word == stem + "e"):
+            return value
+    return None
 
 
 def parse_age(text: str) -> Optional[str]:
@@ -141,7 +154,9 @@ def stated_ages(text: str) -> Optional[str]:
     "turisti stranieri e famiglie napoletane" is not turned into ages."""
     t = fold(text)
     t = _ages_in_digits(t)
-    if re.search(r"\d", t) or re.search(r"\b(over|under|tutte le eta|ogni eta|qualsiasi eta|di tutte le eta|"
+    t = re.sub(r"\bnun\b", "non", t)
+    if re.search(r"\d", t) or re.search(r"\b(over|under|tutte le eta|tutte le fasce d'? ?eta|non (c'e|ce sta|ce) "
+                                         r"(un'|n'|una )?eta|ogni eta|qualsiasi eta|di tutte le eta|"
                                          r"un po' tutti|un po tutti|grandi e piccini|tutti quanti)\b", t):
         return parse_age(t)
     content = [w for w in re.findall(r"[a-z']+", t) if w not in ("i", "gli", "le", "la", "il", "e", "soprattutto",

@@ -156,14 +156,15 @@ def asked(tracker: dict) -> Optional[str]:
 
 def typo(text: str, rng: random.Random) -> str:
     """The same answer typed fast on a phone: no accents, lower case, a letter swapped or dropped in
-    some long words. Addresses and numbers are left as they are (a typo there is another address)."""
+    some long words. Addresses and numbers are left as they are (a typo there is another address),
+    and so are the letters of proper names (nobody could read "Espsoito" back as "Esposito")."""
     out = []
     for word in text.split(" "):
         if "@" in word or any(c.isdigit() for c in word):
             out.append(word)
             continue
         plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).lower()
-        if len(plain) >= 6 and plain.isalpha() and rng.random() < 0.2:
+        if len(plain) >= 6 and plain.isalpha() and not word[:1].isupper() and rng.random() < 0.2:
             i = rng.randrange(1, len(plain) - 2)
             plain = plain[:i] + plain[i + 1] + plain[i] + plain[i + 2:] if rng.random() < 0.5 \
                 else plain[:i] + plain[i + 1:]

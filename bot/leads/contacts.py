@@ -66,7 +66,8 @@ _REFUSAL = re.compile(
     rf"|\bnon (voglio|vorrei|posso|mi va di|intendo) {_GIVE}"
     r"|\bnon (te|ve|glielo|lo) (lo )?(do|dico|darei|direi)\b"
     r"|\b(lascia|lasciamo) (stare|perdere)\b|\bsaltiamo\b|\bsalta (pure|questa|la domanda)\b"
-    r"|\bnon ho (un |una |un'|l'|il |la )?(email|e mail|mail|telefono|cellulare|numero|azienda)\b")
+    r"|\bnon ho (un |una |un'|l'|il |la )?(email|e mail|mail|telefono|cellulare|numero|azienda)\b"
+    r"(?!.*(:|\bsono io\b|\buso il mio nome\b))")
 
 
 def refusal(text: str) -> bool:
@@ -81,7 +82,8 @@ def refusal(text: str) -> bool:
 _MARKUP = re.compile(r"<[^>]*>|[<>]|\{\{|\}\}|javascript:", re.IGNORECASE)
 _LOOKS_LIKE_URL = re.compile(r"@|://|\bwww\.|\w\.(it|com|net|org|eu|io|info|biz)\b", re.IGNORECASE)
 _NAME_INTRO = re.compile(r"^((si|sì|ok|certo|allora|piacere|ciao|salve|buongiorno|ecco)[,!.]?\s+)*"
-                         r"(mi chiamo|il mio nome (è|e'|e)|io sono|sono|nome e cognome:?|nome:?|io:?|"
+                         r"(mi chiamo|me chiamo|me ciamo|mi ciamo|me chiami|il mio nome (è|e'|e)|io sono|sono|"
+                         r"nome e cognome:?|nome:?|io:?|"
                          r"mi presento,?|piacere,?)\s+", re.IGNORECASE)
 # What people add after their name: "Chiara Russo, la titolare", "Marco Bianchi e sono il socio".
 _NAME_TAIL = re.compile(r"\s*(,|\be (sono|lavoro|faccio)\b|\b(la|il|lo|l') ?(titolare|"
@@ -94,7 +96,8 @@ _NAME_PUNCTUATION = " '’-."
 _TITLES = re.compile(r"^((l'|il |la )?(dott\.?|dottor|dottore|dottoressa|dott\.ssa|ing\.?|ingegner|ingegnere|"
                      r"avv\.?|avvocato|avvocata|avvocatessa|prof\.?|professor|professore|professoressa|"
                      r"geom\.?|geometra|arch\.?|architetto|architetta|rag\.?|ragioniere|sig\.?|sig\.ra|signor|"
-                     r"signora|signore|sig\.na|don|suor|mr\.?|mrs\.?|ms\.?)\s+)+", re.IGNORECASE)
+                     r"signora|signore|sig\.na|don|suor|suora|padre|fra|frate|madre|rev\.?|reverendo|mr\.?|mrs\.?|ms\.?)\s+)+",
+                     re.IGNORECASE)
 
 
 def _name(text: str) -> Checked:
@@ -103,6 +106,13 @@ def _name(text: str) -> Checked:
     split = re.match(r"^\s*nome:?\s+(.+?),?\s+cognome:?\s+(.+)$", text, re.IGNORECASE)
     if split:  # "nome Alessandro, cognome Greco"
         text = f"{split.group(1)} {split.group(2)}"
+    split = re.match(r"^\s*cognome:?\s+(.+?),?\s+nome:?\s+(.+)$", text, re.IGNORECASE)
+    if split:  # "cognome Greco, nome Alessandro"
+        text = f"{split.group(2)} {split.group(1)}"
+    registry = re.search(r"\b(all'anagrafe|per l'anagrafe|sui documenti|per esteso|all'anagrafe|ufficialmente|"
+                         r"di nome e cognome)\s*(sono|mi chiamo|è|e|:)?\s+(?P<name>.+)$", text, re.IGNORECASE)
+    if registry:  # "chiamatemi Tony, ma all'anagrafe sono Antonino Scuderi": the full name
+        text = registry.group("name")
     name = _NAME_INTRO.sub("", text.strip()).strip(" ,;:")
     # "Rosaria, Rosaria Esposito", "Giulia, Giulia Marino, da Lecce": the part that is a full name
     parts = [p.strip() for p in name.split(",") if p.strip()]
@@ -141,8 +151,11 @@ _ON_MY_OWN = re.compile(r"^(lavoro |sono )?(in proprio|da sol[oa]|freelance|libe
 def _company(text: str) -> Checked:
     if not text.isprintable() or not any(c.isalnum() for c in text):
         return Checked(None, "unclear")
-    stripped = re.sub(r"^(ehm+|allora|dunque|quindi|beh|be'|ok|si|sì|certo|metti pure|metti|scrivi pure|"
+    stripped = re.sub(r"^(ehm+|allora|dunque|quindi|beh|be'|ok|si(?! chiama)|sì|certo|metti pure|metti|scrivi pure|"
                       r"scrivi|segna pure|segna)[,.:!]?\s+", "", text.strip(), flags=re.IGNORECASE)
+    after_colon = re.match(r"^[^:]{3,60}:\s*(?P<name>[^:]{2,80})$", stripped)
+    if after_colon and len(after_colon.group("name").split()) <= 8:
+        stripped = after_colon.group("name")  # "è una ditta individuale: Apicoltura Murgia"
     stripped = _ON_MY_OWN.sub("", stripped)
     # "sono io, Giada Santucci", "lavoro col mio nome, Giulia Marchesini Yoga": the name after the comma
     stripped = re.sub(r"^(sono (io|sempre io)|(lavoro|lavoriamo) (col|con il|sotto il) (mio|nostro) nome|"
@@ -179,6 +192,8 @@ _NUMBER_WORDS = {
     "cinquantina": 50, "sessantina": 60, "settantina": 70, "ottantina": 80, "novantina": 90,
     "centinaio": 100, "decine": 30, "centinaia": 300, "migliaio": 1000, "migliaia": 2000,
 }
+_NUMBER_WORDS.update({f"{word}mila": value * 1000 for word, value in list(_NUMBER_WORDS.items())
+                      if 2 <= value <= 9 and word not in ("una",)})  # "duemila", "tremila"
 # a number of people: digits (Italian thousands dots, no decimals) or a number word; not years
 _COUNT = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{3})+(?![.,]?\d)|\d+(?![.,]?\d)|(?:"
                     + "|".join(_NUMBER_WORDS) + r")\b)(?!\s*(?:anni|anno|mesi|mese)\b)")
@@ -260,7 +275,8 @@ _EMAIL_INTRO = {"è", "e'", "email", "e-mail", "mail", "indirizzo", "scrivimi", 
 def _spoken_email(text: str) -> str:
     """"anna punto bianchi chiocciola example punto com" -> "anna.bianchi@example.com"."""
     folded = fold(text)
-    if "chiocciola" not in folded and not re.search(r"\s@|@\s", text):
+    if "chiocciola" not in folded and not re.search(r"\s@|@\s", text) \
+            and not re.search(r"[\w.+-] at [\w-]+(\.| punto )\w{2,}", folded):
         return text
     spoken = re.sub(r"\s*\b(chiocciola|at)\b\s*|\s*@\s*", "@", folded)
     spoken = re.sub(r"\s*\bpunto\b\s*", ".", spoken)
@@ -329,6 +345,11 @@ def _phone(text: str, region: str) -> Checked:
         too_long = error.error_type == phonenumbers.NumberParseException.TOO_LONG
         return Checked(None, "phone_too_long" if too_long else "phone_invalid")
     length = phonenumbers.is_possible_number_with_reason(number)
+    if digits.startswith("+") and not digits.startswith("+39") \
+            and length == phonenumbers.ValidationResult.IS_POSSIBLE:
+        # abroad, a number of the right length is kept even when its range is unknown to the
+        # library's metadata (new ranges, reserved ones): the consultant will dial it
+        return Checked(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
     problem = {phonenumbers.ValidationResult.TOO_SHORT: "phone_too_short",
                phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY: "phone_too_short",
                phonenumbers.ValidationResult.TOO_LONG: "phone_too_long"}.get(length, "phone_invalid")
@@ -344,9 +365,9 @@ _CALL_WORDS = {
                     r"va bene tutto|come (vuoi|volete)|(e|fa|per me e) uguale|uguale|non ho preferenz\w*|"
                     r"nessuna preferenza|senza preferenz\w*|quando (vi|ti) (pare|fa comodo|e comodo)|"
                     r"a (vostra|tua) scelta|decidete voi|decidi tu|orari? liber\w*|liber[oa] tutto il giorno",
-    "pausa_pranzo": r"pausa pranzo|(ora|orario) di pranzo|a pranzo|verso pranzo|mezzogiorno|prima di pranzo|"
+    "pausa_pranzo": r"pausa pranzo|(ora|orario) di pranzo|a pranzo|per pranzo|verso pranzo|mezzogiorno|prima di pranzo|"
                     r"tra l'una e le due|fra l'una e le due|verso l'una|all'una",
-    "mattina": r"mattin\w*|al mattino|di mattino",
+    "mattina": r"mattin\w*|al mattino|di mattino|domattina|stamattina|appena apro|all'apertura",
     "pomeriggio": r"pomerig\w*|dopo pranzo",
     "sera": r"ser(a|ata|ale)|stasera|dopo cena|dopo il lavoro",
 }
@@ -369,8 +390,16 @@ def _hour_bucket(hour: int) -> Optional[str]:
     return None
 
 
+_HOUR_WORDS = {"una": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8,
+               "nove": 9, "dieci": 10, "undici": 11, "dodici": 12, "tredici": 13, "quattordici": 14,
+               "quindici": 15, "sedici": 16, "diciassette": 17, "diciotto": 18, "diciannove": 19, "venti": 20}
+
+
 def _call_time(text: str) -> Checked:
     folded = fold(text)
+    # "prima delle dieci", "verso le cinque": the hour in words, as digits
+    folded = re.sub(r"\b(le|alle|dalle|delle|ore|l')\s*(" + "|".join(_HOUR_WORDS) + r")\b",
+                    lambda m: f"{m.group(1)} {_HOUR_WORDS[m.group(2)]}", folded)
     if not any(c.isalnum() for c in folded):
         return Checked(None, "unclear")
     if len(text) > 100:

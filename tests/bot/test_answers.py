@@ -56,6 +56,8 @@ def test_numbers_in_digits_and_words(text, numbers):
     ("due volontari", "team"), ("io e il mio socio", "team"), ("un'agenzia", "agenzia"),
     ("un consulente esterno", "agenzia"), ("lo faccio io", "da_solo"), ("io", "da_solo"),
     ("nessun esterno, ce ne occupiamo noi", "team"), ("andiamo in fiera", None),
+    ("io, senza collaboratori", "da_solo"),  # negated staff is nobody
+    ("pensavamo di darlo fuori", "agenzia"),
 ])
 def test_team_from_roles_and_people(text, expected):
     assert answers.team(text) == expected
@@ -74,6 +76,9 @@ def test_budget_words(text, expected):
     ("ai ristoranti della zona", "b2b"), ("famiglie e coppie", "b2c"),
     ("soprattutto privati ma anche qualche studio professionale", "entrambi"),
     ("tutti e due", "entrambi"), ("non lo so", None),
+    ("un po' agli uni, un po' agli altri", None),  # unclear: asked again
+    ("gli uni e gli altri", "entrambi"), ("ai padroni di cani", "b2c"),
+    ("nessun negozio, vendo solo a persone", "b2c"),  # a negated customer is not one
 ])
 def test_segment_from_who_the_customers_are(text, expected):
     assert answers.segment(text) == expected

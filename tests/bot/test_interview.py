@@ -373,3 +373,26 @@ def test_the_kind_of_organisation_from_a_description(voc, text, kind):
     from bot.interview import _org_kind
 
     assert _org_kind(msg(text), voc) == kind
+
+
+def test_a_channel_named_to_say_it_is_not_used_is_not_stored(voc):
+    slots = {"org_kind": "azienda", "objectives": ["contatti"]}
+    turn = interpret(msg("nessun social, neanche Instagram", "deny", ent("channel", "instagram", 24)),
+                     "channels_used", slots, voc)
+    assert turn.updates["channels_used"] == []
+    kept = interpret(msg("Facebook sì, Instagram no"), "channels_used", slots, voc)
+    assert "facebook" in kept.updates["channels_used"]
+
+
+def test_objective_words_inside_another_entity_still_name_the_objective(voc):
+    # "il negozio online" tagged as a sector still says "sell online"
+    turn = interpret(msg("far partire il negozio online", "inform", {"entity": "sector", "value": "retail",
+                                                                      "start": 15, "end": 29}),
+                     "objectives", {"org_kind": "azienda", "sector": "retail"}, voc)
+    assert turn.updates["objectives"] == ["vendite"]
+
+
+def test_a_role_to_hire_is_not_the_users_profession(voc):
+    turn = interpret(msg("trovare due pizzaioli per l'estate", "inform", ent("profession", "chef")),
+                     "objectives", {"org_kind": "azienda", "sector": "food_service"}, voc)
+    assert turn.updates["objectives"] == ["recruiting"] and "profession" not in turn.updates

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.parsing import clean_description, parse_age, parse_hours
+from bot.parsing import clean_description, parse_age, parse_hours, read_audience
 
 
 @pytest.mark.parametrize("text, hours", [
@@ -8,6 +8,9 @@ from bot.parsing import clean_description, parse_age, parse_hours
     ("mezz'ora al giorno", 3.5), ("un'ora al giorno", 7.0), ("2-3 ore", 2.5), ("tra 3 e 5 ore", 4.0),
     ("una o due ore", 1.5), ("dieci ore", 10.0), ("1,5 ore", 1.5), ("30 minuti al giorno", 3.5),
     ("nessuna", 0.0), ("8 ore al mese", 1.9),
+    ("una mezz'oretta al giorno", 3.5),  # the article of a half hour is not one more hour
+    ("due ore il martedì e tre ore il sabato", 5.0),  # each day's hours, added up
+    ("du' orette", 2.0),  # Roman "du'"
 ])
 def test_hours(text, hours):
     assert parse_hours(text) == hours
@@ -25,6 +28,15 @@ def test_hours_not_understood(text):
 ])
 def test_age(text, band):
     assert parse_age(text) == band
+
+
+@pytest.mark.parametrize("text, band", [
+    ("dai diciotto ai trent'anni", "18-30"),  # ages in words, with the number words of bot/answers.py
+    ("ultrasettantenni", "70+"), ("tutte le fasce d'età", "tutte le età"),
+    ("non c'è un'età precisa", "tutte le età"), ("ciclisti e camminatori", "ciclisti e camminatori"),
+])
+def test_audience_ages_in_words_and_descriptions(text, band):
+    assert read_audience(text) == band
 
 
 def test_description():

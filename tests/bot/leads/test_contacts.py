@@ -83,6 +83,7 @@ def test_obvious_typos_are_invalid_with_a_suggestion(text, meant):
     ("+1 (415) 555-2671", "+14155552671"),            # United States
     ("+44 20 7946 0958", "+442079460958"),
     ("il mio numero è 333 1234567, grazie", "+393331234567"),
+    ("+44 7700 900555", "+447700900555"),  # abroad: a possible length is kept where the range is unknown
 ])
 def test_valid_phones_are_stored_e164(text, stored):
     assert accepted("phone", text) == stored
@@ -122,6 +123,10 @@ def test_the_default_region_reads_national_numbers():
     ("G.B. Rossi", "G.B. Rossi"),
     ("Anna  Maria   De Luca", "Anna Maria De Luca"),  # spaces collapsed
     ("Zoë O’Brien", "Zoë O’Brien"),
+    ("me chiamo Nane Scarpa", "Nane Scarpa"),  # Venetian and Roman intros
+    ("cognome Porcu, nome Gavino", "Gavino Porcu"),  # surname first
+    ("Don Luigi Verzé", "Luigi Verzé"),  # a title of the clergy
+    ("per gli amici Totò, sui documenti Salvatore Greco", "Salvatore Greco"),  # the registry name
 ])
 def test_names(text, stored):
     assert accepted("name", text) == stored
@@ -151,6 +156,9 @@ def test_names_rejected(text, problem):
     ("bussola.example", "bussola.example"),
     ("X", "X"),
     ("A" * 120, "A" * 120),
+    ("si chiama Ottica Moderna, sotto i portici", "Ottica Moderna"),
+    ("siamo una sas: Rossi & Figli", "Rossi & Figli"),  # the name after a colon
+    ("non ho un'azienda, uso il mio nome: Yuki Sato", "Yuki Sato"),  # not a refusal
 ])
 def test_companies(text, stored):
     assert accepted("company", text) == stored
@@ -182,7 +190,7 @@ def test_companies_rejected(text, problem):
     ("5-15", "10-49"), ("2 soci e 10 dipendenti", "10-49"), ("una quarantina", "10-49"),
     ("circa 60", "50-249"), ("un centinaio", "50-249"), ("più di 50", "50-249"),
     ("circa 300 dipendenti", "250+"), ("250 o più", "250+"), ("oltre 250", "250+"), ("1.200", "250+"),
-    ("un migliaio", "250+"),
+    ("un migliaio", "250+"), ("più di tremila", "250+"),
 ])
 def test_company_sizes_land_in_a_bucket(text, bucket):
     assert accepted("company_size", text) == bucket
@@ -214,6 +222,9 @@ def test_company_sizes_not_understood(text):
     # no bucket recognised: the words alone, for the salesperson to read
     ("quando finisco le udienze", "quando finisco le udienze"),
     ("giovedì", "giovedì"),
+    # hours in words, and the day's moments people name
+    ("verso le undici", "mattina (verso le undici)"), ("dalle quattro in poi", "pomeriggio (dalle quattro in poi)"),
+    ("domani mattina", "mattina (domani mattina)"), ("stamattina", "mattina"),
 ])
 def test_call_times(text, stored):
     assert accepted("call_time", text) == stored
