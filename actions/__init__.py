@@ -6,12 +6,13 @@ from actions import handoff, interview, recommend, sales  # noqa: F401  (registe
 
 if os.environ.get("BUSSOLA_PRELOAD") == "1":
     # Set by scripts/servers.py for the action server: read the knowledge base and the vocabulary
-    # now rather than during the first user's plan (~0.8 s on 2 cores). Tests import this package
+    # now rather than during the first user's answers (~3 s on 2 cores). Tests import this package
     # without it, so they choose their own database first.
-    from bot import knowledge_base, vocabulary
+    from bot import ateco, knowledge_base, vocabulary
 
     try:
         knowledge_base.default()
         vocabulary.default()
+        ateco.index()  # ~2 s: ISTAT's titles and notes, for sectors read from a description
     except Exception as error:  # the first plan will try again, and say what is wrong
         logging.getLogger(__name__).warning(f"Bussola: knowledge base not preloaded: {error}")

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional
 
-from bot import answers, parsing
+from bot import answers, ateco, parsing
 from bot import fields as F
 from bot import profile as P
 from bot import texts
@@ -231,11 +231,28 @@ def _read_choice(message: UserMessage, question: F.Question, slots: Mapping[str,
 
 
 def _read_sector(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
+    """Our own sector words and professions first ("pizzeria", "avvocato"), then ISTAT's ATECO
+    titles and notes for any other activity ("apicoltura", "ricevitoria del lotto")."""
     found = _values(message, SECTOR, voc, SECTOR) or voc.named_in_text(SECTOR, message.text)
     if found:
         return found[0]
     professions = _values(message, PROFESSION, voc, PROFESSION) or voc.named_in_text(PROFESSION, message.text)
-    return voc.professions[professions[0]]["sector"] if professions else None
+    if professions:
+        return voc.professions[professions[0]]["sector"]
+    if message.text.startswith("/"):
+        return None
+    match = ateco.classify(message.text)
+    return match.sector if match else None
+
+
+def ateco_code(sector: str, texts_: List[str]) -> Optional[str]:
+    """The ATECO code for a sector: the one the user's own words name when it belongs to that
+    sector ("apicoltura" -> 01.48.3), else the sector's main code (data/ateco_sectors.yml)."""
+    for text in texts_:
+        match = ateco.classify(text) if text and not text.startswith("/") else None
+        if match and match.sector == sector:
+            return match.code
+    return ateco.main_code(sector)
 
 
 _NEGATED_CHANNEL = r"\b(manco|neanche|nemmeno|neppure|tranne|non uso|non usiamo|non ho|non abbiamo)\s+(\w+\s+)?$"
@@ -388,7 +405,7 @@ _BUSINESS_WORDS = re.compile(r"\b(negozi\w*|bottega|ristorant\w*|pizzeri\w*|trat
                              r"farmacia|concessionaria|agenzia|studio (dentistico|medico)|clinica|negozio online|"
                              r"e-?commerce|famiglia|familiare|fabbrica|stabiliment\w*|capannone|"
                              r"dipendent\w*|soci|software house|torrefazione|autoscuola|cooperativa|"
-                             r"gruppo (industriale|manifatturiero)|showroom|"
+                             r"gruppo (industriale|manifatturiero)|showroom|clinic\w+|gruppo di \w+|"
                              r"distilleria|salumificio|oleificio|vivaio|allevamento|cantiere)\b")
 # The user owns or is the business: "ho un salone", "siamo una clinica", "lavoro con mio figlio".
 _OWNS_A_BUSINESS = re.compile(r"\b((ho|abbiamo|gestisco|gestiamo|teniamo|tengo|apriamo|ho aperto|siamo|"
@@ -398,12 +415,12 @@ _OWNS_A_BUSINESS = re.compile(r"\b((ho|abbiamo|gestisco|gestiamo|teniamo|tengo|a
 # A role inside an organisation: the organisation is what the user describes ("sono la marketing
 # manager di una software house", "lavoro nel marketing di un gruppo", "alleno in una società").
 _ROLE_IN = re.compile(r"\b(sono (il|la|l') ?\w+( \w+)? (di|del|della|dell'|dello|presso|per) |"
-                      r"lavoro (nel|nella|in|per|presso) (\w+ )*?(di|del|della|dell') ?|scrivo (da|per) |"
+                      r"lavoro (nel|nella|in|per|presso|al|alla|all') ?(\w+ )*?(di|del|della|dell') ?|scrivo (da|per) |"
                       r"rappresento |alleno in |dirigo |curo la comunicazione (di|del|della|dell') ?)")
 # Public bodies and non-profits; a province or a region only as a body ("l'ufficio della Regione"),
 # never as a place ("in provincia di Chieti").
 _PUBLIC_OR_NONPROFIT = re.compile(
-    r"\b(parrocchi\w*|oratorio|pro loco|biblioteca|museo|(del|dal|per il|lavoro al) comune|comune di|universita|"
+    r"\b(parrocchi\w*|oratorio|pro loco|biblioteca|museo|(del|dal|per il|lavoro al|un) comune|comune di|universita|"
     r"scuola (statale|pubblica|primaria|media|elementare|dell'infanzia)|istituto (comprensivo|statale|"
     r"superiore|tecnico|alberghiero)|liceo|volontar\w*|no profit|non profit|circolo|club|federazione|"
     r"consorzio|ente|istitut\w* (di ricerca|pubblic\w*)|statale|pubblic[oa] amministrazione|asl|ospedale|"
@@ -446,6 +463,9 @@ def _org_kind(message: UserMessage, voc: Vocabulary) -> Optional[str]:
     sectors = _values(message, SECTOR, voc, SECTOR) or voc.named_in_text(SECTOR, text)
     if sectors:
         return "ente" if sectors[0] in ("nonprofit", "public_sector") else "azienda"
+    if re.search(r"\b((ho|abbiamo|gestisco|gestiamo|teniamo)( preso)?( in mano)? (un|una|un'|uno|il|la|lo|l')|"
+                 r"facciamo|produciamo|vendiamo|coltiviamo|alleviamo)\b", text):
+        return "azienda"  # "ho un box di functional training", "facciamo 'nduja": a business of some kind
     return None
 
 
@@ -512,6 +532,10 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
             attempts.pop(k, None)
         if attempts != (slots.get("attempts") or {}):
             turn.updates["attempts"] = attempts
+    if turn.updates.get("sector") not in (None, P.SKIPPED):
+        # the ATECO code the sales team files the lead under: from this message, or the description
+        turn.updates["ateco"] = ateco_code(turn.updates["sector"], [text, turn.updates.get("activity")
+                                                                    or slots.get("activity") or ""])
     if turn.next_question is None:
         turn.next_question = P.next_question({**slots, **turn.updates})
     if requested in P.QUESTIONS and turn.next_question == requested and "attempts" not in turn.updates:

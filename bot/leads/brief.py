@@ -112,7 +112,10 @@ def _headline(profile: Optional[Mapping[str, Any]], contact: Mapping[str, Any]) 
     who = ", ".join(contact[f] for f in ("name", "company") if contact.get(f)) or "Visitatore anonimo"
     if not profile:
         return who
-    parts = [_value("org_kind", profile), _value("sector", profile)]
+    sector = _value("sector", profile)
+    if sector and profile.get("ateco"):
+        sector += f" (ATECO {profile['ateco']})"
+    parts = [_value("org_kind", profile), sector]
     what = ", ".join(p for p in parts if p)
     if _value("activity", profile):
         what += f"{': ' if what else ''}«{profile['activity']}»"

@@ -396,3 +396,24 @@ def test_a_role_to_hire_is_not_the_users_profession(voc):
     turn = interpret(msg("trovare due pizzaioli per l'estate", "inform", ent("profession", "chef")),
                      "objectives", {"org_kind": "azienda", "sector": "food_service"}, voc)
     assert turn.updates["objectives"] == ["recruiting"] and "profession" not in turn.updates
+
+
+def test_a_sector_nobody_listed_is_read_from_ateco_and_its_code_kept(voc):
+    turn = interpret(msg("una sala bingo"), "sector", {"org_kind": "azienda"}, voc)
+    assert turn.updates["sector"] == "gambling" and turn.updates["ateco"].startswith("92")
+    # a sector word of our own vocabulary: the sector's main ATECO code
+    said = interpret(msg("ristorazione", "inform", ent("sector", "food_service")), "sector", {"org_kind": "azienda"},
+                     voc)
+    assert said.updates["sector"] == "food_service" and said.updates["ateco"].startswith("56")
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("ho una bottega di cornici a Lucca", "azienda"),
+    ("abbiamo preso in mano il vigneto di famiglia", "azienda"),  # a business the user runs, named or not
+    ("sono la segretaria di un comune di montagna", "ente"),
+    ("sono il responsabile vendite di un gruppo di cliniche dentali", "azienda"),
+])
+def test_a_business_the_user_runs_is_a_business_whatever_its_trade(voc, text, kind):
+    from bot.interview import _org_kind
+
+    assert _org_kind(msg(text), voc) == kind
