@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from bot import profile as P
+from bot import special_cases
 from bot import texts
 from bot.knowledge_base import Channel, KnowledgeBase
 from bot.vocabulary import Vocabulary, fold
@@ -281,28 +282,32 @@ def recommend(profile: Mapping[str, Any], kb: KnowledgeBase, voc: Vocabulary) ->
         not_a_fit.append(NotAFit(cid, fit.channel.name, fit.excluded or [t("ranked_lower", score=fit.score)]))
 
     specialist = _specialist_reasons(profile, markets, candidates, hours, voc)
-    cautions = []
+    cautions = [rule.why for rule in special_cases.matching(profile) if rule.severity == special_cases.CAUTION]
     if profile.get("shows_identity") is False:
         cautions.append(t("caution_identity"))
     if profile.get("handles_criticism") is False:
         cautions.append(t("caution_criticism"))
+    if profile.get("real_relationships") is False:
+        cautions.append(t("caution_relationships"))
     return Plan(recommendations, not_a_fit, bool(specialist),
-                [{"code": code, "text": text} for code, text in specialist],
-                [texts.plan_text("help_" + code) for code, _ in specialist],
+                [{"code": code, "text": text} for code, text, _ in specialist],
+                [help_ for _, _, help_ in specialist],
                 time_note, cautions, list(markets), kb.version)
 
 
-def _specialist_reasons(profile, markets, candidates, hours, voc) -> List[Tuple[str, str]]:
+def _specialist_reasons(profile, markets, candidates, hours, voc) -> List[Tuple[str, str, str]]:
+    """(code, why, what a specialist would do) for each reason no standard recipe applies."""
     t = texts.plan_text
     out: List[Tuple[str, str]] = []
     if "CN" in markets:
         out.append(("local_entity", t("reason_local_entity")))
     if "RU" in markets:
         out.append(("sanctions", t("reason_sanctions")))
-    sector = profile.get("sector")
-    if _given(sector) and voc.sectors.get(sector, {}).get("regulated"):
-        out.append(("regulated_sector", t("reason_regulated", sector=voc.sector_name(sector))))
-    if profile.get("replies_to_messages") is False or profile.get("real_relationships") is False \
+    # regulated or sensitive trades and audiences (data/specialist_rules.yml)
+    rules = [(r.code, r.why, r.help) for r in special_cases.matching(profile) if r.severity == special_cases.SPECIALIST]
+    # not replying, or hiding both faces and answers, makes any channel do harm; not wanting to meet
+    # online contacts in person is a caution only (a delivery kitchen or an app may sell without it)
+    if profile.get("replies_to_messages") is False \
             or (profile.get("shows_identity") is False and profile.get("handles_criticism") is False):
         out.append(("not_ready_for_dialogue", t("reason_not_ready")))
     least = min((f.channel.min_weekly_hours for f in candidates), default=None)
@@ -324,4 +329,8 @@ def _specialist_reasons(profile, markets, candidates, hours, voc) -> List[Tuple[
     activity = fold(profile.get("activity") or "") if isinstance(profile.get("activity"), str) else ""
     if len(countries) >= 2 and MULTI_BRAND.search(activity):
         out.append(("multi_brand_multi_country", t("reason_multi_brand")))
-    return out
+    else:
+        size = special_cases.large_organisation(profile)  # "12 marchi in 30 paesi", "150 negozi"
+        if size:
+            out.append(("large_organisation", t("reason_large_organisation", what=texts.join(size))))
+    return rules + [(code, text, t("help_" + code)) for code, text in out]

@@ -10,6 +10,7 @@ import yaml
 
 from bot import fields as F
 from bot import profile as P
+from bot import special_cases
 from bot import vocabulary
 from bot.vocabulary import Vocabulary
 
@@ -211,7 +212,8 @@ def plan_messages(plan) -> List[str]:
                t("specialist_help", help="; ".join(dict.fromkeys(plan.specialist_help)))]
         # where a specialist still works with standard channels, name them as a starting point only
         if plan.channels and {r["code"] for r in plan.specialist_reasons} <= {
-                "regulated_sector", "local_entity", "sanctions", "multi_brand_multi_country"}:
+                "local_entity", "sanctions", "multi_brand_multi_country", "large_organisation",
+                *(rule.code for rule in special_cases.rules())}:
             out.append(t("specialist_start", channels=join(c.name for c in plan.channels)))
         return out
     out = [t("saved") + "\n\n" + t("intro")]

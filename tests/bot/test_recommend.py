@@ -57,7 +57,8 @@ def test_the_lawyer_gets_linkedin_with_the_audicom_figure(kb, voc):
     linkedin = next(c for c in plan.channels if c.id == "linkedin")
     assert any("Audicom" in r and "2024" in r for r in linkedin.reasons), linkedin.reasons
     assert any("aziende" in r for r in linkedin.reasons)
-    assert any(r["code"] == "regulated_sector" for r in plan.specialist_reasons)
+    # the bar's rules on advertising: a caution beside the plan, not a reason for a specialist
+    assert not plan.specialist_advised and any("deontologico" in note for note in plan.caution_notes)
 
 
 def test_different_profiles_get_different_plans(kb, voc):
@@ -77,7 +78,7 @@ def test_a_channel_in_use_that_does_not_fit_is_explained(kb, voc):
 def test_china_says_why_and_what_a_specialist_helps_with(kb, voc):
     plan = recommend(PERSONAS[3][1], kb, voc)
     codes = {r["code"] for r in plan.specialist_reasons}
-    assert {"local_entity", "regulated_sector"} <= codes
+    assert {"local_entity", "alcohol"} <= codes
     assert plan.specialist_help and all(plan.specialist_help)
 
 

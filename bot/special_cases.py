@@ -1,0 +1,121 @@
+"""When no standard recipe applies because of what the business is: regulated or sensitive trades
+and audiences (data/specialist_rules.yml), and organisations too large for a recipe, read from
+what people actually write ("12 marchi in 30 paesi", "catena di 150 negozi").
+
+The other reasons for a specialist (markets, time, objectives, readiness for dialogue) depend on
+the plan and stay in bot/recommend.py. No Rasa import.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any, List, Mapping, Optional, Tuple
+
+import yaml
+
+from bot import answers, paths
+from bot.vocabulary import fold
+
+RULES_FILE = paths.DATA / "specialist_rules.yml"
+SPECIALIST, CAUTION = "specialist", "caution"
+
+# Counted things in a description, and from how many on a recipe no longer fits.
+_SIZE_NOUNS = {
+    "countries": (r"paesi|nazioni|mercati esteri|stati", 3),
+    "brands": (r"marchi|brand|insegne", 5),  # three virtual brands of one kitchen are still one recipe
+    "sites": (r"negozi|punti vendita|sedi|filiali|hotel|alberghi|stabilimenti|ristoranti|cliniche|"
+              r"strutture|locali|centri|agenzie|uffici", 10),
+    "people": (r"dipendenti|persone|collaboratori|addetti|lavoratori", 250),
+}
+_NUMBER = (r"(\d{1,3}(?:\.\d{3})+|\d+|"
+           + "|".join(sorted((w for w in (*answers.UNITS, *answers.APPROXIMATE) if w not in ("un", "una", "uno")),
+                             key=len, reverse=True)) + ")")
+_LARGE_WORDS = re.compile(r"\b(multinazional\w*|gruppo internazionale|presenti in tutto il mondo|"
+                          r"budget milionari\w*|(\d+|alcuni|diversi|qualche|molti) milion\w*)\b")
+# a marketing team of its own: "il team marketing è di 15 persone"
+_TEAM = re.compile(r"\b(team|ufficio|reparto) (marketing|comunicazione)( (e|conta))?( di)? (?P<count>"
+                   + _NUMBER + r") (persone|addetti|risorse)\b")
+MARKETING_TEAM = 5
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    sectors: Tuple[str, ...]
+    ateco: Tuple[str, ...]
+    words: Optional[re.Pattern]
+    audience_words: Optional[re.Pattern]
+    why: str
+    help: str
+
+
+def _stems(stems: List[str], at_start: bool = False) -> Optional[re.Pattern]:
+    """Word stems as one pattern; `at_start`: only where the text begins with them (an audience of
+    "bambini", not "famiglie con bambini")."""
+    if not stems:
+        return None
+    start = r"^\W*((i|le|gli|soprattutto|principalmente|solo)\s+)*" if at_start else r"(?<!\w)"
+    return re.compile(start + "(" + "|".join(re.escape(fold(s)) for s in stems) + r")")
+
+
+@functools.lru_cache(maxsize=1)
+def rules() -> Tuple[Rule, ...]:
+    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    return tuple(Rule(r["code"], r["severity"], tuple(r.get("sectors") or ()), tuple(r.get("ateco") or ()),
+                      _stems(r.get("words") or []), _stems(r.get("audience_words") or [], at_start=True),
+                      " ".join(r["why"].split()), r.get("help", ""))
+                 for r in data["rules"])
+
+
+def _text(profile: Mapping[str, Any], field: str) -> str:
+    value = profile.get(field)
+    return fold(value) if isinstance(value, str) else ""
+
+
+def _young_audience(audience: Any) -> bool:
+    """An age band that stops before 14 ("6-10", "8-12")."""
+    match = re.fullmatch(r"\s*(\d{1,2})\s*-\s*(\d{1,2})\s*", str(audience or ""))
+    return bool(match) and int(match.group(2)) < 14
+
+
+def matching(profile: Mapping[str, Any]) -> List[Rule]:
+    """The rules the profile meets, in the file's order."""
+    activity, audience = _text(profile, "activity"), _text(profile, "audience")
+    sector, code = profile.get("sector"), str(profile.get("ateco") or "")
+    found = []
+    for rule in rules():
+        if sector in rule.sectors or (code and any(code.startswith(p) for p in rule.ateco)) \
+                or (rule.words and rule.words.search(activity)) \
+                or (rule.audience_words and (rule.audience_words.search(audience)
+                                             or _young_audience(profile.get("audience")))):
+            found.append(rule)
+    return found
+
+
+def _count(word: str) -> Optional[float]:
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+|\d+", word):
+        return float(word.replace(".", ""))
+    value = answers.UNITS.get(word) or answers.APPROXIMATE.get(word)
+    return float(value) if value else None
+
+
+def large_organisation(profile: Mapping[str, Any]) -> List[str]:
+    """What makes the organisation too large for a recipe, in the user's own numbers: ["30 paesi",
+    "12 marchi"]; empty when nothing does."""
+    activity = _text(profile, "activity")
+    found = []
+    for nouns, least in _SIZE_NOUNS.values():
+        for match in re.finditer(rf"\b{_NUMBER}\s+(?:\w+\s+)?({nouns})\b", activity):
+            count = _count(match.group(1))
+            if count is not None and count >= least:
+                found.append(f"{match.group(1)} {match.group(2)}")
+                break
+    team = _TEAM.search(activity)
+    if team and (_count(team.group("count")) or 0) >= MARKETING_TEAM:
+        found.append(f"un team marketing di {team.group('count')} persone")
+    words = _LARGE_WORDS.search(activity)
+    if words:
+        found.append(words.group(0))
+    return found

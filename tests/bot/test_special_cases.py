@@ -1,0 +1,57 @@
+"""Regulated trades, sensitive audiences and large organisations (bot/special_cases.py,
+data/specialist_rules.yml), read from what people write."""
+from __future__ import annotations
+
+import pytest
+
+from bot import special_cases
+
+
+def codes(**profile):
+    return [rule.code for rule in special_cases.matching(profile)]
+
+
+@pytest.mark.parametrize("profile, code", [
+    ({"activity": "vendiamo integratori per sportivi online"}, "health_claims"),
+    ({"sector": "gambling", "activity": "sala giochi"}, "gambling_ads"),
+    ({"ateco": "11.02.10", "activity": "azienda di famiglia"}, "alcohol"),
+    ({"activity": "negozio di svapo e liquidi"}, "tobacco"),
+    ({"activity": "clinica di medicina estetica"}, "medicines"),
+    ({"activity": "consulente finanziario indipendente"}, "financial_products"),
+    ({"activity": "sono candidata alle elezioni regionali"}, "political"),
+    ({"activity": "vendiamo giocattoli di legno"}, "children_products"),
+    ({"activity": "video di scienza", "audience": "6-10"}, "children_audience"),
+    ({"activity": "laboratori creativi", "audience": "bambini delle elementari"}, "children_audience"),
+    ({"sector": "legal", "activity": "studio associato"}, "professional_ethics"),
+])
+def test_each_rule_fires_on_its_trade_or_audience(profile, code):
+    assert code in codes(**profile)
+
+
+@pytest.mark.parametrize("profile", [
+    {"sector": "food_service", "activity": "pizzeria con una buona carta dei vini"},  # wine on a menu
+    {"activity": "tour in bici con sosta in cantina", "audience": "famiglie con bambini"},  # families
+    {"activity": "idraulico a Bergamo", "audience": "25-54"},
+])
+def test_ordinary_businesses_meet_no_rule(profile):
+    assert codes(**profile) == []
+
+
+def test_the_severity_says_whether_the_plan_stands():
+    rules = {rule.code: rule.severity for rule in special_cases.rules()}
+    assert rules["professional_ethics"] == special_cases.CAUTION
+    assert rules["gambling_ads"] == special_cases.SPECIALIST
+    assert all(rule.why for rule in special_cases.rules())
+    assert all(rule.help for rule in special_cases.rules() if rule.severity == special_cases.SPECIALIST)
+
+
+@pytest.mark.parametrize("activity, found", [
+    ("un gruppo con 14 marchi presente in 22 paesi", ["22 paesi", "14 marchi"]),
+    ("catena di quaranta punti vendita in Lombardia", ["quaranta punti vendita"]),
+    ("il team marketing è di 8 persone", ["un team marketing di 8 persone"]),
+    ("siamo una multinazionale della cosmetica", ["multinazionale"]),
+    ("dark kitchen con tre marchi virtuali", []),  # a few brands of one kitchen: still one recipe
+    ("bottega con 2 dipendenti", []),
+])
+def test_a_large_organisation_in_the_users_own_numbers(activity, found):
+    assert special_cases.large_organisation({"activity": activity}) == found
