@@ -84,8 +84,8 @@ def _place_words() -> FrozenSet[str]:
 
 
 def stems(text: str) -> List[str]:
-    """Content words as light stems: the lemma ("tatuaggi" -> "tatuaggio") without its final vowel,
-    so that singular and plural meet ("rosticcerie", "rosticceria" -> "rosticceri")."""
+    """Content words as light stems: the lemma ("tatuaggi" -> "tatuaggio") without its final vowel
+    (and the "i" of -ia, -io), so that singular, plural and the trade's name meet."""
     lemmas, places = _lemmas(), _place_words()
     out = []
     for word in _WORD.findall(fold(text).replace("'", " ")):
@@ -94,7 +94,9 @@ def stems(text: str) -> List[str]:
         lemma = lemmas.get(word, word)
         if lemma in _STOP:
             continue
-        out.append(lemma[:-1] if lemma[-1] in "aeiou" and len(lemma) > 4 else lemma)
+        stem = lemma[:-1] if lemma[-1] in "aeiou" and len(lemma) > 4 else lemma
+        # "psicologia", "psicologi" -> "psicolog"; "rosticceria", "rosticcerie" -> "rosticcer"
+        out.append(stem[:-1] if stem.endswith("i") and len(stem) > 5 else stem)
     return out
 
 

@@ -230,16 +230,19 @@ def _read_choice(message: UserMessage, question: F.Question, slots: Mapping[str,
         or _first([v for v in voc.values_in_text(question.entity, message.text) if v in question.values])
 
 
-def _read_sector(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
-    """Our own sector words and professions first ("pizzeria", "avvocato"), then ISTAT's ATECO
-    titles and notes for any other activity ("apicoltura", "ricevitoria del lotto")."""
+def _read_sector(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary,
+                 from_ateco: bool = True) -> Any:
+    """Our own sector words and professions first ("pizzeria", "avvocato"), then, where the sector
+    is the question asked, ISTAT's ATECO titles and notes for any other activity ("apicoltura",
+    "ricevitoria del lotto"). Not in a description of oneself: there every word of "sono un agente,
+    libero professionista" would be a candidate trade."""
     found = _values(message, SECTOR, voc, SECTOR) or voc.named_in_text(SECTOR, message.text)
     if found:
         return found[0]
     professions = _values(message, PROFESSION, voc, PROFESSION) or voc.named_in_text(PROFESSION, message.text)
     if professions:
         return voc.professions[professions[0]]["sector"]
-    if message.text.startswith("/"):
+    if message.text.startswith("/") or not from_ateco:
         return None
     match = ateco.classify(message.text)
     return match.sector if match else None
@@ -683,7 +686,9 @@ def _described(message: UserMessage, slots: Mapping[str, Any], voc: Vocabulary) 
     description itself as what the user does."""
     found: Dict[str, Any] = {}
     for name in ("org_kind", "sector", "locations"):
-        value = READERS[F.question(name).kind](message, F.question(name), slots, voc)
+        question = F.question(name)
+        value = _read_sector(message, question, slots, voc, from_ateco=False) if name == "sector" \
+            else READERS[question.kind](message, question, slots, voc)
         if value not in (None, answers.HEDGE, []):
             found[name] = value
     description = parsing.clean_description(_GREETING.sub("", message.text).strip())

@@ -87,9 +87,10 @@ class Vocabulary:
             singles = [a for a in table if len(a) >= 5]
             tokens = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", folded)]
             grams = tokens + [(a[0], a[1] + " " + b[1]) for a, b in zip(tokens, tokens[1:])]
+            words = comuni.italian_words()
             for at, gram in grams:
-                if len(gram) < 5 or gram in table:
-                    continue
+                if len(gram) < 5 or gram in table or gram in words:
+                    continue  # "libero" is a word, not a typo of "libro"
                 close = difflib.get_close_matches(gram, singles, n=1, cutoff=0.86)
                 if close:
                     matches.append((at, at + len(gram), table[close[0]]))

@@ -417,3 +417,9 @@ def test_a_business_the_user_runs_is_a_business_whatever_its_trade(voc, text, ki
     from bot.interview import _org_kind
 
     assert _org_kind(msg(text), voc) == kind
+
+
+def test_ateco_reads_the_answer_to_the_sector_question_not_a_self_description(voc):
+    # "agente" shares words with many ATECO lines: at "chi sei?" it says who, not the trade
+    turn = interpret(msg("sono un agente, libero professionista"), "org_kind", {}, voc)
+    assert turn.updates["org_kind"] == "professionista" and "sector" not in turn.updates
