@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base
 
 from bot import db, paths, vocabulary
+from bot.offerings import OFFERINGS
 from bot.profile import OBJECTIVES
 
 MARKETS = ("IT", "FR", "DE", "AT", "CH", "ES", "GB", "US", "CN", "RU", "JP", "KR", "TW", "TH", "IN",
@@ -47,8 +48,11 @@ ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
 EMPTY_HINT = "knowledge base is empty: run python -m bot.knowledge_base load"
 
 FIELDS = ("id", "name", "aliases", "kinds", "description", "audience", "strength", "sectors",
-          "objectives", "formats", "min_weekly_hours", "ads", "local", "requirements", "listening",
-          "figures")
+          "offerings", "objectives", "formats", "min_weekly_hours", "ads", "local", "requirements",
+          "listening", "figures")
+OPTIONAL_FIELDS = ("serves",)  # required when `offerings` is not [any]
+# Kinds that serve some offerings only: they must say which (issue 15), never "any".
+SELECTIVE_KINDS = ("marketplace", "directory", "vertical")
 AUDIENCE_FIELDS = ("ages", "b2b", "b2c")
 FIGURE_FIELDS = ("text", "metric", "region", "value", "source", "year")
 
@@ -75,6 +79,8 @@ class Channel:
     b2c: int
     strength: Mapping[str, int]  # market -> 0..3, every market of MARKETS
     sectors: Tuple[str, ...]  # ("any",) for generalist channels
+    offerings: Tuple[str, ...]  # what it serves (bot/offerings.py); ("any",) for social networks
+    serves: str  # Italian, after "è fatto per": "annunci di oggetti, auto, case e lavoro"; "" for any
     objectives: Mapping[str, int]  # objective -> 0..3, every objective of OBJECTIVES
     formats: Tuple[str, ...]
     min_weekly_hours: float
@@ -89,6 +95,9 @@ class Channel:
 
     def is_generalist(self) -> bool:
         return "any" in self.sectors
+
+    def serves_offering(self, offering: Optional[str]) -> bool:
+        return offering is None or "any" in self.offerings or offering in self.offerings
 
     def figure(self, region: str, metrics: Sequence[str] = USER_METRICS) -> Optional[Figure]:
         """The first figure for the region, trying the metrics in the order given."""
@@ -223,7 +232,7 @@ def _figure_problems(index: int, figure: Any) -> List[str]:
 def _channel_problems(channel: dict, sectors: Iterable[str]) -> List[str]:
     """Problems of one channel on its own, each starting with the field's name."""
     problems = [f"{name}: missing" for name in FIELDS if name not in channel]
-    problems += [f"{name}: unknown field" for name in channel if name not in FIELDS]
+    problems += [f"{name}: unknown field" for name in channel if name not in FIELDS + OPTIONAL_FIELDS]
     get = channel.get
     cid = get("id")
     if "id" in channel and not (isinstance(cid, str) and ID_PATTERN.match(cid)
@@ -261,6 +270,19 @@ def _channel_problems(channel: dict, sectors: Iterable[str]) -> List[str]:
         value = get("sectors")
         if value != ["any"]:
             problems += _text_list("sectors", value, tuple(sectors))
+    if "offerings" in channel:
+        value = get("offerings")
+        kinds = [k for k in get("kinds") if isinstance(k, str)] if isinstance(get("kinds"), list) else []
+        selective = set(kinds) & set(SELECTIVE_KINDS)
+        if value == ["any"]:
+            if selective:
+                problems.append(f"offerings: a {'/'.join(sorted(selective))} serves some offerings only: "
+                                f"list them (allowed: {', '.join(OFFERINGS)})")
+        else:
+            problems += _text_list("offerings", value, tuple(OFFERINGS))
+            if not _is_text(get("serves")):
+                problems.append("serves: missing: say in Italian what it is for (\"annunci di oggetti, auto, "
+                                "case e lavoro\"), for the plan's reasons")
     if "formats" in channel:
         problems += _text_list("formats", get("formats"))
     if "min_weekly_hours" in channel:
@@ -356,7 +378,8 @@ def _channel(raw: dict) -> Channel:
         id=raw["id"], name=raw["name"], aliases=tuple(raw["aliases"]), kinds=tuple(raw["kinds"]),
         description=raw["description"], ages=tuple(audience["ages"]), b2b=audience["b2b"],
         b2c=audience["b2c"], strength={m: raw["strength"][m] for m in MARKETS},
-        sectors=tuple(raw["sectors"]), objectives={o: raw["objectives"][o] for o in OBJECTIVES},
+        sectors=tuple(raw["sectors"]), offerings=tuple(raw["offerings"]), serves=raw.get("serves") or "",
+        objectives={o: raw["objectives"][o] for o in OBJECTIVES},
         formats=tuple(raw["formats"]), min_weekly_hours=float(raw["min_weekly_hours"]),
         ads=raw["ads"], local=raw["local"], requirements=tuple(raw["requirements"]),
         listening=raw["listening"],
@@ -402,6 +425,8 @@ class ChannelRow(Base):
     b2c = Column(Integer, nullable=False)
     strength = Column(JSON, nullable=False)
     sectors = Column(JSON, nullable=False)
+    offerings = Column(JSON, nullable=False)
+    serves = Column(Text, nullable=False)
     objectives = Column(JSON, nullable=False)
     formats = Column(JSON, nullable=False)
     min_weekly_hours = Column(Float, nullable=False)
@@ -438,7 +463,8 @@ class FigureRow(Base):
 def _channel_rows(kb: KnowledgeBase) -> List[dict]:
     return [dict(id=c.id, name=c.name, description=c.description, kinds=list(c.kinds),
                  ages=list(c.ages), b2b=c.b2b, b2c=c.b2c, strength=dict(c.strength),
-                 sectors=list(c.sectors), objectives=dict(c.objectives), formats=list(c.formats),
+                 sectors=list(c.sectors), offerings=list(c.offerings), serves=c.serves,
+                 objectives=dict(c.objectives), formats=list(c.formats),
                  min_weekly_hours=c.min_weekly_hours, ads=c.ads, local=c.local,
                  requirements=list(c.requirements),
                  listening=c.listening) for c in kb.all()]
@@ -463,7 +489,20 @@ def _insert(session: Session, row: type, values: List[dict]) -> None:
 class KnowledgeBaseStore:
     def __init__(self, engine: Engine):
         self.engine = engine
+        self._rebuild_if_columns_changed()
         Base.metadata.create_all(engine)
+
+    def _rebuild_if_columns_changed(self) -> None:
+        """The tables are a copy of the file, not data of their own: when a release adds a column
+        (issue 15's `offerings`), they are dropped and created again, and the next load fills them."""
+        from sqlalchemy import inspect
+
+        inspector = inspect(self.engine)
+        if not inspector.has_table(ChannelRow.__tablename__):
+            return
+        stored = {c["name"] for c in inspector.get_columns(ChannelRow.__tablename__)}
+        if stored != {c.name for c in ChannelRow.__table__.columns}:
+            Base.metadata.drop_all(self.engine)
 
     def stored_hash(self) -> Optional[str]:
         with Session(self.engine) as session:
@@ -544,6 +583,7 @@ def _from_rows(meta: Mapping[str, str], channels: Sequence[ChannelRow],
             id=r.id, name=r.name, aliases=tuple(aliases_of.get(r.id, ())), kinds=tuple(r.kinds),
             description=r.description, ages=tuple(r.ages), b2b=r.b2b, b2c=r.b2c,
             strength={m: r.strength[m] for m in MARKETS}, sectors=tuple(r.sectors),
+            offerings=tuple(r.offerings), serves=r.serves,
             objectives={o: r.objectives[o] for o in OBJECTIVES}, formats=tuple(r.formats),
             min_weekly_hours=r.min_weekly_hours, ads=r.ads, local=r.local,
             requirements=tuple(r.requirements),

@@ -11,6 +11,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
+from bot import offerings
 from bot import profile as P
 from bot import special_cases
 from bot import texts
@@ -180,6 +181,12 @@ def score_channel(channel: Channel, profile: Mapping[str, Any], markets: Sequenc
         fit.excluded.append(t("other_sectors", sectors=", ".join(voc.sector_name(s) for s in channel.sectors)))
     if "verified_professionals" in channel.requirements and sector not in channel.sectors:
         fit.excluded.append(t("verified_only"))
+    # what the business offers: a marketplace, directory or vertical serves some offerings only
+    offering = profile.get("offering")
+    hiring = "recruiting" in objectives and "lavoro" in channel.offerings  # job ads serve any employer
+    if not channel.serves_offering(offering) and not hiring:
+        fit.excluded.append(t("wrong_offering", name=channel.name, serves=channel.serves,
+                              offering=offerings.label(offering)))
 
     # objectives: the main one counts double
     if objectives:
@@ -251,6 +258,8 @@ def _choose(candidates: List[_Fit], hours: Optional[float]) -> Tuple[List[_Fit],
 # --- the plan -----------------------------------------------------------------------------
 
 def recommend(profile: Mapping[str, Any], kb: KnowledgeBase, voc: Vocabulary) -> Plan:
+    if not profile.get("offering"):  # what the business offers, when the interview did not say
+        profile = {**profile, "offering": offerings.infer(profile)}
     markets = markets_of(profile, voc)
     t = texts.plan_text
     fits = [score_channel(c, profile, markets, voc) for c in kb.all()]

@@ -66,7 +66,7 @@ def rules() -> Tuple[Rule, ...]:
     return tuple(Rule(r["code"], r["severity"], tuple(r.get("sectors") or ()), tuple(r.get("ateco") or ()),
                       _stems(r.get("words") or []), _stems(r.get("audience_words") or [], at_start=True),
                       " ".join(r["why"].split()), r.get("help", ""))
-                 for r in data["rules"])
+                 for r in data["cases"])
 
 
 def _text(profile: Mapping[str, Any], field: str) -> str:

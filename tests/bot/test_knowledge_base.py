@@ -221,6 +221,29 @@ def test_load_is_idempotent_and_read_round_trips(store, kb):
     assert store.read() == kb
 
 
+def test_tables_of_an_older_release_are_rebuilt(engine, kb):
+    # a release before issue 15 had no `offerings` column: the copy is dropped and loaded again
+    from sqlalchemy import text
+
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE kb_channels (id VARCHAR(64) PRIMARY KEY, name TEXT)"))
+    store = KnowledgeBaseStore(engine)
+    assert store.load() is True and store.read() == kb
+
+
+def test_marketplaces_directories_and_verticals_say_what_they_serve(raw, voc):
+    broken = copy.deepcopy(raw)
+    subito = _channel(broken, "subito")
+    subito["offerings"] = ["any"]
+    assert any("subito, offerings: a marketplace serves some offerings only" in p for p in validate(broken, voc))
+    subito["offerings"] = ["usato"]
+    del subito["serves"]
+    assert any("subito, serves: missing" in p for p in validate(broken, voc))
+    for channel in raw["channels"]:
+        if set(channel["kinds"]) & {"marketplace", "directory", "vertical"}:
+            assert channel["offerings"] != ["any"] and channel["serves"], channel["id"]
+
+
 def test_a_changed_file_replaces_the_stored_one(store, tmp_path, kb):
     store.load()
     changed = _changed_copy(tmp_path, "facebook", "Descrizione rivista.")

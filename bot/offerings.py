@@ -1,0 +1,109 @@
+"""What a business offers, inferred from what the user wrote and from the sector's ATECO code.
+
+Marketplaces, directories and vertical networks serve some offerings and not others: Subito.it is
+for classified ads of goods, cars, homes and jobs, not for booking a hotel; TheFork is for tables
+at a restaurant, not for food delivery. The knowledge base declares the offerings each such channel
+serves (data/kb/channels.yml, `offerings`), and the engine excludes, with the reason, a channel that
+does not serve the profile's offering (bot/recommend.py).
+
+The description's own words decide first ("consegna a domicilio", "usato", "camere"); then the ATECO
+code's prefix (data/ateco_sectors.yml, `offerings`). None when neither says: no channel is then
+excluded for its offering.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+import yaml
+
+from bot import ateco
+from bot.vocabulary import fold
+
+# Key -> how the plan names it ("Subito.it è fatto per …, non per {label}").
+OFFERINGS: Dict[str, str] = {
+    "prodotti": "vendere prodotti",
+    "artigianato": "vendere prodotti fatti a mano",
+    "usato": "vendere oggetti usati",
+    "cibo_sul_posto": "un locale dove mangiare o bere",
+    "cibo_a_domicilio": "consegne di cibo a domicilio",
+    "alloggio": "prenotare un alloggio",
+    "esperienze": "esperienze, tour e attività",
+    "eventi": "organizzare eventi",
+    "servizi_locali": "servizi in zona, per la casa e la persona",
+    "salute": "prestazioni di salute e cura",
+    "servizi_professionali": "servizi professionali e consulenze",
+    "industriale_b2b": "forniture industriali tra aziende",
+    "software": "software e servizi digitali",
+    "contenuti": "contenuti, cultura e intrattenimento",
+    "cause": "una causa o un'associazione senza scopo di lucro",
+    "lavoro": "offerte di lavoro",
+}
+ANY = "any"
+
+# The description's words, in order: the first offering whose words appear wins. Stems match the
+# start of a word, accents folded.
+_CUES: Tuple[Tuple[str, str], ...] = (
+    ("cibo_a_domicilio", r"consegn\w* a domicilio|delivery|asporto e consegn\w*|app di consegn\w*|dark kitchen|"
+                         r"food delivery|(pizz\w*|sushi|poke|pasti|cibo|panini|hamburger|piatti)\b[^.]{0,40}"
+                         r"\b(a domicilio|consegn\w*)"),
+    ("usato", r"usat[oaie]|second[ao] mano|seconda-mano|vintage|ricondizionat\w*|mercatino|svuota ?cantin\w*|"
+              r"compro oro|conto vendita"),
+    ("alloggio", r"b&b|bed and breakfast|affittacamer\w*|case vacanz\w*|casa vacanz\w*|appartament\w* per vacanz\w*|"
+                 r"agriturismo con camer\w*|camere|hotel|albergo|ostello|campeggio|glamping|affitti brevi|"
+                 r"affitto per brevi"),
+    ("esperienze", r"tour|escursion\w*|visite guidat\w*|guida turistic\w*|degustazion\w*|esperienz\w*|"
+                   r"corsi di cucina|gite|noleggio (bici|e-?bike|barche|kayak|sup)"),
+    ("eventi", r"matrimoni|wedding|organizz\w* eventi|festival|concerti|sagra|fiere|congress\w*|meetup|"
+               r"conferenz\w*|catering"),
+    ("software", r"\bapp\b|software|saas|piattaforma online|gestional\w*|startup digital\w*|sviluppo web|"
+                 r"siti web|videogioc\w*"),
+    ("contenuti", r"podcast|newsletter|blog|canale youtube|youtuber|rivista|giornale|editor\w*|libri|"
+                  r"fumetti|musica|band|teatro|compagnia teatrale|museo|mostre"),
+    ("cause", r"associazion\w*|onlus|volontar\w*|no profit|non profit|raccolta fondi|donazion\w*|parrocchi\w*|"
+              r"protezione civile|pro loco"),
+    ("artigianato", r"fatt[oaie] a mano|artigianal\w*|handmade|su misura|laboratorio artigian\w*|ceramic\w*|"
+                    r"gioielli|bottega"),
+    ("cibo_sul_posto", r"ristorant\w*|pizzeri\w*|trattori\w*|osteri\w*|\bbar\b|caff[eè]|pub|gelateri\w*|"
+                       r"pasticceri\w*|enoteca|bistrot|agriturismo"),
+)
+_CUE_PATTERNS = tuple((key, re.compile(r"(?<!\w)(" + pattern + r")")) for key, pattern in _CUES)
+
+
+@functools.lru_cache(maxsize=1)
+def _prefixes() -> Dict[str, str]:
+    data = yaml.safe_load(ateco.SECTORS_FILE.read_text(encoding="utf-8"))
+    return {str(k): v for k, v in (data.get("offerings") or {}).items()}
+
+
+def of_code(code: str, segment: Optional[str] = None) -> Optional[str]:
+    """The offering an ATECO code implies, by its longest prefix; goods sold to businesses only are
+    industrial supplies."""
+    prefixes = _prefixes()
+    best = max((p for p in prefixes if code == p or code.startswith(p)), key=len, default=None)
+    offering = prefixes.get(best) if best else None
+    if offering == "prodotti" and segment == "b2b" and code[:2].isdigit() and 5 <= int(code[:2]) <= 33:
+        return "industriale_b2b"
+    return offering
+
+
+def infer(profile: Mapping[str, Any]) -> Optional[str]:
+    """The profile's offering: from the description's words, else from its ATECO code."""
+    activity = profile.get("activity")
+    text = fold(activity) if isinstance(activity, str) else ""
+    for key, pattern in _CUE_PATTERNS:
+        if pattern.search(text):
+            return key
+    code = profile.get("ateco")
+    if not code and isinstance(profile.get("sector"), str):
+        code = ateco.main_code(profile["sector"])
+    return of_code(str(code), profile.get("segment")) if code else None
+
+
+def label(offering: str) -> str:
+    return OFFERINGS.get(offering, offering)
+
+
+def keys() -> List[str]:
+    return list(OFFERINGS)
