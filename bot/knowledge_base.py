@@ -40,7 +40,7 @@ METRICS = ("monthly_users", "daily_users", "members", "registered", "share_of_in
            "reviews", "other")
 FIGURE_REGIONS = ("world", "EU") + tuple(m for m in MARKETS if m != "other")
 USER_METRICS = ("monthly_users", "members", "registered", "daily_users", "share_of_internet_users")
-MIN_CHANNELS = 45
+MIN_CHANNELS = 85  # issue 15: the verticals, marketplaces and directories that matter in Italy
 FIRST_FIGURE_YEAR = 2000
 MAX_ID_LENGTH = 64  # the width of the id columns
 MAX_ALIAS_LENGTH = 255

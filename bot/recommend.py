@@ -21,6 +21,8 @@ from bot.vocabulary import Vocabulary, fold
 # Weights of the score's parts (sum 100). Objectives matter most: start from what you want.
 WEIGHTS = {"objectives": 45.0, "market": 25.0, "segment": 15.0, "audience": 10.0, "sector": 5.0}
 MIN_PLAN, MAX_PLAN = 2, 4
+# At most this many listings (marketplaces, directories) in one plan: the rest of it builds an audience.
+LISTING_KINDS, MAX_OF_A_KIND = ("marketplace", "directory"), 3
 GOOD_ENOUGH = 55.0        # below this best score, no channel fits well enough
 MIN_STRENGTH = 2          # "present" in at least one target market
 MIN_SEGMENT_FIT = 1
@@ -230,15 +232,35 @@ def _rank(fits: List[_Fit]) -> List[_Fit]:
     return sorted(fits, key=lambda f: (-f.score, f.channel.id))
 
 
+def _is_listing(fit: _Fit) -> bool:
+    return bool(set(fit.channel.kinds) & set(LISTING_KINDS))
+
+
+def _same_kind_count(chosen: List[_Fit], fit: _Fit) -> int:
+    """How many chosen channels are, like the fit, places to be listed (marketplaces, directories,
+    price comparators); 0 when the fit is not one."""
+    if not _is_listing(fit):
+        return 0
+    return sum(_is_listing(f) for f in chosen)
+
+
 def _choose(candidates: List[_Fit], hours: Optional[float]) -> Tuple[List[_Fit], Optional[str]]:
     """Up to four channels by rank whose weekly effort fits the stated hours; says so when the
     smallest useful set (two) does not fit."""
     chosen: List[_Fit] = []
     total = 0.0
+    audience = next((f for f in candidates if not _is_listing(f)), None)  # the best channel of one's own
     for fit in candidates:
         if len(chosen) == MAX_PLAN:
             break
+        if _same_kind_count(chosen, fit) >= MAX_OF_A_KIND:
+            continue  # four marketplaces are one way to sell, not a plan: others get a place
         need = fit.channel.min_weekly_hours
+        if _is_listing(fit) and audience is not None and audience not in chosen \
+                and any(_is_listing(f) for f in chosen) and hours is not None \
+                and total + audience.channel.min_weekly_hours <= hours \
+                and total + need + audience.channel.min_weekly_hours > hours:
+            continue  # a second listing does not take the hours of the one channel that builds an audience
         if hours is None or total + need <= hours:
             chosen.append(fit)
             total += need

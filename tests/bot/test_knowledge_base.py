@@ -143,7 +143,7 @@ BREAKAGES = {
     "bad id": (_set("etsy", "id", "Etsy Shop"), ["Etsy Shop", "id"]),
     "duplicate id": (_set("amazon", "id", "etsy"), ["etsy", "id", "another channel"]),
     "unknown metric": (_set("etsy", "figures", 0, "metric", "buyers"), ["etsy", "metric", "buyers"]),
-    "too few channels": (_keep_channels(44), ["channels", "at least 45"]),
+    "too few channels": (_keep_channels(84), ["channels", "at least 85"]),
     "unknown kind": (_set("linkedin", "kinds", ["professional", "forum"]),
                      ["linkedin", "kinds", "forum"]),
     "kind no channel has": (_replace_kind("news", "social"), ["channels", "kind news"]),
