@@ -245,7 +245,32 @@ def _read_sector(message: UserMessage, question: F.Question, slots: Mapping[str,
     if message.text.startswith("/") or not from_ateco:
         return None
     match = ateco.classify(message.text)
-    return match.sector if match else None
+    if match is None:
+        return None
+    # read from ISTAT's notes, not from a word of ours: right about half the time on phrasings never
+    # seen, so it is asked back ("Intendi il settore …?"), never stored unconfirmed
+    return Guess(match.sector, match.code, match.title)
+
+
+@dataclass(frozen=True)
+class Guess:
+    """A sector read from ATECO's titles and notes, waiting for the user's yes."""
+    sector: str
+    code: str
+    title: str
+
+    def as_slot(self) -> Dict[str, str]:
+        return {"sector": self.sector, "ateco": self.code, "title": self.title}
+
+
+def _confirming_guess(message: UserMessage, slots: Mapping[str, Any]) -> Optional[bool]:
+    """True/False when the message confirms or refuses the pending sector guess, None otherwise."""
+    if not slots.get("sector_guess"):
+        return None
+    if message.text.startswith("/"):
+        return {"affirm": True, "deny": False}.get(message.intent or "")
+    reading = answers.yes_no(message.text)
+    return {answers.YES: True, answers.NO: False}.get(reading)
 
 
 def ateco_code(sector: str, texts_: List[str]) -> Optional[str]:
@@ -535,7 +560,7 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
             attempts.pop(k, None)
         if attempts != (slots.get("attempts") or {}):
             turn.updates["attempts"] = attempts
-    if turn.updates.get("sector") not in (None, P.SKIPPED):
+    if turn.updates.get("sector") not in (None, P.SKIPPED) and "ateco" not in turn.updates:
         # the ATECO code the sales team files the lead under: from this message, or the description
         turn.updates["ateco"] = ateco_code(turn.updates["sector"], [text, turn.updates.get("activity")
                                                                     or slots.get("activity") or ""])
@@ -590,7 +615,26 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
         turn.is_answer = False
         return
 
+    if requested == "sector" and slots.get("sector_guess"):
+        confirmed = _confirming_guess(message, slots)
+        guess = slots["sector_guess"]
+        turn.updates["sector_guess"] = None
+        if confirmed:
+            turn.updates.update({"sector": guess["sector"], "ateco": guess["ateco"]})
+            return
+        if confirmed is False:
+            _count_failure(turn, requested, slots)  # "no": asked once more, plainly, then skipped
+            return
     value = read_answer(message, requested, slots, voc)
+    if isinstance(value, Guess):
+        if (slots.get("sector_guess") or {}).get("sector") == value.sector:
+            value = value.sector  # the same words again: that is what the user means
+            turn.updates["ateco"] = slots["sector_guess"]["ateco"]
+        else:
+            turn.updates["sector_guess"] = value.as_slot()
+            turn.next_question = requested
+            turn.updates.setdefault("attempts", {**(slots.get("attempts") or {}), requested: 1})
+            return
     if value is None and not payload and answers.asks(text) and intent not in ANSWER_INTENTS:
         turn.is_answer = False  # "quale social va di più in Germania": a question word and no answer
         return

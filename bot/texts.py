@@ -57,6 +57,11 @@ def question(name: str, slots: Mapping[str, Any], offer_skip: bool = False) -> D
         asked = dict(_TEXTS["questions"]["locations_known"][0])
         asked["text"] = " ".join(asked["text"].split()).format(places=join(
             _place_names(slots["places_named"])))
+    if name == "sector" and slots.get("sector_guess"):  # a sector read from ATECO's notes, to confirm
+        guess = slots["sector_guess"]
+        asked = dict(_TEXTS["questions"]["sector_guess"][0])
+        asked["text"] = " ".join(asked["text"].split()).format(
+            sector=vocabulary.default().sector_name(guess["sector"]), code=guess["ateco"], title=guess["title"])
     if name == "objectives" and slots.get("objectives_named") and slots.get("mode") != SALES_MODE:
         asked = dict(_TEXTS["questions"]["objectives_known"][0])
         asked["text"] = " ".join(asked["text"].split()).format(objectives=join(

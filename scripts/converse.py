@@ -240,6 +240,11 @@ def verdict(field: str, stored: Any, expect: Any, voc) -> str:
     return "right" if _fold(stored) == _fold(expect) else "wrong"
 
 
+def confirmation(guess: dict, expect: Any) -> str:
+    """What a truthful user answers when the bot asks back a sector it guessed from ATECO."""
+    return "sì" if guess.get("sector") == expect else "no"
+
+
 # --- one persona -----------------------------------------------------------------------------------
 
 @dataclass
@@ -306,6 +311,9 @@ def run_persona(bot: Bot, persona: dict, mode: str, voc, seed: int = 0) -> Conve
                 talk.asked.append(question)
                 answer = answers.get(question)
                 message = typed(str(answer["text"])) if answer else "non so"
+                guess = tracker["slots"].get("sector_guess")
+                if question == "sector" and guess and answer:
+                    message = confirmation(guess, answer.get("expect"))
             replies = bot.say(sender, message)
             turns += 1
             talk.transcript += [f"> {message}"] + [f"< {t}" for t in _texts(replies)]
@@ -376,6 +384,9 @@ def run_variants(bot: Bot, question: str, variants: List[dict], voc) -> List[Var
             bot.clone(base, sender)
             replies = bot.say(sender, str(variant["text"]))
             slots = bot.tracker(sender)["slots"]
+            if question == "sector" and slots.get("sector_guess"):  # the bot asks back its guess
+                replies += bot.say(sender, confirmation(slots["sector_guess"], variant.get("expect")))
+                slots = bot.tracker(sender)["slots"]
             results.append(VariantResult(variant["set"], question, variant["text"], variant.get("expect"),
                                          slots.get(question),
                                          verdict(question, slots.get(question), variant.get("expect"), voc),

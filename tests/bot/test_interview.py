@@ -398,9 +398,28 @@ def test_a_role_to_hire_is_not_the_users_profession(voc):
     assert turn.updates["objectives"] == ["recruiting"] and "profession" not in turn.updates
 
 
-def test_a_sector_nobody_listed_is_read_from_ateco_and_its_code_kept(voc):
-    turn = interpret(msg("una sala bingo"), "sector", {"org_kind": "azienda"}, voc)
-    assert turn.updates["sector"] == "gambling" and turn.updates["ateco"].startswith("92")
+def test_a_sector_nobody_listed_is_read_from_ateco_confirmed_and_its_code_kept(voc):
+    from bot import texts
+
+    slots = {"org_kind": "azienda"}
+    turn = interpret(msg("una sala bingo"), "sector", slots, voc)
+    # read from ISTAT's notes: asked back, not stored
+    assert "sector" not in turn.updates and turn.next_question == "sector"
+    guess = turn.updates["sector_guess"]
+    assert guess["sector"] == "gambling" and guess["ateco"].startswith("92")
+    slots = {**slots, **turn.updates}
+    asked = texts.question("sector", slots)
+    assert asked["text"].startswith("Dalla tua risposta direi il settore «giochi e scommesse»")
+    assert [b["payload"] for b in asked["buttons"]] == ["/affirm", "/deny"]
+    yes = interpret(msg("sì", "affirm"), "sector", slots, voc)
+    assert yes.updates["sector"] == "gambling" and yes.updates["ateco"].startswith("92")
+    assert yes.updates["sector_guess"] is None and yes.next_question == "activity"
+    # "no": the guess is dropped, and after this second try the interview moves on
+    no = interpret(msg("no", "deny"), "sector", slots, voc)
+    assert no.updates["sector_guess"] is None and no.updates["sector"] == P.SKIPPED
+    # the same words again: that is what the user means
+    again = interpret(msg("una sala bingo"), "sector", slots, voc)
+    assert again.updates["sector"] == "gambling"
     # a sector word of our own vocabulary: the sector's main ATECO code
     said = interpret(msg("ristorazione", "inform", ent("sector", "food_service")), "sector", {"org_kind": "azienda"},
                      voc)
