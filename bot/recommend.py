@@ -21,6 +21,9 @@ from bot.vocabulary import Vocabulary, fold
 # Weights of the score's parts (sum 100). Objectives matter most: start from what you want.
 WEIGHTS = {"objectives": 45.0, "market": 25.0, "segment": 15.0, "audience": 10.0, "sector": 5.0}
 MIN_PLAN, MAX_PLAN = 2, 4
+# The most a channel can get before scaling to 100: every weight, the B2B/B2C specialisation (2.5
+# per point of difference, at most 3), the vertical community of one's sector (3x its weight), ads.
+MAX_RAW = sum(WEIGHTS.values()) + 7.5 + 2 * WEIGHTS["sector"] + 2.0
 # At most this many listings (marketplaces, directories) in one plan: the rest of it builds an audience.
 LISTING_KINDS, MAX_OF_A_KIND = ("marketplace", "directory"), 3
 GOOD_ENOUGH = 55.0        # below this best score, no channel fits well enough
@@ -216,7 +219,11 @@ def score_channel(channel: Channel, profile: Mapping[str, Any], markets: Sequenc
 
     if profile.get("ad_budget") is True and channel.ads:
         breakdown["ads"] = 2.0
-    fit.score = round(min(100.0, sum(breakdown.values())), 1)
+    # a percentage of the best a channel could get, not a sum capped at 100: two channels are no
+    # longer "al 100%" together because both passed the cap
+    for part in breakdown:
+        breakdown[part] = round(breakdown[part] * 100 / MAX_RAW, 1)
+    fit.score = round(sum(breakdown.values()), 1)
     return fit
 
 
@@ -229,7 +236,10 @@ def _figure_reason(channel: Channel, markets: Sequence[str]) -> Optional[str]:
 
 
 def _rank(fits: List[_Fit]) -> List[_Fit]:
-    return sorted(fits, key=lambda f: (-f.score, f.channel.id))
+    """By score; on a tie, the channel that asks less time first, then the stronger in its markets
+    (the plan says so), then by id so that the same profile always gets the same plan."""
+    return sorted(fits, key=lambda f: (-f.score, f.channel.min_weekly_hours, -f.breakdown.get("market", 0),
+                                       f.channel.id))
 
 
 def _is_listing(fit: _Fit) -> bool:
@@ -277,6 +287,34 @@ def _choose(candidates: List[_Fit], hours: Optional[float]) -> Tuple[List[_Fit],
     return _rank(chosen), note
 
 
+def _tie_reason(first: _Fit, second: _Fit) -> str:
+    """Why the first of two channels with the same score comes first (the order of `_rank`)."""
+    t = texts.plan_text
+    if first.channel.min_weekly_hours < second.channel.min_weekly_hours:
+        why = t("tie_less_time")
+    elif first.breakdown.get("market", 0) > second.breakdown.get("market", 0):
+        why = t("tie_stronger_market")
+    else:
+        why = t("tie_any_order")
+    return t("tie", other=second.channel.name, why=why)
+
+
+def _why_not_chosen(fit: _Fit, chosen: List[_Fit], hours: Optional[float]) -> str:
+    """Why a channel that fits was left out, in its real cause: a lower score, the time it would
+    add, or the plan already holding enough listings; never "ranked lower" when it scored higher."""
+    t = texts.plan_text
+    lowest = min((f.score for f in chosen), default=0.0)
+    if fit.score < lowest or not chosen:
+        return t("ranked_lower", score=texts.number(fit.score))
+    if _same_kind_count(chosen, fit) >= MAX_OF_A_KIND:
+        return t("enough_listings")
+    if hours is not None:
+        used = sum(f.channel.min_weekly_hours for f in chosen)
+        return t("no_time_left", need=texts.hours(fit.channel.min_weekly_hours), hours=texts.hours(hours),
+                 used=texts.hours(used))
+    return t("plan_full", count=len(chosen))
+
+
 # --- the plan -----------------------------------------------------------------------------
 
 def recommend(profile: Mapping[str, Any], kb: KnowledgeBase, voc: Vocabulary) -> Plan:
@@ -291,11 +329,14 @@ def recommend(profile: Mapping[str, Any], kb: KnowledgeBase, voc: Vocabulary) ->
     chosen, time_note = _choose(candidates, hours)
 
     recommendations = []
-    for fit in chosen:
+    for n, fit in enumerate(chosen):
         reasons = list(fit.reasons)
         figure = _figure_reason(fit.channel, markets)
         if figure:
             reasons.append(figure)
+        following = chosen[n + 1] if n + 1 < len(chosen) else None
+        if following is not None and following.score == fit.score:
+            reasons.append(_tie_reason(fit, following))
         recommendations.append(Recommendation(
             fit.channel.id, fit.channel.name, fit.score, fit.breakdown, reasons or [t("generic_fit")],
             fit.channel.listening, fit.channel.min_weekly_hours))
@@ -310,7 +351,7 @@ def recommend(profile: Mapping[str, Any], kb: KnowledgeBase, voc: Vocabulary) ->
         if cid in chosen_ids or cid not in by_id:
             continue
         fit = by_id[cid]
-        not_a_fit.append(NotAFit(cid, fit.channel.name, fit.excluded or [t("ranked_lower", score=fit.score)]))
+        not_a_fit.append(NotAFit(cid, fit.channel.name, fit.excluded or [_why_not_chosen(fit, chosen, hours)]))
 
     specialist = _specialist_reasons(profile, markets, candidates, hours, voc)
     cautions = [rule.why for rule in special_cases.matching(profile) if rule.severity == special_cases.CAUTION]

@@ -124,6 +124,19 @@ def join(items: Iterable[str]) -> str:
     return ", ".join(items[:-1]) + " e " + items[-1]
 
 
+def number(value: float) -> str:
+    """Italian decimals: 97.0 -> "97", 87.5 -> "87,5"."""
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def percent_with_article(value: float) -> str:
+    """"al 95%", "all'87%", "all'11%": the article elides before a number said with a vowel."""
+    shown = number(round(value))
+    whole = int(round(value))
+    vowel = whole in (1, 8, 11) or 80 <= whole <= 89 or str(whole).startswith("8") and whole >= 800
+    return f"{'all' + chr(39) if vowel else 'al '}{shown}%"
+
+
 def hours(value: float) -> str:
     if value == 0:
         return "nessuna ora"
@@ -223,7 +236,7 @@ def plan_messages(plan) -> List[str]:
         return out
     out = [t("saved") + "\n\n" + t("intro")]
     for rank, channel in enumerate(plan.channels, 1):
-        out.append(t("channel", rank=rank, name=channel.name, score=round(channel.score),
+        out.append(t("channel", rank=rank, name=channel.name, score=percent_with_article(channel.score),
                      reasons="; ".join(channel.reasons)) + "\n" + t("first_step", step=channel.first_step))
     notes = ([plan.time_note] if plan.time_note else []) + [
         t("why_not", name=rejected.name, reasons="; ".join(rejected.reasons)) for rejected in plan.not_a_fit

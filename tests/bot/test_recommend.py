@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import yaml
 
-from bot import knowledge_base, personas
+from bot import knowledge_base, offerings, personas
 from bot import profile as P
 from bot.recommend import markets_of, recommend
 
@@ -117,8 +117,12 @@ profiles = st.fixed_dictionaries({
     "ad_budget": st.booleans(),
     "replies_to_messages": st.booleans(), "shows_identity": st.booleans(),
     "handles_criticism": st.booleans(), "real_relationships": st.booleans(),
-    "channels_used": st.lists(st.sampled_from(["facebook", "instagram", "linkedin", "tiktok", "vk"]),
+    "channels_used": st.lists(st.sampled_from(["facebook", "instagram", "linkedin", "tiktok", "vk", "subito",
+                                               "booking", "thefork", "amazon", "indeed"]),
                               max_size=3, unique=True),
+    "activity": st.sampled_from(["una piccola attività", "pizze consegnate a domicilio", "hotel con 20 camere",
+                                 "vendiamo abiti usati", "tour guidati in bici", "software gestionale",
+                                 "ricambi industriali per le officine", "un podcast di storia"]),
 })
 
 
@@ -135,6 +139,18 @@ def test_hard_constraints_hold_for_any_profile(kb, voc, profile):
         if profile["segment"] in ("b2b", "b2c"):
             assert getattr(channel, profile["segment"]) >= 1
         assert channel.is_generalist() or profile["sector"] in channel.sectors
+        # what the business offers (issue 15): a listing that does not serve it is never chosen
+        offering = offerings.infer(profile)
+        assert channel.serves_offering(offering) or "recruiting" in profile["objectives"], (rec.id, offering)
+    # readable scores: percentages, at most one channel at 100, in the order shown
+    scores = [c.score for c in plan.channels]
+    assert all(0 <= s <= 100 for s in scores) and scores.count(100.0) <= 1 and scores == sorted(scores, reverse=True)
+    # "perché non X": never "ranked lower" when X scored higher than a chosen channel
+    for left_out in plan.not_a_fit:
+        if any("meno dei canali che ti consiglio" in r for r in left_out.reasons) and scores:
+            score = float(next(r for r in left_out.reasons if "punteggio" in r).split("punteggio ")[1]
+                          .split(" ")[0].replace(",", "."))
+            assert score < min(scores), (left_out.id, score, scores)
     if sum(c.weekly_hours for c in plan.channels) > profile["weekly_hours"]:
         assert plan.time_note or plan.specialist_advised
     if not plan.specialist_advised:
@@ -148,3 +164,19 @@ def test_hard_constraints_hold_for_any_profile(kb, voc, profile):
 def test_the_same_profile_gives_the_same_plan(kb, voc, profile):
     first = recommend(copy.deepcopy(profile), kb, voc).payload()
     assert recommend(copy.deepcopy(profile), kb, voc).payload() == first
+
+
+@pytest.mark.parametrize("value, shown", [(95.0, "al 95%"), (87.4, "all'87%"), (11.0, "all'11%"), (8.0, "all'8%"),
+                                          (100.0, "al 100%"), (79.6, "all'80%")])
+def test_percentages_in_italian(value, shown):
+    from bot import texts
+
+    assert texts.percent_with_article(value) == shown
+
+
+def test_a_tie_is_broken_and_said(kb, voc):
+    from bot.recommend import _Fit, _tie_reason
+
+    quick, slow = kb.get("google_business_profile"), kb.get("instagram")
+    first, second = _Fit(quick, 80.0, {"market": 20.0}), _Fit(slow, 80.0, {"market": 20.0})
+    assert "chiede meno tempo" in _tie_reason(first, second) and "Instagram" in _tie_reason(first, second)
