@@ -313,8 +313,18 @@ def _reserved_aliases(voc: vocabulary.Vocabulary) -> Dict[str, str]:
     return reserved
 
 
-def validate(raw: dict, voc: Optional[vocabulary.Vocabulary] = None) -> List[str]:
-    """Every problem of the file's data; an empty list when it is valid."""
+def upgrade(raw: dict) -> dict:
+    """A file of an earlier release read as the current schema would read it, for comparisons
+    (`make kb-diff --rev`): channels without `offerings` served any offering. Not for loading."""
+    upgraded = dict(raw)
+    upgraded["channels"] = [{"offerings": ["any"], **c} if isinstance(c, dict) else c
+                            for c in raw.get("channels") or []]
+    return upgraded
+
+
+def validate(raw: dict, voc: Optional[vocabulary.Vocabulary] = None, legacy: bool = False) -> List[str]:
+    """Every problem of the file's data; an empty list when it is valid. `legacy`: a file of an
+    earlier release (see `upgrade`), held to the shape of each channel only."""
     if not isinstance(raw, dict):
         return ["file: must be a mapping with version, reviewed and channels"]
     problems = []
@@ -329,7 +339,7 @@ def validate(raw: dict, voc: Optional[vocabulary.Vocabulary] = None) -> List[str
     channels = raw.get("channels")
     if not isinstance(channels, list):
         return problems + ["channels: missing or not a list"]
-    if len(channels) < MIN_CHANNELS:
+    if len(channels) < MIN_CHANNELS and not legacy:
         problems.append(f"channels: {len(channels)} channels, at least {MIN_CHANNELS} needed")
 
     voc = voc or vocabulary.default()
@@ -343,6 +353,8 @@ def validate(raw: dict, voc: Optional[vocabulary.Vocabulary] = None) -> List[str
         cid = channel.get("id")
         label = cid if _is_text(cid) else f"#{index + 1}"
         own = _channel_problems(channel, voc.sectors)
+        if legacy:  # an earlier release's marketplaces served any offering
+            own = [p for p in own if not p.startswith("offerings: a ")]
         if _is_text(cid):
             if cid in ids:
                 own.append("id: used by another channel")
@@ -386,8 +398,8 @@ def _channel(raw: dict) -> Channel:
         figures=tuple(_figure(f) for f in raw["figures"]))
 
 
-def from_dict(raw: dict) -> KnowledgeBase:
-    problems = validate(raw)
+def from_dict(raw: dict, legacy: bool = False) -> KnowledgeBase:
+    problems = validate(raw, legacy=legacy)
     if problems:
         raise KnowledgeBaseError(
             f"{len(problems)} problem(s) in the knowledge base:\n" + "\n".join(problems), problems)

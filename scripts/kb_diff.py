@@ -23,7 +23,9 @@ from bot.recommend import recommend
 def _kb_from_rev(rev: str) -> knowledge_base.KnowledgeBase:
     text = subprocess.run(["git", "show", f"{rev}:{CHANNELS_FILE.relative_to(ROOT).as_posix()}"],
                           cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    return knowledge_base.from_dict(yaml.safe_load(text))
+    # an earlier release's file, read as the current schema reads it (channels without `offerings`
+    # served any offering) so that its plans can be compared
+    return knowledge_base.from_dict(knowledge_base.upgrade(yaml.safe_load(text)), legacy=True)
 
 
 def describe(plan) -> str:
@@ -43,8 +45,8 @@ def diff(old: knowledge_base.KnowledgeBase, new: knowledge_base.KnowledgeBase) -
         print(f"  channels added: {', '.join(added) or '-'}; removed: {', '.join(removed) or '-'}")
     for persona in personas.load():
         before, after = recommend(persona.profile, old, voc), recommend(persona.profile, new, voc)
-        if before.payload() == after.payload():
-            continue
+        if {**before.payload(), "kb_version": None} == {**after.payload(), "kb_version": None}:
+            continue  # the same plan; only the version it names changed
         changed += 1
         print(f"\n{persona.name}\n  before: {describe(before)}\n  after:  {describe(after)}")
         missing = persona.any_of and not ({c.id for c in after.channels} & persona.any_of)

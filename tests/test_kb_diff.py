@@ -28,3 +28,16 @@ def test_an_invalid_file_is_reported_not_crashed(tmp_path, capsys):
     broken.write_text("version: x\nchannels: []\n", encoding="utf-8")
     assert kb_diff.main([str(broken)]) == 2
     assert "does not validate" in capsys.readouterr().err
+
+
+def test_a_file_of_an_earlier_release_is_compared_as_the_current_schema_reads_it():
+    """Before issue 15 channels had no `offerings`: such a file is read with every channel serving
+    any offering (and without the current minimum count), so its plans can be compared."""
+    from bot import knowledge_base
+
+    raw = knowledge_base.read_file()
+    old = {**raw, "channels": [{k: v for k, v in c.items() if k not in ("offerings", "serves")}
+                               for c in raw["channels"][:54]]}
+    assert knowledge_base.validate(old)  # not loadable as it is
+    kb = knowledge_base.from_dict(knowledge_base.upgrade(old), legacy=True)
+    assert len(kb.channels) == 54 and kb.get("subito").offerings == ("any",)
