@@ -2,7 +2,7 @@
 the engine's output was seen (issue 15): each plan must contain one of `any_of`, none of
 `must_not`, and advise a specialist exactly when `specialist_advised` says so.
 
-The goal is every profile; the figures are in docs/plans.md. This test holds the line reached:
+The goal is every profile; the figures are in docs/knowledge-base.md. This test holds the line reached:
 every specialist verdict right, and no fewer profiles passing than PASSING, so a change to the
 knowledge base or the engine cannot lose ground unseen.
 """
@@ -18,7 +18,7 @@ from bot.recommend import recommend
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
-PASSING = 90  # of 99, on 2026-12-05 (docs/plans.md); raise it as plans improve, never lower it
+PASSING = 90  # of 99, on 2026-12-05 (docs/knowledge-base.md); raise it as plans improve, never lower it
 
 
 def _checks():
