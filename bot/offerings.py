@@ -54,7 +54,8 @@ _CUES: Tuple[Tuple[str, str], ...] = (
                  r"agriturismo con camer\w*|camere|hotel|albergo|ostello|campeggio|glamping|affitti brevi|"
                  r"affitto per brevi"),
     ("esperienze", r"tour|escursion\w*|visite guidat\w*|guida turistic\w*|degustazion\w*|esperienz\w*|"
-                   r"corsi di cucina|gite|noleggio (bici|e-?bike|barche|kayak|sup)"),
+                   r"corsi di cucina|gite|noleggio (bici|e-?bike|barche|kayak|sup)|escape room|parco avventura|"
+                   r"laser tag|bowling|parco divertimenti"),
     ("eventi", r"matrimoni|wedding|organizz\w* eventi|festival|concerti|sagra|fiere|congress\w*|meetup|"
                r"conferenz\w*|catering"),
     ("software", r"\bapp\b|software|saas|piattaforma online|gestional\w*|startup digital\w*|sviluppo web|"

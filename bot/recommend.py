@@ -186,12 +186,17 @@ def score_channel(channel: Channel, profile: Mapping[str, Any], markets: Sequenc
         fit.excluded.append(t("other_sectors", sectors=", ".join(voc.sector_name(s) for s in channel.sectors)))
     if "verified_professionals" in channel.requirements and sector not in channel.sectors:
         fit.excluded.append(t("verified_only"))
+    # a special case that rules the channel out (no social pages for betting; no adult platforms for children)
+    for case in special_cases.matching(profile):
+        if case.rules_out(channel.kinds, channel.ages):
+            fit.excluded.append(case.avoid_why)
     # what the business offers: a marketplace, directory or vertical serves some offerings only
     offering = profile.get("offering")
     hiring = "recruiting" in objectives and "lavoro" in channel.offerings  # job ads serve any employer
     if not channel.serves_offering(offering) and not hiring:
         fit.excluded.append(t("wrong_offering", name=channel.name, serves=channel.serves,
                               offering=offerings.label(offering)))
+
 
     # objectives: the main one counts double
     if objectives:

@@ -49,6 +49,14 @@ class Rule:
     audience_words: Optional[re.Pattern]
     why: str
     help: str
+    avoid_kinds: Tuple[str, ...] = ()
+    avoid_adults_only: bool = False
+    avoid_why: str = ""
+
+    def rules_out(self, kinds, ages) -> bool:
+        """Whether a channel of these kinds and age bands is ruled out by this case."""
+        return bool(set(kinds) & set(self.avoid_kinds)) \
+            or (self.avoid_adults_only and "13-17" not in ages)
 
 
 def _stems(stems: List[str], at_start: bool = False) -> Optional[re.Pattern]:
@@ -65,7 +73,9 @@ def rules() -> Tuple[Rule, ...]:
     data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
     return tuple(Rule(r["code"], r["severity"], tuple(r.get("sectors") or ()), tuple(r.get("ateco") or ()),
                       _stems(r.get("words") or []), _stems(r.get("audience_words") or [], at_start=True),
-                      " ".join(r["why"].split()), r.get("help", ""))
+                      " ".join(r["why"].split()), r.get("help", ""),
+                      tuple((r.get("avoid") or {}).get("kinds") or ()), bool((r.get("avoid") or {}).get("adults_only")),
+                      r.get("avoid_why", ""))
                  for r in data["cases"])
 
 

@@ -55,3 +55,13 @@ def test_the_severity_says_whether_the_plan_stands():
 ])
 def test_a_large_organisation_in_the_users_own_numbers(activity, found):
     assert special_cases.large_organisation({"activity": activity}) == found
+
+
+def test_a_case_rules_out_the_channels_its_rules_forbid():
+    rules = {rule.code: rule for rule in special_cases.rules()}
+    # no social page may promote betting; an adults-only platform is not for an audience of children
+    assert rules["gambling_ads"].rules_out(("social", "business"), ("18-24", "25-34"))
+    assert not rules["gambling_ads"].rules_out(("directory",), ("25-34",))
+    assert rules["children_audience"].rules_out(("social",), ("18-24", "25-34"))
+    assert not rules["children_audience"].rules_out(("social",), ("13-17", "18-24"))
+    assert all(rule.avoid_why for rule in special_cases.rules() if rule.avoid_kinds or rule.avoid_adults_only)
