@@ -114,6 +114,9 @@ def yes_no(text: str) -> Optional[str]:
         return HEDGE
     if re.fullmatch(r"(ma )?magari\s*!+.*", fold(text).strip()):
         return YES  # "magari!": a wish, not a doubt
+    if _STARTS_WITH_YES.match(t) and re.search(r"\bmagari (con|per|anche|a|ai|alle|in|di)\b", t) \
+            and not _HEDGE.search(re.sub(r"\bmagari\b", " ", t)):
+        return YES  # "sì, magari con negozi e B&B": a yes, and a detail of how
     hedge = bool(_HEDGE.search(t))
     negated_yes = bool(_NEGATED_YES.search(t))
     if _STARTS_WITH_NO.match(t) and not negated_yes and not re.match(r"^no( no)*,? (anzi|scherzo)", t):
@@ -225,7 +228,7 @@ _TEAM_OUTSIDE = _rx(r"agenzi\w*", r"web agency", r"estern[oia]", r"freelance\w*"
                     r"professionista", r"un professionista", r"studio di comunicazione", r"da fuori",
                     r"esternalizz\w*", r"affid\w*", r"pagher\w*", r"paghiamo", r"incaric\w*",
                     r"social media manager", r"smm", r"uno bravo", r"qualcuno di bravo",
-                    r"un ragazzo che (lo )?fa di mestiere", r"outsourc\w*", r"(dar|daremmo|diamo|do|darei|"
+                    r"un ragazzo che (lo )?fa di mestiere", r"outsourc\w*", r"virtual assistant", r"che pag(o|hiamo)", r"(dar|daremmo|diamo|do|darei|"
                     r"mandar|passar)\w* fuori", r"all'esterno", r"fuori (casa|azienda)")
 _TEAM_INSIDE = _rx(r"io e \w+", r"noi", r"insieme", r"a turno", r"tutti", r"tutte", r"ce ne occupiamo",
                    r"lo facciamo", r"team", r"squadra", r"staff", r"ufficio", r"reparto", r"gruppo",
@@ -233,7 +236,9 @@ _TEAM_INSIDE = _rx(r"io e \w+", r"noi", r"insieme", r"a turno", r"tutti", r"tutt
                    r"stagist\w", r"tirocinant\w", r"apprendist\w", r"soci[oa]?", r"socie", r"colleg\w+",
                    r"figli\w*", r"moglie", r"marito", r"compagn[oa]", r"fidanzat[oa]", r"padre", r"madre",
                    r"papa", r"mamma", r"fratell\w+", r"sorell\w+", r"cugin\w", r"nipot\w", r"cognat\w",
-                   r"zi[oa]", r"genero", r"nuora", r"volontar\w", r"marketing manager", r"community manager",
+                   r"zi[oa]", r"genero", r"nuora", r"volontar\w+", r"fij\w+", r"fiol\w*", r"istruttor\w+", r"animator\w+", r"venditor\w+",
+                   r"batterist\w+", r"chitarrist\w+", r"bassist\w+", r"cantant\w+",
+                   r"(mie|miei|nostre|nostri) (ragazz\w+|collaborator\w+|allievi|soci\w*)", r"marketing manager", r"community manager",
                    r"responsabile( marketing| comunicazione)?", r"addett\w", r"commess\w",
                    r"ragazz\w (del|della|che lavora|in)", r"un ragazzo", r"una ragazza", r"la titolare",
                    r"il titolare", r"titolari", r"famiglia", r"parenti", r"amministrazione",
@@ -249,6 +254,10 @@ def team(text: str) -> Optional[str]:
     t = words(text)
     if not t:
         return None
+    alone = re.match(r"^(io|me)( stess[oa])?\b(?! e )(?P<rest>.*)$", t)
+    if alone and re.search(r"\b(non|manco|negat\w*|ho provato|abbiamo provato|solo (le|i|per)|mi fa solo)\b",
+                           alone.group("rest")):
+        return "da_solo"  # "io, mio marito col computer è negato": a person named and left out
     outside = _TEAM_OUTSIDE.search(t)
     if outside and re.search(r"\b(intern[oai]|in casa|dipendente|assunt[oa])\b", t):
         return "team"  # "una social media manager interna"
@@ -277,7 +286,9 @@ _BUSINESS_CUSTOMERS = _rx(r"b2b", r"aziend\w*", r"impres\w*", r"pmi", r"societa"
 _BUSINESS_CUSTOMERS_MORE = _rx(r"palestr\w*", r"botteg\w*", r"ditt\w+", r"marchi", r"brand", r"locali",
                                r"concessionar\w*", r"b&b", r"strutture", r"cooperative", r"terzist\w*",
                                r"feste aziendali", r"eventi aziendali", r"enoteche", r"erboristerie", r"ospedali",
-                               r"asl", r"architett\w*", r"imprese edili", r"costruttori", r"installatori")
+                               r"asl", r"architett\w*", r"imprese edili", r"costruttori", r"installatori",
+                               r"librerie", r"pub", r"importator\w*", r"location", r"wedding planner", r"hotel",
+                               r"tour operator", r"agenzie di viaggio", r"catering")
 _PEOPLE_CUSTOMERS = _rx(r"b2c", r"privat\w*", r"consumator\w*", r"famigli\w*", r"persone", r"gente",
                         r"genitori", r"mamme", r"papa", r"bambin\w*", r"ragazz\w*", r"giovan\w*", r"turist\w*",
                         r"pazient\w*", r"clienti finali", r"cliente finale", r"cittadin\w*", r"sposi",
@@ -285,7 +296,8 @@ _PEOPLE_CUSTOMERS = _rx(r"b2c", r"privat\w*", r"consumator\w*", r"famigli\w*", r
                         r"singol\w+ person\w*", r"al dettaglio", r"dettaglio", r"utenti", r"fedeli",
                         r"visitatori", r"ospiti", r"spettator\w*", r"lettori", r"atleti", r"sportivi",
                         r"proprietari di casa", r"chiunque", r"pubblico", r"proprietari di (animali|cani|gatti|auto\w*)",
-                        r"padron\w* di (cani|gatti|animali)", r"signor[ei]", r"clienti privati", r"individui")
+                        r"padron\w* di (cani|gatti|animali)", r"signor[ei]", r"clienti privati", r"individui",
+                        r"singol[ie] \w+", r"lettori", r"fan", r"tifosi", r"pazienti")
 _BOTH = _rx(r"entramb\w*", r"tutti e due", r"tutte e due", r"sia .{1,60} (sia|che)", r"un po' tutti",
             r"un po tutti", r"di tutto", r"misto", r"met[aà] e met[aà]", r"b2b e b2c", r"b2c e b2b",
             r"un po'? e un po'?", r"tutte e due le cose", r"l'uno e l'altro", r"gli uni e gli altri")

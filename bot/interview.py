@@ -640,6 +640,9 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
         return
     others = extract(message, slots, requested, voc)
     others.pop(requested, None)
+    for name in OWN_QUESTION_ONLY:
+        if name != requested and not payload:
+            others.pop(name, None)  # "lavoro da sola" says how the business works, not who would post
     for name in CONFUSABLE.get(requested, ()):
         # "azienda" answering "chi sei?" is the kind, not the customers ("cerco clienti tra le aziende" is)
         if name in others and not _named_as_customers(message, name):
@@ -716,6 +719,9 @@ def _named_as_customers(message: UserMessage, field_name: str) -> bool:
 # Words that answer one of these questions also look like another's: the question asked decides.
 CONFUSABLE = {"org_kind": ("segment",), "segment": ("org_kind",)}
 DESCRIPTION_FILLS = ("org_kind", "sector", "profession", "channels_named")
+# Read only as the answer to their own question: who would run the channels is not who works in
+# the business ("lavoro da sola, artigiana", and later "mia figlia, quando torna il fine settimana").
+OWN_QUESTION_ONLY = ("team",)
 FREE_TEXT = tuple(q.name for q in F.INTERVIEW if q.kind in (F.TEXT, F.AUDIENCE))
 # Fields whose value is often inferred from a description: said back, so a wrong guess is seen.
 GUESSED = ("org_kind", "sector")

@@ -25,6 +25,7 @@ from bot.answers import HEDGE, NO, YES
     # a condition, or something to do first, is a doubt to confirm, never a yes
     ("devo prima informarmi", HEDGE), ("sì, se conviene", HEDGE), ("certo, se riesco", HEDGE),
     ("non te lo posso garantire", HEDGE), ("certo, se mi scrivono rispondo", YES),
+    ("sì, magari con i fornitori", YES),  # "magari con…" after a yes is how, not a doubt
 ])
 def test_yes_no_reads_assent_refusal_and_doubt(text, expected):
     assert answers.yes_no(text) == expected
@@ -58,6 +59,9 @@ def test_numbers_in_digits_and_words(text, numbers):
     ("nessun esterno, ce ne occupiamo noi", "team"), ("andiamo in fiera", None),
     ("io, senza collaboratori", "da_solo"),  # negated staff is nobody
     ("pensavamo di darlo fuori", "agenzia"),
+    ("io, mia sorella non ha pazienza per queste cose", "da_solo"),  # a person named and left out
+    ("le mie ragazze del negozio", "team"), ("il chitarrista del gruppo", "team"), ("due volontarie", "team"),
+    ("una freelance che pago a progetto", "agenzia"),
 ])
 def test_team_from_roles_and_people(text, expected):
     assert answers.team(text) == expected
@@ -79,6 +83,7 @@ def test_budget_words(text, expected):
     ("un po' agli uni, un po' agli altri", None),  # unclear: asked again
     ("gli uni e gli altri", "entrambi"), ("ai padroni di cani", "b2c"),
     ("nessun negozio, vendo solo a persone", "b2c"),  # a negated customer is not one
+    ("ai pub e ai singoli appassionati", "entrambi"), ("soprattutto importatori", "b2b"),
 ])
 def test_segment_from_who_the_customers_are(text, expected):
     assert answers.segment(text) == expected

@@ -442,3 +442,10 @@ def test_ateco_reads_the_answer_to_the_sector_question_not_a_self_description(vo
     # "agente" shares words with many ATECO lines: at "chi sei?" it says who, not the trade
     turn = interpret(msg("sono un agente, libero professionista"), "org_kind", {}, voc)
     assert turn.updates["org_kind"] == "professionista" and "sector" not in turn.updates
+
+
+def test_who_would_run_the_channels_is_read_only_at_its_own_question(voc):
+    # "lavoro da sola" says how the business works; the team question is still asked
+    turn = interpret(msg("lavoro da sola, sono una ceramista", "inform", ent("team", "da_solo")), "org_kind", {},
+                     voc)
+    assert "team" not in turn.updates
