@@ -52,7 +52,8 @@ def test_a_description_is_read_through_ateco_titles_and_notes(text, sector, code
     assert match is not None and match.sector == sector and match.code.startswith(code_prefix), match
 
 
-@pytest.mark.parametrize("text", ["boh", "ciao come stai", "", "non saprei proprio"])
+@pytest.mark.parametrize("text", ["boh", "ciao come stai", "", "non saprei proprio", "facciamo cose belle da tanti anni",
+                                  "dipende dalla stagione", "ci mettiamo tanta passione"])
 def test_words_that_name_no_trade_match_nothing(text):
     assert ateco.classify(text) is None
 

@@ -26,4 +26,7 @@ def test_an_interview_survives_a_server_restart(tmp_path):
         assert slots["sector"] == "legal" and slots["activity"].startswith("assisto le aziende")
         client.texts(sender, "sì, solo lì")  # the markets, with the place of the first message offered
         replies = client.texts(sender, "tra i 35 e i 60 anni")
-        assert "Usi già qualche canale" in replies[-1]  # objectives came with the first message
+        # the objective of the first message is offered, and the question asks for more
+        assert replies[-1].startswith("Mi hai detto che vuoi trovare contatti e clienti")
+        replies = client.texts(sender, "solo questo")
+        assert "Usi già qualche canale" in replies[-1]

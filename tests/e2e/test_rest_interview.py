@@ -70,7 +70,7 @@ def test_rich_first_message_is_not_asked_again(client, sender):
         sender, "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende"))
     assert "Ho preso nota" in replies and "Raccontami in una frase" in replies
     slots = client.slots(sender)
-    assert (slots["org_kind"], slots["sector"], slots["segment"], slots["places_named"], slots["objectives"]) \
+    assert (slots["org_kind"], slots["sector"], slots["segment"], slots["places_named"], slots["objectives_named"]) \
         == ("professionista", "legal", "b2b", ["milano"], ["contatti"])
     assert slots["requested_slot"] == "activity"
     # where she is, not yet the markets: asked next, with Milano offered
@@ -81,8 +81,8 @@ def test_rich_first_message_is_not_asked_again(client, sender):
 
 def test_corrections_skips_and_change_after_the_summary(client, sender):
     client.say(sender, "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende")
-    for message in ["assisto le aziende nei rapporti con i dipendenti", "sì, solo lì", "non lo so", "nessuno",
-                    "3 ore", "io", "no", "sì", "sì", "sì"]:
+    for message in ["assisto le aziende nei rapporti con i dipendenti", "sì, solo lì", "non lo so", "solo questo",
+                    "nessuno", "3 ore", "io", "no", "sì", "sì", "sì"]:
         client.say(sender, message)
     assert "È tutto corretto?" in " ".join(client.texts(sender, "sì"))
     assert client.slots(sender)["audience"] == "non_indicato"
@@ -122,17 +122,35 @@ def test_repeated_invalid_answers_move_on(client, sender):
     assert client.slots(sender)["sector"] == "non_indicato"
 
 
-def test_a_lawyer_is_told_plainly_that_a_specialist_helps(client, sender):
+def test_a_lawyer_gets_her_plan_with_the_rules_of_her_profession(client, sender):
+    # issue 15: the bar's rules on advertising are a caution beside the plan, not a case for a specialist
     client.say(sender, "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende")
     for message in ["assisto le aziende nei rapporti con i dipendenti", "sì, solo lì", "tra i 35 e i 60 anni",
-                    "nessuno", "3 ore", "io", "no", "sì", "sì", "sì", "sì"]:
+                    "solo questo", "nessuno", "3 ore", "io", "no", "sì", "sì", "sì", "sì"]:
         client.say(sender, message)
     replies = client.say(sender, "sì")
     text = " ".join(r.get("text", "") for r in replies)
     plan = next(r["custom"] for r in replies if "custom" in r)
-    assert plan["specialist_advised"] is True
-    assert {r["code"] for r in plan["specialist_reasons"]} == {"regulated_sector"}
-    assert "non c'è una ricetta standard" in text and "LinkedIn" in text
+    assert plan["specialist_advised"] is False and "linkedin" in [c["id"] for c in plan["channels"]]
+    assert any("codice deontologico" in note for note in plan["caution_notes"])
+    assert "LinkedIn" in text and "codice deontologico" in text
+
+
+def test_a_betting_shop_is_told_plainly_that_a_specialist_helps(client, sender):
+    answers = {"org_kind": "Azienda o PMI", "sector": "giochi e scommesse",
+               "activity": "scommesse sportive e slot machine", "segment": "A privati (B2C)",
+               "locations": "sì, solo lì", "audience": "adulti", "objectives": "più clienti",
+               "channels_used": "nessuno", "weekly_hours": "5 ore", "team": "io", "ad_budget": "no"}
+    replies = client.say(sender, "Gestisco una sala scommesse e slot a Caserta")
+    for _ in range(20):  # whatever the bot asks, in its order
+        if any("custom" in r for r in replies):
+            break
+        asked = client.slots(sender).get("requested_slot")
+        replies = client.say(sender, answers.get(asked, "sì"))
+    text = " ".join(r.get("text", "") for r in replies)
+    plan = next(r["custom"] for r in replies if "custom" in r)
+    assert plan["specialist_advised"] is True and "gambling_ads" in {r["code"] for r in plan["specialist_reasons"]}
+    assert "Decreto Dignità" in text and "non c'è una ricetta standard" in text
 
 
 def test_questions_about_channels_at_any_point(client, sender):
