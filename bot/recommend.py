@@ -226,9 +226,10 @@ def score_channel(channel: Channel, profile: Mapping[str, Any], markets: Sequenc
         breakdown["ads"] = 2.0
     # a percentage of the best a channel could get, not a sum capped at 100: two channels are no
     # longer "al 100%" together because both passed the cap
+    raw = sum(breakdown.values())
     for part in breakdown:
         breakdown[part] = round(breakdown[part] * 100 / MAX_RAW, 1)
-    fit.score = round(sum(breakdown.values()), 1)
+    fit.score = round(min(100.0, raw * 100 / MAX_RAW), 1)  # scaled once: rounded parts may sum to 100.2
     return fit
 
 
@@ -245,6 +246,22 @@ def _rank(fits: List[_Fit]) -> List[_Fit]:
     (the plan says so), then by id so that the same profile always gets the same plan."""
     return sorted(fits, key=lambda f: (-f.score, f.channel.min_weekly_hours, -f.breakdown.get("market", 0),
                                        f.channel.id))
+
+
+def _with_an_audience(chosen: List[_Fit], candidates: List[_Fit], total: float,
+                      hours: Optional[float]) -> Tuple[List[_Fit], float]:
+    """A plan of listings only (marketplaces, directories) gets the best channel where the business
+    builds its own audience, in place of its lowest listing whose hours make room for it."""
+    if len(chosen) < MIN_PLAN or not all(_is_listing(f) for f in chosen):
+        return chosen, total
+    audience = next((f for f in candidates if not _is_listing(f)), None)
+    if audience is None:
+        return chosen, total
+    for listing in reversed(chosen):  # the lowest first
+        after = total - listing.channel.min_weekly_hours + audience.channel.min_weekly_hours
+        if hours is None or after <= hours:
+            return [f for f in chosen if f is not listing] + [audience], after
+    return chosen, total
 
 
 def _is_listing(fit: _Fit) -> bool:
@@ -264,21 +281,16 @@ def _choose(candidates: List[_Fit], hours: Optional[float]) -> Tuple[List[_Fit],
     smallest useful set (two) does not fit."""
     chosen: List[_Fit] = []
     total = 0.0
-    audience = next((f for f in candidates if not _is_listing(f)), None)  # the best channel of one's own
     for fit in candidates:
         if len(chosen) == MAX_PLAN:
             break
         if _same_kind_count(chosen, fit) >= MAX_OF_A_KIND:
             continue  # four marketplaces are one way to sell, not a plan: others get a place
         need = fit.channel.min_weekly_hours
-        if _is_listing(fit) and audience is not None and audience not in chosen \
-                and any(_is_listing(f) for f in chosen) and hours is not None \
-                and total + audience.channel.min_weekly_hours <= hours \
-                and total + need + audience.channel.min_weekly_hours > hours:
-            continue  # a second listing does not take the hours of the one channel that builds an audience
         if hours is None or total + need <= hours:
             chosen.append(fit)
             total += need
+    chosen, total = _with_an_audience(chosen, candidates, total, hours)
     note = None
     if hours is not None and len(chosen) < MIN_PLAN:
         for fit in candidates:

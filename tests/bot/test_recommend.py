@@ -44,7 +44,8 @@ def test_persona(kb, voc, name, profile, any_of, must_not, specialist):
         assert 2 <= len(ids) <= 4
         for channel in plan.channels:
             assert channel.reasons and channel.first_step and channel.breakdown
-            assert channel.score == pytest.approx(min(100.0, sum(channel.breakdown.values())), abs=0.2)
+            # the parts, each rounded to 0.1, sum to the score within their rounding
+            assert channel.score == pytest.approx(min(100.0, sum(channel.breakdown.values())), abs=0.4)
 
 
 def test_the_persona_set_is_varied():
