@@ -40,6 +40,16 @@ OFFERINGS: Dict[str, str] = {
     "cause": "una causa o un'associazione senza scopo di lucro",
     "lavoro": "offerte di lavoro",
 }
+# What the plan says the business offers ("Ho considerato che offri: …"), so a wrong reading is seen.
+NAMES: Dict[str, str] = {
+    "prodotti": "prodotti", "artigianato": "prodotti fatti a mano", "usato": "oggetti usati",
+    "cibo_sul_posto": "cibo e bevande nel tuo locale", "cibo_a_domicilio": "cibo a domicilio",
+    "alloggio": "alloggio", "esperienze": "esperienze, tour e attività", "eventi": "eventi",
+    "servizi_locali": "servizi in zona", "salute": "servizi di salute e cura",
+    "servizi_professionali": "servizi professionali", "industriale_b2b": "forniture industriali ad aziende",
+    "software": "software e servizi digitali", "contenuti": "contenuti e cultura",
+    "cause": "una causa senza scopo di lucro", "lavoro": "offerte di lavoro",
+}
 ANY = "any"
 
 # The description's words, in order: the first offering whose words appear wins. Stems match the

@@ -66,11 +66,12 @@ class Plan:
     caution_notes: List[str]
     markets: List[str]
     kb_version: str
+    offering: Optional[str] = None  # what the business offers, as the plan read it (bot/offerings.py)
 
     def payload(self) -> Dict[str, Any]:
         """The machine-readable plan sent as the recommendation turn's `custom` message."""
         return {"type": "bussola.plan", "schema_version": 1, "kb_version": self.kb_version,
-                "markets": self.markets,
+                "markets": self.markets, "offering": self.offering,
                 "channels": [asdict(c) for c in self.channels],
                 "not_a_fit": [asdict(n) for n in self.not_a_fit],
                 "specialist_advised": self.specialist_advised,
@@ -381,7 +382,7 @@ def recommend(profile: Mapping[str, Any], kb: KnowledgeBase, voc: Vocabulary) ->
     return Plan(recommendations, not_a_fit, bool(specialist),
                 [{"code": code, "text": text} for code, text, _ in specialist],
                 [help_ for _, _, help_ in specialist],
-                time_note, cautions, list(markets), kb.version)
+                time_note, cautions, list(markets), kb.version, profile.get("offering"))
 
 
 def _specialist_reasons(profile, markets, candidates, hours, voc) -> List[Tuple[str, str, str]]:

@@ -9,6 +9,7 @@ from typing import Any, Dict, Iterable, List, Mapping
 import yaml
 
 from bot import fields as F
+from bot import offerings
 from bot import profile as P
 from bot import special_cases
 from bot import vocabulary
@@ -234,7 +235,10 @@ def plan_messages(plan) -> List[str]:
                 *(rule.code for rule in special_cases.rules())}:
             out.append(t("specialist_start", channels=join(c.name for c in plan.channels)))
         return out
-    out = [t("saved") + "\n\n" + t("intro")]
+    intro = t("intro")
+    if plan.offering in offerings.NAMES:  # said, so that a wrong reading of the business is seen
+        intro = t("offering_read", offering=offerings.NAMES[plan.offering]) + "\n" + intro
+    out = [t("saved") + "\n\n" + intro]
     for rank, channel in enumerate(plan.channels, 1):
         out.append(t("channel", rank=rank, name=channel.name, score=percent_with_article(channel.score),
                      reasons="; ".join(channel.reasons)) + "\n" + t("first_step", step=channel.first_step))

@@ -93,7 +93,7 @@ def test_payload_schema(kb, voc):
     payload = recommend(PERSONAS[1][1], kb, voc).payload()
     assert payload["type"] == "bussola.plan" and payload["schema_version"] == 1
     assert set(payload) >= {"channels", "not_a_fit", "specialist_advised", "specialist_reasons",
-                            "specialist_help", "time_note", "kb_version", "markets"}
+                            "specialist_help", "time_note", "kb_version", "markets", "offering"}
     first = payload["channels"][0]
     assert set(first) == {"id", "name", "score", "breakdown", "reasons", "first_step", "weekly_hours"}
 
