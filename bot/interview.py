@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional
 
-from bot import answers, ateco, parsing
+from bot import answers, ateco, offerings, parsing
 from bot import fields as F
 from bot import profile as P
 from bot import texts
@@ -564,6 +564,11 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
         # the ATECO code the sales team files the lead under: from this message, or the description
         turn.updates["ateco"] = ateco_code(turn.updates["sector"], [text, turn.updates.get("activity")
                                                                     or slots.get("activity") or ""])
+    if {"activity", "sector", "ateco", "segment"} & {k for k, v in turn.updates.items() if v is not None}:
+        # what the business offers, read again whenever what it is read from changes (bot/offerings.py)
+        offering = offerings.infer({**slots, **turn.updates})
+        if offering != slots.get("offering"):
+            turn.updates["offering"] = offering
     if turn.next_question is None:
         turn.next_question = P.next_question({**slots, **turn.updates})
     if requested in P.QUESTIONS and turn.next_question == requested and "attempts" not in turn.updates:

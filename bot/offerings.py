@@ -43,7 +43,7 @@ OFFERINGS: Dict[str, str] = {
 # What the plan says the business offers ("Ho considerato che offri: …"), so a wrong reading is seen.
 NAMES: Dict[str, str] = {
     "prodotti": "prodotti", "artigianato": "prodotti fatti a mano", "usato": "oggetti usati",
-    "cibo_sul_posto": "cibo e bevande nel tuo locale", "cibo_a_domicilio": "cibo a domicilio",
+    "cibo_sul_posto": "cibo e bevande sul posto", "cibo_a_domicilio": "cibo a domicilio",
     "alloggio": "alloggio", "esperienze": "esperienze, tour e attività", "eventi": "eventi",
     "servizi_locali": "servizi in zona", "salute": "servizi di salute e cura",
     "servizi_professionali": "servizi professionali", "industriale_b2b": "forniture industriali ad aziende",

@@ -15,7 +15,7 @@ import phonenumbers
 
 from bot import fields as F
 from bot import profile as P
-from bot import texts, vocabulary
+from bot import offerings, texts, vocabulary
 from bot.leads.qualification import OBJECTIVE_WORDS, qualify
 
 # Profile fields as the sales team reads them (third person, unlike bot.texts which speaks to the user).
@@ -115,7 +115,8 @@ def _headline(profile: Optional[Mapping[str, Any]], contact: Mapping[str, Any]) 
     sector = _value("sector", profile)
     if sector and profile.get("ateco"):
         sector += f" (ATECO {profile['ateco']})"
-    parts = [_value("org_kind", profile), sector]
+    offers = offerings.NAMES.get(profile.get("offering") or "")
+    parts = [_value("org_kind", profile), sector, f"offre {offers}" if offers else None]
     what = ", ".join(p for p in parts if p)
     if _value("activity", profile):
         what += f"{': ' if what else ''}«{profile['activity']}»"

@@ -16,8 +16,8 @@ from typing import IO, Any, Dict, Iterable, Optional
 LEAD_FIELDS = ("public_id", "created_at", "entered_by", "salesperson", "channel", "status", "step", "grade",
                "fit_score", "readiness_score", "name", "company", "company_size", "email", "phone", "call_time",
                "anonymous", "expires_at")
-PROFILE_FIELDS = ("org_kind", "sector", "activity", "segment", "locations", "objectives", "priority",
-                  "weekly_hours", "team", "ad_budget")
+PROFILE_FIELDS = ("org_kind", "sector", "ateco", "offering", "activity", "segment", "locations", "objectives",
+                  "priority", "weekly_hours", "team", "ad_budget")
 COLUMNS = (*LEAD_FIELDS, "grade_reason", *PROFILE_FIELDS)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

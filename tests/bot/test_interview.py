@@ -449,3 +449,13 @@ def test_who_would_run_the_channels_is_read_only_at_its_own_question(voc):
     turn = interpret(msg("lavoro da sola, sono una ceramista", "inform", ent("team", "da_solo")), "org_kind", {},
                      voc)
     assert "team" not in turn.updates
+
+
+def test_what_the_business_offers_follows_its_description(voc):
+    slots = {"org_kind": "azienda", "sector": "food_service"}
+    turn = interpret(msg("pizze e fritti consegnati a domicilio, niente sala"), "activity", slots, voc)
+    assert turn.updates["offering"] == "cibo_a_domicilio"
+    # the description changed: read again
+    again = interpret(msg("trattoria con cucina di mare e venti coperti"), "activity",
+                      {**slots, **turn.updates, "activity": None}, voc)
+    assert again.updates["offering"] == "cibo_sul_posto"

@@ -42,6 +42,14 @@ def stored_lead(**changes) -> dict:
     return lead
 
 
+def test_the_headline_carries_the_ateco_code_and_the_offering():
+    profile = {**LAW_FIRM, "ateco": "69.10", "offering": "servizi_professionali"}
+    data = brief(stored_lead(profile=profile), URL)
+    assert data["headline"] == ("Giulia Bianchi, Studio Bianchi — professionista o freelance (avvocato), "
+                                "servizi legali (ATECO 69.10), offre servizi professionali: "
+                                "«assistenza legale alle imprese»")
+
+
 def test_the_brief_holds_everything_the_salesperson_needs():
     data = brief(stored_lead(), URL)
     assert json.loads(json.dumps(data)) == data  # it travels through the outbox as JSON
