@@ -15,7 +15,6 @@ of the ATECO code the profile and the sales brief carry.
 from __future__ import annotations
 
 import functools
-import gzip
 import json
 import math
 import re
@@ -26,7 +25,7 @@ from typing import Dict, FrozenSet, List, Optional, Tuple
 
 import yaml
 
-from bot import paths
+from bot import comuni, paths
 from bot.vocabulary import fold
 
 SECTORS_FILE = paths.DATA / "ateco_sectors.yml"
@@ -73,19 +72,9 @@ class Match:
 
 
 @functools.lru_cache(maxsize=1)
-def _lemmas() -> Dict[str, str]:
-    import spacy_lookups_data
-
-    path = resources.files(spacy_lookups_data).joinpath("data/it_lemma_lookup.json.gz")
-    return {fold(k): fold(v) for k, v in json.loads(gzip.decompress(path.read_bytes())).items()}
-
-
-@functools.lru_cache(maxsize=1)
 def _place_words() -> FrozenSet[str]:
     """Names of Italian comuni that are not Italian words ("cagliari", not "sale"): a place in a
     description says where, not what ("affittacamere a Cagliari" is not about "caglio")."""
-    from bot import comuni
-
     words = comuni.italian_words()
     return frozenset(w for town in comuni.table().values() for w in _WORD.findall(fold(town.name))
                      if w not in words)
@@ -94,7 +83,7 @@ def _place_words() -> FrozenSet[str]:
 def stems(text: str) -> List[str]:
     """Content words as light stems: the lemma ("tatuaggi" -> "tatuaggio") without its final vowel
     (and the "i" of -ia, -io), so that singular, plural and the trade's name meet."""
-    lemmas, places = _lemmas(), _place_words()
+    lemmas, places = comuni.lemmas(), _place_words()
     out = []
     for word in _WORD.findall(fold(text).replace("'", " ")):
         if word in _STOP or word in places:
@@ -109,24 +98,38 @@ def stems(text: str) -> List[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def _tables() -> Dict[str, Dict[str, str]]:
+    """data/ateco_sectors.yml, read once: each of its tables (`main`, `synonyms`, `prefixes`,
+    `offerings`) with string keys and values."""
+    data = yaml.safe_load(SECTORS_FILE.read_text(encoding="utf-8"))
+    return {name: {str(k): str(v) for k, v in (data.get(name) or {}).items()}
+            for name in ("main", "synonyms", "prefixes", "offerings")}
+
+
+def table(name: str) -> Dict[str, str]:
+    return _tables()[name]
+
+
+def by_longest_prefix(prefixes: Dict[str, str], code: str) -> Optional[str]:
+    """The value of the longest key that starts the (dotted) ATECO code: "96.21.00" takes "96.2"
+    over "96"."""
+    best = max((p for p in prefixes if code.startswith(p)), key=len, default=None)
+    return prefixes[best] if best else None
+
+
 def sector_table() -> Tuple[Dict[str, str], Dict[str, str]]:
     """(code prefix -> sector, sector -> its main code), from data/ateco_sectors.yml."""
-    data = yaml.safe_load(SECTORS_FILE.read_text(encoding="utf-8"))
-    return {str(k): v for k, v in data["prefixes"].items()}, {k: str(v) for k, v in data["main"].items()}
+    return table("prefixes"), table("main")
 
 
 def synonyms() -> Dict[str, str]:
     """Our own everyday phrases for ATECO codes, from data/ateco_sectors.yml."""
-    data = yaml.safe_load(SECTORS_FILE.read_text(encoding="utf-8"))
-    return {str(k): str(v) for k, v in (data.get("synonyms") or {}).items()}
+    return table("synonyms")
 
 
 def sector_of(code: str) -> Optional[str]:
     """The bot's sector for an ATECO code: its longest prefix in data/ateco_sectors.yml."""
-    prefixes, _ = sector_table()
-    best = max((p for p in prefixes if code == p or code.startswith(p + ".") or
-                (len(p) > 2 and code.startswith(p))), key=len, default=None)
-    return prefixes[best] if best else None
+    return by_longest_prefix(table("prefixes"), code)
 
 
 def main_code(sector: str) -> Optional[str]:
@@ -142,7 +145,8 @@ def _nodes() -> List[dict]:
 class _Index:
     def __init__(self) -> None:
         self.docs: List[Tuple[str, str, FrozenSet[str]]] = []  # (code, title, stems of one line)
-        for node in _nodes():
+        nodes = _nodes()
+        for node in nodes:
             if node["level"] not in LEVELS:
                 continue
             lines = [node["title"]]
@@ -153,10 +157,9 @@ class _Index:
                 words = frozenset(stems(line))
                 if words:
                     self.docs.append((node["code"], node["title"], words))
-        titles = {node["code"]: node["title"] for node in _nodes()}
+        titles = {node["code"]: node["title"] for node in nodes}
         for phrase, code in synonyms().items():  # everyday words ATECO's notes do not use ("farmacia")
             self.docs.append((code, titles[code], frozenset(stems(phrase))))
-        self.weight: List[float] = []
         frequency: Dict[str, int] = defaultdict(int)
         self.by_stem: Dict[str, List[int]] = defaultdict(list)
         for n, (_, _, words) in enumerate(self.docs):
@@ -187,7 +190,8 @@ class _Index:
 
 @functools.lru_cache(maxsize=1)
 def index() -> _Index:
-    """Built once per process (about a second): every code's title and inclusion lines."""
+    """Built once per process (2-3 s on 2 cores, at the action server's start with BUSSOLA_PRELOAD):
+    every code's title and inclusion lines."""
     return _Index()
 
 

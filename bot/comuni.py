@@ -51,17 +51,23 @@ def table() -> Dict[str, Comune]:
 
 
 @functools.lru_cache(maxsize=1)
-def italian_words() -> frozenset:
-    """Italian word forms (spaCy's lemma lookup table): a comune named "Sale" or "Alto" counts only
-    when the user writes it with a capital."""
+def lemmas() -> Dict[str, str]:
+    """spaCy's Italian lemma lookup table, folded: word form -> lemma ("tatuaggi" -> "tatuaggio").
+    Read once per process, for the words below and for bot/ateco.py's stems."""
     import gzip
     import json
 
     import spacy_lookups_data
 
     path = resources.files(spacy_lookups_data).joinpath("data/it_lemma_lookup.json.gz")
-    table = json.loads(gzip.decompress(path.read_bytes()))
-    return frozenset(fold(w) for pair in table.items() for w in pair)
+    return {fold(k): fold(v) for k, v in json.loads(gzip.decompress(path.read_bytes())).items()}
+
+
+@functools.lru_cache(maxsize=1)
+def italian_words() -> frozenset:
+    """Italian word forms (the lemma table's forms and lemmas): a comune named "Sale" or "Alto"
+    counts only when the user writes it with a capital."""
+    return frozenset(w for pair in lemmas().items() for w in pair)
 
 
 _BEFORE_A_PLACE = {"a", "ad", "in", "da", "di", "del", "nel", "nella", "vicino", "zona", "presso", "provincia",

@@ -12,11 +12,8 @@ excluded for its offering.
 """
 from __future__ import annotations
 
-import functools
 import re
-from typing import Any, Dict, List, Mapping, Optional, Tuple
-
-import yaml
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 from bot import ateco
 from bot.vocabulary import fold
@@ -82,18 +79,10 @@ _CUES: Tuple[Tuple[str, str], ...] = (
 _CUE_PATTERNS = tuple((key, re.compile(r"(?<!\w)(" + pattern + r")")) for key, pattern in _CUES)
 
 
-@functools.lru_cache(maxsize=1)
-def _prefixes() -> Dict[str, str]:
-    data = yaml.safe_load(ateco.SECTORS_FILE.read_text(encoding="utf-8"))
-    return {str(k): v for k, v in (data.get("offerings") or {}).items()}
-
-
 def of_code(code: str, segment: Optional[str] = None) -> Optional[str]:
     """The offering an ATECO code implies, by its longest prefix; goods sold to businesses only are
     industrial supplies."""
-    prefixes = _prefixes()
-    best = max((p for p in prefixes if code == p or code.startswith(p)), key=len, default=None)
-    offering = prefixes.get(best) if best else None
+    offering = ateco.by_longest_prefix(ateco.table("offerings"), code)
     if offering == "prodotti" and segment == "b2b" and code[:2].isdigit() and 5 <= int(code[:2]) <= 33:
         return "industriale_b2b"
     return offering
@@ -114,7 +103,3 @@ def infer(profile: Mapping[str, Any]) -> Optional[str]:
 
 def label(offering: str) -> str:
     return OFFERINGS.get(offering, offering)
-
-
-def keys() -> List[str]:
-    return list(OFFERINGS)
