@@ -136,7 +136,9 @@ class _Fit:
 
 
 def score_channel(channel: Channel, profile: Mapping[str, Any], markets: Sequence[str],
-                  voc: Vocabulary) -> _Fit:
+                  voc: Vocabulary, cases: Optional[Sequence[special_cases.Rule]] = None) -> _Fit:
+    """One channel against the profile. `cases`: the profile's special cases, when the caller has
+    read them already (a plan scores every channel against the same ones)."""
     objectives, priority = _objectives(profile)
     segment = profile.get("segment") if _given(profile.get("segment")) else None
     sector = profile.get("sector") if _given(profile.get("sector")) else None
@@ -188,7 +190,7 @@ def score_channel(channel: Channel, profile: Mapping[str, Any], markets: Sequenc
     if "verified_professionals" in channel.requirements and sector not in channel.sectors:
         fit.excluded.append(t("verified_only"))
     # a special case that rules the channel out (no social pages for betting; no adult platforms for children)
-    for case in special_cases.matching(profile):
+    for case in special_cases.matching(profile) if cases is None else cases:
         if case.rules_out(channel.kinds, channel.ages):
             fit.excluded.append(case.avoid_why)
     # what the business offers: a marketplace, directory or vertical serves some offerings only
@@ -340,7 +342,8 @@ def recommend(profile: Mapping[str, Any], kb: KnowledgeBase, voc: Vocabulary) ->
         profile = {**profile, "offering": offerings.infer(profile)}
     markets = markets_of(profile, voc)
     t = texts.plan_text
-    fits = [score_channel(c, profile, markets, voc) for c in kb.all()]
+    cases = special_cases.matching(profile)  # read once: every channel is scored against them
+    fits = [score_channel(c, profile, markets, voc, cases) for c in kb.all()]
     # a plan holds only channels that fit well enough; fewer than two means no standard recipe
     candidates = _rank([f for f in fits if not f.excluded and f.score >= GOOD_ENOUGH])
     hours = profile.get("weekly_hours") if isinstance(profile.get("weekly_hours"), (int, float)) else None
@@ -371,8 +374,8 @@ def recommend(profile: Mapping[str, Any], kb: KnowledgeBase, voc: Vocabulary) ->
         fit = by_id[cid]
         not_a_fit.append(NotAFit(cid, fit.channel.name, fit.excluded or [_why_not_chosen(fit, chosen, hours)]))
 
-    specialist = _specialist_reasons(profile, markets, candidates, hours, voc)
-    cautions = [rule.why for rule in special_cases.matching(profile) if rule.severity == special_cases.CAUTION]
+    specialist = _specialist_reasons(profile, markets, candidates, hours, cases)
+    cautions = [rule.why for rule in cases if rule.severity == special_cases.CAUTION]
     if profile.get("shows_identity") is False:
         cautions.append(t("caution_identity"))
     if profile.get("handles_criticism") is False:
@@ -385,7 +388,7 @@ def recommend(profile: Mapping[str, Any], kb: KnowledgeBase, voc: Vocabulary) ->
                 time_note, cautions, list(markets), kb.version, profile.get("offering"))
 
 
-def _specialist_reasons(profile, markets, candidates, hours, voc) -> List[Tuple[str, str, str]]:
+def _specialist_reasons(profile, markets, candidates, hours, cases) -> List[Tuple[str, str, str]]:
     """(code, why, what a specialist would do) for each reason no standard recipe applies."""
     t = texts.plan_text
     out: List[Tuple[str, str]] = []
@@ -394,7 +397,7 @@ def _specialist_reasons(profile, markets, candidates, hours, voc) -> List[Tuple[
     if "RU" in markets:
         out.append(("sanctions", t("reason_sanctions")))
     # regulated or sensitive trades and audiences (data/specialist_rules.yml)
-    rules = [(r.code, r.why, r.help) for r in special_cases.matching(profile) if r.severity == special_cases.SPECIALIST]
+    rules = [(r.code, r.why, r.help) for r in cases if r.severity == special_cases.SPECIALIST]
     # not replying, or hiding both faces and answers, makes any channel do harm; not wanting to meet
     # online contacts in person is a caution only (a delivery kitchen or an app may sell without it)
     if profile.get("replies_to_messages") is False \

@@ -132,10 +132,9 @@ def number(value: float) -> str:
 
 def percent_with_article(value: float) -> str:
     """"al 95%", "all'87%", "all'11%": the article elides before a number said with a vowel."""
-    shown = number(round(value))
     whole = int(round(value))
-    vowel = whole in (1, 8, 11) or 80 <= whole <= 89 or str(whole).startswith("8") and whole >= 800
-    return f"{'all' + chr(39) if vowel else 'al '}{shown}%"
+    vowel = whole in (1, 8, 11) or 80 <= whole <= 89  # uno, otto, undici, ottanta…
+    return f"{'all' + chr(39) if vowel else 'al '}{whole}%"
 
 
 def hours(value: float) -> str:
