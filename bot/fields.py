@@ -47,7 +47,7 @@ INTERVIEW: Tuple[Question, ...] = (
     Question("audience", AUDIENCE, "pubblico", "Pubblico", entity="age"),
     Question("objectives", OBJECTIVES, "obiettivi", "Obiettivi",
              ("notorieta", "contatti", "vendite", "assistenza", "community", "recruiting", "reputazione",
-              "traffico"), entity="objective"),
+              "traffico", "prenotazioni", "donazioni", "volontari"), entity="objective"),
     Question("priority", PRIORITY, "obiettivo principale", "Obiettivo principale", entity="objective"),
     Question("channels_used", CHANNELS, "canali già usati", "Canali già usati", entity="channel"),
     Question("weekly_hours", HOURS, "tempo", "Tempo a settimana", entity="hours"),

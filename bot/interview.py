@@ -301,25 +301,39 @@ def _read_channels(message: UserMessage, question: F.Question, slots: Mapping[st
     return None
 
 
-# People to hire ("trovare camerieri", "prendere un apprendista", "i volontari") and customers to win
-# ("più pazienti", "trovare importatori", "più date"): each names an objective whatever the noun's
-# own words are, so they are read as classes, not as keyword stems.
+# People to hire ("trovare camerieri", "prendere un apprendista"), volunteers, donors, bookings and
+# customers to win ("più pazienti", "trovare importatori", "più date"): each names an objective
+# whatever the noun's own words are, so they are read as classes, not as keyword stems.
 _ROLES = (r"personale|camerier\w*|cuoch\w*|cuoc[oa]|collaborator\w*|collaboratric\w*|dipendent\w*|commess\w*|igienist\w*|"
-          r"infermier\w*|operai\w*|autist\w*|stagist\w*|volontar\w*|addett\w*|impiegat\w*|sviluppator\w*|"
+          r"infermier\w*|operai\w*|autist\w*|stagist\w*|addett\w*|impiegat\w*|sviluppator\w*|"
           r"programmator\w*|educator\w*|istruttor\w*|magazzinier\w*|muratori|elettricist\w*|idraulic\w*|"
           r"parrucchier\w*|estetist\w*|barist\w*|pizzaiol\w*|lavorator\w*|talenti|apprendist\w*|barbier\w*|"
           r"dottorand\w*|ricercator\w*|ingegner\w*|tecnici|figure professionali|nuove leve")
 _CUSTOMERS = (r"client\w*|pazient\w*|student\w*|allie\w*|alunn\w*|utent\w*|iscri\w*|date|serate|ingaggi|"
-              r"prenotazion\w*|lavori|commess\w*|importator\w*|distributor\w*|rivenditor\w*|boutique|negozi|"
-              r"ristoranti|famiglie|donator\w*|donazion\w*|sponsor\w*|ospiti|turisti|visitatori|partner|aziende|"
-              r"proprietari|acquirenti|compratori|soci|richieste|preventivi|contatti|ordini di aziende|appuntamenti|"
+              r"lavori|commess\w*|importator\w*|distributor\w*|rivenditor\w*|boutique|negozi|"
+              r"ristoranti|famiglie|ospiti|turisti|visitatori|partner|aziende|"
+              r"proprietari|acquirenti|compratori|soci|richieste|preventivi|contatti|ordini di aziende|"
               r"adozion\w*|adottant\w*|romani|gente (al|all'|in|nel|nella|a) ?(locale|negozio|aperitivo|bar|"
               r"ristorante|studio|bottega|serat\w+|event\w+|corsi)")
+_VOLUNTEERS = r"volontar\w*|nuove forze|(persone|gente) che (ci )?(dia|diano|dar\w+) una mano"
+_DONORS = (r"donator\w*|donazion\w*|sponsor\w*|sostenitor\w*|fondi|finanziament\w*|lasciti|"
+           r"(5|cinque) ?(per|x) ?(mille|1000)")
+_BOOKINGS = r"prenotazion\w*|appuntament\w*|booking|camere (prenotate|piene|occupate)|tavoli (prenotati|pieni)"
 _HIRING = re.compile(rf"\b(trovare|trova'?|cercare|assumere|reclutare|selezionare|inserire|prendere|attirare|"
                      rf"nuov[ie]|altr[io])\s+(\w+'?\s*){{0,4}}?({_ROLES})\b|^\W*(i |le |gli |dei |delle )?({_ROLES})\b")
-_WINNING = re.compile(rf"\b(trovare|trova'?|cercare|attirare|portare|riportare|riporta'?|piu|nuov[ie]|altr[ie]|acquisire|"
-                      rf"fa'? veni'? piu)\s+(\w+'?\s*){{0,3}}?({_CUSTOMERS})\b|\b({_CUSTOMERS})\s+(nuov\w*|in piu)\b"
-                      rf"|^\W*(i |le |gli |dei |delle )?({_CUSTOMERS})\W*$")
+
+
+def _wanting(nouns: str) -> "re.Pattern[str]":
+    """"trovare/più/nuovi … NOUNS", "NOUNS nuovi / in più", or the nouns alone as the whole answer."""
+    return re.compile(rf"\b(trovare|trova'?|cercare|attirare|portare|riportare|riporta'?|piu|nuov[ie]|altr[ie]|acquisire|"
+                      rf"raccogliere|ricevere|aumentare|fa'? veni'? piu)\s+(\w+'?\s*){{0,3}}?({nouns})\b"
+                      rf"|\b({nouns})\s+(nuov\w*|in piu)\b|^\W*(i |le |gli |dei |delle )?({nouns})\W*$")
+
+
+_WINNING = _wanting(_CUSTOMERS)
+# what is wanted, by objective, after people to hire: the first that names a class wins its objective
+_WANTED = (("volontari", _wanting(_VOLUNTEERS)), ("donazioni", _wanting(_DONORS)),
+           ("prenotazioni", _wanting(_BOOKINGS)), ("contatti", _WINNING))
 
 
 def _objectives_in(message: UserMessage, voc: Vocabulary) -> List[str]:
@@ -344,12 +358,12 @@ def _objectives_in(message: UserMessage, voc: Vocabulary) -> List[str]:
             found.setdefault(value, at)
     folded = fold(text)
     hiring = _HIRING.search(folded)
-    for value, match in (("recruiting", hiring), ("contatti", _WINNING.search(folded))):
+    for value, match in (("recruiting", hiring), *((v, wanted.search(folded)) for v, wanted in _WANTED)):
         if match and value not in found:
             found[value] = match.start()
     if "recruiting" in found and hiring and "community" in found \
             and not re.search(r"\b(community|comunita|fideliz|gruppo|legame)", folded):
-        found.pop("community")  # "volontari" is a stem of neither: a role to find
+        found.pop("community")  # "trovare collaboratori per fare squadra": people to hire, not a community
     return sorted(found, key=found.get)
 
 
@@ -374,7 +388,8 @@ def _read_priority(message: UserMessage, question: F.Question, slots: Mapping[st
     named = [o for o in _objectives_in(message, voc) if o in chosen]
     folded = fold(message.text)
     # among the objectives given, a role names the hiring and a customer the contacts: "er barista"
-    for value, nouns in (("recruiting", _ROLES), ("contatti", _CUSTOMERS)):
+    for value, nouns in (("recruiting", _ROLES), ("volontari", _VOLUNTEERS), ("donazioni", _DONORS),
+                         ("prenotazioni", _BOOKINGS), ("contatti", _CUSTOMERS)):
         match = re.search(rf"\b({nouns})\b", folded)
         if value in chosen and value not in named and match:
             named.append(value)

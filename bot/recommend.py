@@ -213,7 +213,8 @@ def score_channel(channel: Channel, profile: Mapping[str, Any], markets: Sequenc
         if good:
             fit.reasons.append(t("objectives", objectives=texts.join(texts.OBJECTIVE_LABELS[o] for o in good)))
     else:
-        breakdown["objectives"] = round(WEIGHTS["objectives"] * sum(channel.objectives.values()) / 48, 1)
+        breakdown["objectives"] = round(WEIGHTS["objectives"] * sum(channel.objectives.values())
+                                        / (6 * len(P.OBJECTIVES)), 1)  # half weight: no objective given
 
     # audience age
     bands = age_bands(profile.get("audience"))

@@ -73,11 +73,18 @@ def question(name: str, slots: Mapping[str, Any], offer_skip: bool = False) -> D
         asked["buttons"] = [{"title": OBJECTIVE_LABELS[o][0].upper() + OBJECTIVE_LABELS[o][1:],
                              "payload": f'/inform{{"objective":"{o}"}}'}
                             for o in slots.get("objectives") or [] if o in OBJECTIVE_LABELS]
+    if any("when" in b for b in asked.get("buttons") or []):
+        asked["buttons"] = [_without_when(b) for b in asked["buttons"]
+                            if all(slots.get(k) in allowed for k, allowed in b.get("when", {}).items())]
     if offer_skip:
         skip = {"title": _TEXTS["messages"]["skip_button"][0]["text"], "payload": "/dont_know"}
         buttons = [b for b in asked.get("buttons") or [] if b.get("payload") != "/dont_know"]
         asked["buttons"] = buttons + [skip]
     return asked
+
+def _without_when(button: Mapping[str, Any]) -> Dict[str, Any]:
+    return {k: v for k, v in button.items() if k != "when"}
+
 
 SALES_MODE = "vendite"  # the `mode` slot when a salesperson answers for a prospect
 
@@ -110,7 +117,9 @@ SEGMENT_LABELS = {"b2b": "aziende (B2B)", "b2c": "privati (B2C)",
 OBJECTIVE_LABELS = {"notorieta": "farti conoscere", "contatti": "trovare contatti e clienti",
                     "vendite": "vendere online", "assistenza": "assistere i clienti",
                     "community": "fidelizzare e creare una community", "recruiting": "trovare personale",
-                    "reputazione": "curare reputazione e recensioni", "traffico": "portare traffico al sito"}
+                    "reputazione": "curare reputazione e recensioni", "traffico": "portare traffico al sito",
+                    "prenotazioni": "ricevere prenotazioni e appuntamenti",
+                    "donazioni": "raccogliere fondi e donazioni", "volontari": "trovare volontari"}
 TEAM_LABELS = {"da_solo": "tu in prima persona", "team": "il tuo team",
                "agenzia": "un'agenzia o un professionista esterno"}
 # The summary's labels, from the questions' registry (bot/fields.py).

@@ -62,7 +62,8 @@ BASE = {"org_kind": '/inform{"org_kind":"azienda"}', "sector": '/inform{"sector"
 OBJECTIVE_WORDS = {"notorieta": "farmi conoscere", "contatti": "trovare nuovi clienti", "vendite": "vendere online",
                    "assistenza": "assistere i clienti", "community": "creare una community",
                    "recruiting": "assumere personale", "reputazione": "avere buone recensioni",
-                   "traffico": "portare visite al sito"}
+                   "traffico": "portare visite al sito", "prenotazioni": "avere più prenotazioni",
+                   "donazioni": "raccogliere donazioni", "volontari": "trovare volontari"}
 
 
 # --- the corpus ------------------------------------------------------------------------------------

@@ -18,7 +18,9 @@ from bot.profile import FIELDS, SKIPPED
 OBJECTIVE_WORDS = {"notorieta": "farsi conoscere", "contatti": "trovare contatti e clienti",
                    "vendite": "vendere online", "assistenza": "assistere i clienti",
                    "community": "fidelizzare e creare una community", "recruiting": "trovare personale",
-                   "reputazione": "curare reputazione e recensioni", "traffico": "portare traffico al sito"}
+                   "reputazione": "curare reputazione e recensioni", "traffico": "portare traffico al sito",
+                   "prenotazioni": "ricevere prenotazioni e appuntamenti",
+                   "donazioni": "raccogliere fondi e donazioni", "volontari": "trovare volontari"}
 # What a clear identity is made of, and how a missing part is named.
 IDENTITY_PARTS = {"org_kind": "tipo di attività", "sector": "settore", "activity": "cosa fa"}
 

@@ -459,3 +459,27 @@ def test_what_the_business_offers_follows_its_description(voc):
     again = interpret(msg("trattoria con cucina di mare e venti coperti"), "activity",
                       {**slots, **turn.updates, "activity": None}, voc)
     assert again.updates["offering"] == "cibo_sul_posto"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("più prenotazioni dirette per le camere", ["prenotazioni"]),
+    ("riempire l'agenda di appuntamenti", ["prenotazioni"]),
+    ("raccogliere fondi per il canile e trovare nuovi volontari", ["donazioni", "volontari"]),
+    ("ci servono sponsor per la squadra", ["donazioni"]),
+    ("che più gente ci dia il cinque per mille", ["donazioni"]),
+    ("volontari", ["volontari"]),
+    ("trovare due camerieri e più clienti", ["recruiting", "contatti"]),
+])
+def test_bookings_donations_and_volunteers_are_objectives_of_their_own(voc, text, expected):
+    # no entity from the extractor: the vocabulary's stems and the classes of what is wanted read them
+    turn = interpret(msg(text), "objectives", {"org_kind": "ente", "sector": "nonprofit"}, voc)
+    assert turn.updates["objectives"] == expected
+
+
+def test_the_objectives_buttons_fit_the_organisation():
+    from bot import texts
+    titles = lambda slots: [b["title"] for b in texts.question("objectives", slots)["buttons"]]  # noqa: E731
+    association, shop = titles({"org_kind": "ente"}), titles({"org_kind": "azienda"})
+    assert "Trovare volontari" in association and "Raccolta fondi e donazioni" in association
+    assert "Trovare volontari" not in shop and "Prenotazioni e appuntamenti" in shop
+    assert all(set(b) == {"title", "payload"} for b in texts.question("objectives", {})["buttons"])
