@@ -37,10 +37,12 @@ _HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"non sempre", r"a v
              r"si e no", r"ni", r"insomma", r"non sono sicur\w", r"non ne sono sicur\w", r"non (lo )?escludo",
              r"spero", r"speriamo", r"dovrei", r"dovremmo", r"potrei", r"potremmo", r"probabilmente",
              r"in parte", r"fino a un certo punto", r"entro certi limiti", r"se serve", r"se capita",
-             r"quando (posso|possiamo|riesco|riusciamo|capita|ho tempo)", r"non ci ho (mai )?pensato",
+             r"quando (posso|possiamo|riesco|riusciamo|capita|ho tempo)", r"non ci (ho|abbiamo) (mai |ancora )?pensato",
+             r"teoricamente", r"in linea (di massima|teorica|di principio)", r"sulla carta", r"solo se",
              r"da valutare", r"valuteremo", r"valuto", r"non ancora deciso", r"indecis\w", r"50 e 50",
              r"a seconda", r"tendenzialmente", r"ci prov\w*", r"proviamoci", r"posso provarci", r"diciamo di si", r"mica tanto", r"non tanto", r"un po'? si,? (e )?un po'? no",
-             r"(si|certo|ok)\b.{0,40}\bma non\b", r"non con regolarita", r"non proprio",
+             r"(si|certo|ok)\b.{0,40}\bma non\b(?! (prima|dopo|durante|alle|oltre|di (mattina|sera|notte|domenica|sabato)|"
+             r"la (mattina|sera|domenica)|il (weekend|sabato|fine settimana)|nel (weekend|fine settimana)))", r"non con regolarita", r"non proprio",
              # a condition or something to do first: "sì, se ne vale la pena", "devo leggere prima"
              r"se (ne vale|vale|serve davvero|conviene|funziona|rende|ce la faccio|riesco|posso|non sono|"
              r"non siamo|non ho|non abbiamo)\b", r"(prima )?devo (prima )?(leggere|capire|vedere|"
@@ -74,7 +76,8 @@ _NO = _rx(r"no+", r"nope", r"nah", r"mai", r"per niente", r"per nulla", r"niente
           r"manco", r"neanche", r"nemmeno", r"neppure", r"macche", r"assolutamente no",
           r"neanche per (sogno|idea)", r"scordatelo", r"meglio di no", r"preferisco di no",
           r"preferirei di no", r"direi di no", r"penso di no", r"credo di no", r"non credo",
-          r"negativo", r"lascia(mo)? (stare|perdere)", r"lasci(amo)? (stare|perdere)", r"zero",
+          r"negativo", r"lascia(mo|r)? (stare|perdere)", r"nisba", r"giammai", r"gnente", r"niet", r"none",
+          r"manco morto", r"manco per idea", r"lasci(amo)? (stare|perdere)", r"zero",
           r"nessun\w*", r"non mi va", r"non me la sento", r"non ce la sento", r"non fa per me",
           r"non fa per noi", r"evit\w+", r"rifiuto", r"non acconsento", r"non accetto", r"nego",
           r"non (voglio|vogliamo|vorrei|vorremmo|posso|possiamo|intendo)", r"meglio evitare",
@@ -97,7 +100,12 @@ _STARTS_WITH_YES = re.compile(r"^(si+|s|certo|certamente|assolutamente|ovvio|ovv
                               r"jawohl|oui|sisi)\b")
 _STARTS_WITH_NO = re.compile(r"^(no+|nope|mai|macche|assolutamente no|per niente|per nulla|"
                              r"neanche per sogno|manco per sogno|niente|nessun\w*|nein|nossignor\w*|"
-                             r"ma quale|ma che)\b")
+                             r"ma quale|ma che|nisba|giammai|gnente|niet)\b")
+# The impersonal "si" before its verb ("di cosa si tratta", "se si può") is not a yes.
+_IMPERSONAL_SI = re.compile(r"(?<=\w )si (tratt|puo|fa|fann|ved|dic|sa|dev|capisc|parl|us|trov|chiam|pag|poss|"
+                            r"potr|dovr|lavor|guadagn|perd|rischi|intend|legg|scriv)\w*")
+# A condition first: "se è educata sì", "se vedo risultati sì".
+_CONDITION_FIRST = re.compile(r"^(solo )?se (\w+ ){1,6}(si|certo|ok|va bene)\b")
 
 
 def yes_no(text: str) -> Optional[str]:
@@ -107,11 +115,15 @@ def yes_no(text: str) -> Optional[str]:
     anche su WhatsApp"); a hedge anywhere makes it uncertain ("sì, ma non sempre", "dipende");
     a statement with a plain negation is a no ("le critiche non le gestisco").
     """
-    t = _DIALECT_NOT.sub("non", words(text))
+    t = " ".join(_IMPERSONAL_SI.sub(" ", _DIALECT_NOT.sub("non", words(text))).split())
     if not t:
         return None
     if re.fullmatch(r"(non so|non lo so|non saprei|boh+|mah+|bo)", t):
         return HEDGE
+    if _CONDITION_FIRST.match(t):
+        return HEDGE
+    if "?" in (text or "") and not (_STARTS_WITH_YES.match(t) or _STARTS_WITH_NO.match(t)):
+        return None  # a question back ("mi dite prima di cosa si tratta?"): not an answer
     if re.fullmatch(r"(ma )?magari\s*!+.*", fold(text).strip()):
         return YES  # "magari!": a wish, not a doubt
     if _STARTS_WITH_YES.match(t) and re.search(r"\bmagari (con|per|anche|a|ai|alle|in|di)\b", t) \
@@ -214,11 +226,43 @@ def numbers(text: str) -> List[float]:
 def _value(token: str) -> Optional[float]:
     if re.fullmatch(r"\d+(?:[.,]\d+)?", token):
         return float(token.replace(",", "."))
-    if token in UNITS:
-        return float(UNITS[token])
     if token in APPROXIMATE:
         return float(APPROXIMATE[token])
-    return None
+    whole = word_number(token)
+    return float(whole) if whole is not None else None
+
+
+_COMPOUND = re.compile(r"(?:(?P<thousands>mille|(?P<k>[a-z]+?)mila))?(?:(?P<hundreds>(?P<h>[a-z]+?)?cento?))?"
+                       r"(?P<rest>[a-z]*)")
+
+
+def word_number(token: str) -> Optional[int]:
+    """A whole number written as one Italian word: "tre", "ventotto", "centocinquanta", "duemilatrecento"."""
+    if token in UNITS:
+        return UNITS[token]
+    match = _COMPOUND.fullmatch(token)
+    if not match or not (match.group("thousands") or match.group("hundreds")) \
+            or ((match.group("hundreds") or "").endswith("cent") and not match.group("rest")):
+        return None
+    value = 0
+    if match.group("thousands"):
+        times = UNITS.get(match.group("k")) if match.group("k") else 1
+        if times is None or not 1 <= times <= 999:
+            return None
+        value += times * 1000
+    if match.group("hundreds"):
+        times = UNITS.get(match.group("h")) if match.group("h") else 1
+        if times is None or not 1 <= times <= 9:
+            return None
+        value += times * 100
+    rest = match.group("rest")
+    if rest and rest not in UNITS and match.group("hundreds") and "o" + rest in UNITS:
+        rest = "o" + rest  # "centottanta": the o of "cento" dropped before "ottanta"
+    if rest:
+        if UNITS.get(rest) is None or not 1 <= UNITS[rest] <= 99:
+            return None
+        value += UNITS[rest]
+    return value
 
 
 # --- who does the work -------------------------------------------------------------------------------
@@ -229,7 +273,8 @@ _TEAM_OUTSIDE = _rx(r"agenzi\w*", r"web agency", r"estern[oia]", r"freelance\w*"
                     r"esternalizz\w*", r"affid\w*", r"pagher\w*", r"paghiamo", r"incaric\w*",
                     r"social media manager", r"smm", r"uno bravo", r"qualcuno di bravo",
                     r"un ragazzo che (lo )?fa di mestiere", r"outsourc\w*", r"virtual assistant", r"che pag(o|hiamo)", r"(dar|daremmo|diamo|do|darei|"
-                    r"mandar|passar)\w* fuori", r"all'esterno", r"fuori (casa|azienda)")
+                    r"mandar|passar)\w* fuori", r"all'esterno", r"fuori (casa|azienda)",
+                    r"(una|na|n'|un'|un) ?(societa|ditta|azienda|impresa) (che|di|specializzat\w*)")
 _TEAM_INSIDE = _rx(r"io e \w+", r"noi", r"insieme", r"a turno", r"tutti", r"tutte", r"ce ne occupiamo",
                    r"lo facciamo", r"team", r"squadra", r"staff", r"ufficio", r"reparto", r"gruppo",
                    r"collaborat\w+", r"dipendent\w+", r"impiegat\w+", r"assistent\w*", r"segretari\w",

@@ -137,6 +137,19 @@ def main_code(sector: str) -> Optional[str]:
     return sector_table()[1].get(sector)
 
 
+# The verb of an activity (the start of its infinitive, as `stems` gives it) and the ATECO divisions
+# it points to, inclusive.
+_ACTIVITY_VERBS = ((("produrr", "fabbricar", "costruir", "trasformar", "confezionar", "coltivar", "allevar",
+                     "alleviar"), (1, 33)),
+                   (("vender", "rivender", "commerciar", "distribuir"), (45, 47)),
+                   (("cucinar", "servir", "somministrar"), (55, 56)))
+VERB_BONUS = 3.0
+
+
+def _division(code: str) -> int:
+    return int(code[:2]) if code[:2].isdigit() else 0
+
+
 def _nodes() -> List[dict]:
     raw = resources.files("ateco").joinpath(f"data/{EDITION}/nodes.json").read_bytes()
     return json.loads(raw)["nodes"]
@@ -178,6 +191,12 @@ class _Index:
                 scores[n] += self.idf[word]
         if not scores:
             return None
+        # what the user does with the thing named: "produciamo pasta" is a factory, not a restaurant
+        divisions = next((d for verbs, d in _ACTIVITY_VERBS if any(s.startswith(verbs) for s in query)), None)
+        if divisions:
+            for n in scores:
+                if divisions[0] <= _division(self.docs[n][0]) <= divisions[1]:
+                    scores[n] += VERB_BONUS
         # the shared weight, a little more where it covers most of the line ("Servizi veterinari"
         # over a long list that happens to mention the same word)
         n = max(scores, key=lambda i: scores[i] * (0.75 + 0.25 * scores[i] / self.weight[i]))

@@ -315,7 +315,7 @@ _CUSTOMERS = (r"client\w*|pazient\w*|student\w*|allie\w*|alunn\w*|utent\w*|iscri
               r"proprietari|acquirenti|compratori|soci|richieste|preventivi|contatti|ordini di aziende|"
               r"adozion\w*|adottant\w*|romani|gente (al|all'|in|nel|nella|a) ?(locale|negozio|aperitivo|bar|"
               r"ristorante|studio|bottega|serat\w+|event\w+|corsi)")
-_VOLUNTEERS = r"volontar\w*|nuove forze|(persone|gente) che (ci )?(dia|diano|dar\w+) una mano"
+_VOLUNTEERS = r"volontar\w*|nuove forze|(persone|gente) che (ci |ce )?(dia|diano|da|danno|dar\w+) (una|'?na) mano"
 _DONORS = (r"donator\w*|donazion\w*|sponsor\w*|sostenitor\w*|fondi|finanziament\w*|lasciti|"
            r"(5|cinque) ?(per|x) ?(mille|1000)")
 _BOOKINGS = r"prenotazion\w*|appuntament\w*|booking|camere (prenotate|piene|occupate)|tavoli (prenotati|pieni)"
@@ -615,7 +615,10 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
     if not payload and "?" in text and intent not in ANSWER_INTENTS:
         turn.is_answer = False  # a real question: "cos'è XING?", "in Germania cosa funziona?"
         return
-    if not payload and answers.asks(text) and requested != "channels_used" and (
+    # "sì, l'abbiamo già fatto su Tripadvisor" answers a yes/no question, whatever channel it names
+    opens_with_answer = not payload and getattr(F.BY_NAME.get(requested), "kind", None) in F.BOOLEAN_KINDS \
+        and answers.starts_with_answer(text)
+    if not payload and answers.asks(text) and requested != "channels_used" and not opens_with_answer and (
             any(e.get("entity") == CHANNEL for e in message.entities)
             or re.search(r"\b(social|canal\w*|piattaform\w*|network|app)\b", folded)):
         turn.is_answer = False  # "quale social va di più in Germania": a question about channels
@@ -624,7 +627,7 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
             and intent in QUESTION_INTENTS | {"help", "bot_challenge", "how_are_you"}:
         turn.is_answer = False  # "parlami di Instagram" would fill any free question
         return
-    if intent in QUESTION_INTENTS and requested != "channels_used" \
+    if intent in QUESTION_INTENTS and requested != "channels_used" and not opens_with_answer \
             and any(e.get("entity") == CHANNEL for e in message.entities):
         turn.is_answer = False  # "LinkedIn in Germania" is about the channel, whatever was asked
         return

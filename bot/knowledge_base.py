@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base
 
 from bot import db, paths, vocabulary
+from bot.vocabulary import fold
 from bot.offerings import OFFERINGS
 from bot.profile import OBJECTIVES
 
@@ -45,12 +46,13 @@ FIRST_FIGURE_YEAR = 2000
 MAX_ID_LENGTH = 64  # the width of the id columns
 MAX_ALIAS_LENGTH = 255
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
+_DENIED_BEFORE = re.compile(r"\b(non|senza|niente|ne)\b[^,.;]*$")
 EMPTY_HINT = "knowledge base is empty: run python -m bot.knowledge_base load"
 
 FIELDS = ("id", "name", "aliases", "kinds", "description", "audience", "strength", "sectors",
           "offerings", "objectives", "formats", "min_weekly_hours", "ads", "local", "requirements",
           "listening", "figures")
-OPTIONAL_FIELDS = ("serves",)  # required when `offerings` is not [any]
+OPTIONAL_FIELDS = ("serves", "made_for")  # serves: required when `offerings` is not [any]
 # Kinds that serve some offerings only: they must say which (issue 15), never "any".
 SELECTIVE_KINDS = ("marketplace", "directory", "vertical")
 AUDIENCE_FIELDS = ("ages", "b2b", "b2c")
@@ -81,6 +83,7 @@ class Channel:
     sectors: Tuple[str, ...]  # ("any",) for generalist channels
     offerings: Tuple[str, ...]  # what it serves (bot/offerings.py); ("any",) for social networks
     serves: str  # Italian, after "è fatto per": "annunci di oggetti, auto, case e lavoro"; "" for any
+    made_for: Tuple[str, ...]  # word stems of what a user makes that it is built for: ("podcast",)
     objectives: Mapping[str, int]  # objective -> 0..3, every objective of OBJECTIVES
     formats: Tuple[str, ...]
     min_weekly_hours: float
@@ -95,6 +98,16 @@ class Channel:
 
     def is_generalist(self) -> bool:
         return "any" in self.sectors
+
+    def made_for_in(self, description: str) -> Optional[str]:
+        """The word of the description that this channel is built for ("podcast"), unless denied
+        ("non faccio video")."""
+        folded = fold(description)
+        for stem in self.made_for:
+            for match in re.finditer(r"(?<!\w)" + re.escape(fold(stem)) + r"\w*", folded):
+                if not _DENIED_BEFORE.search(folded[max(0, match.start() - 30):match.start()]):
+                    return match.group(0)
+        return None
 
     def serves_offering(self, offering: Optional[str]) -> bool:
         return offering is None or "any" in self.offerings or offering in self.offerings
@@ -283,6 +296,8 @@ def _channel_problems(channel: dict, sectors: Iterable[str]) -> List[str]:
             if not _is_text(get("serves")):
                 problems.append("serves: missing: say in Italian what it is for (\"annunci di oggetti, auto, "
                                 "case e lavoro\"), for the plan's reasons")
+    if "made_for" in channel:
+        problems += _text_list("made_for", get("made_for"))
     if "formats" in channel:
         problems += _text_list("formats", get("formats"))
     if "min_weekly_hours" in channel:
@@ -391,6 +406,7 @@ def _channel(raw: dict) -> Channel:
         description=raw["description"], ages=tuple(audience["ages"]), b2b=audience["b2b"],
         b2c=audience["b2c"], strength={m: raw["strength"][m] for m in MARKETS},
         sectors=tuple(raw["sectors"]), offerings=tuple(raw["offerings"]), serves=raw.get("serves") or "",
+        made_for=tuple(raw.get("made_for") or ()),
         objectives={o: raw["objectives"][o] for o in OBJECTIVES},
         formats=tuple(raw["formats"]), min_weekly_hours=float(raw["min_weekly_hours"]),
         ads=raw["ads"], local=raw["local"], requirements=tuple(raw["requirements"]),
@@ -439,6 +455,7 @@ class ChannelRow(Base):
     sectors = Column(JSON, nullable=False)
     offerings = Column(JSON, nullable=False)
     serves = Column(Text, nullable=False)
+    made_for = Column(JSON, nullable=False)
     objectives = Column(JSON, nullable=False)
     formats = Column(JSON, nullable=False)
     min_weekly_hours = Column(Float, nullable=False)
@@ -475,7 +492,7 @@ class FigureRow(Base):
 def _channel_rows(kb: KnowledgeBase) -> List[dict]:
     return [dict(id=c.id, name=c.name, description=c.description, kinds=list(c.kinds),
                  ages=list(c.ages), b2b=c.b2b, b2c=c.b2c, strength=dict(c.strength),
-                 sectors=list(c.sectors), offerings=list(c.offerings), serves=c.serves,
+                 sectors=list(c.sectors), offerings=list(c.offerings), serves=c.serves, made_for=list(c.made_for),
                  objectives=dict(c.objectives), formats=list(c.formats),
                  min_weekly_hours=c.min_weekly_hours, ads=c.ads, local=c.local,
                  requirements=list(c.requirements),
@@ -595,7 +612,7 @@ def _from_rows(meta: Mapping[str, str], channels: Sequence[ChannelRow],
             id=r.id, name=r.name, aliases=tuple(aliases_of.get(r.id, ())), kinds=tuple(r.kinds),
             description=r.description, ages=tuple(r.ages), b2b=r.b2b, b2c=r.b2c,
             strength={m: r.strength[m] for m in MARKETS}, sectors=tuple(r.sectors),
-            offerings=tuple(r.offerings), serves=r.serves,
+            offerings=tuple(r.offerings), serves=r.serves, made_for=tuple(r.made_for),
             objectives={o: r.objectives[o] for o in OBJECTIVES}, formats=tuple(r.formats),
             min_weekly_hours=r.min_weekly_hours, ads=r.ads, local=r.local,
             requirements=tuple(r.requirements),

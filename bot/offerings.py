@@ -59,7 +59,7 @@ _CUES: Tuple[Tuple[str, str], ...] = (
               r"compro oro|conto vendita"),
     ("alloggio", r"b&b|bed and breakfast|affittacamer\w*|case vacanz\w*|casa vacanz\w*|appartament\w* per vacanz\w*|"
                  r"agriturismo con camer\w*|camere|hotel|albergo|ostello|campeggio|glamping|affitti brevi|"
-                 r"affitto per brevi"),
+                 r"affitto per brevi|posti letto|rifugio|pernott\w*"),
     ("esperienze", r"tour|escursion\w*|visite guidat\w*|guida turistic\w*|degustazion\w*|esperienz\w*|"
                    r"corsi di cucina|gite|noleggio (bici|e-?bike|barche|kayak|sup)|escape room|parco avventura|"
                    r"laser tag|bowling|parco divertimenti"),
@@ -67,15 +67,21 @@ _CUES: Tuple[Tuple[str, str], ...] = (
                r"conferenz\w*|catering"),
     ("software", r"\bapp\b|software|saas|piattaforma online|gestional\w*|startup digital\w*|sviluppo web|"
                  r"siti web|videogioc\w*"),
-    ("contenuti", r"podcast|newsletter|blog|canale youtube|youtuber|rivista|giornale|editor\w*|libri|"
+    ("contenuti", r"podcast|newsletter|blog|corsi online|corso online|corsi registrati|videocors\w*|webinar|"
+                  r"formazione online|lezioni online|canale youtube|youtuber|rivista|giornale|editor\w*|libri|"
                   r"fumetti|musica|band|teatro|compagnia teatrale|museo|mostre"),
     ("cause", r"associazion\w*|onlus|volontar\w*|no profit|non profit|raccolta fondi|donazion\w*|parrocchi\w*|"
               r"protezione civile|pro loco"),
     ("artigianato", r"fatt[oaie] a mano|artigianal\w*|handmade|su misura|laboratorio artigian\w*|ceramic\w*|"
                     r"gioielli|bottega"),
+    ("servizi_locali", r"officina|autofficina|gommist\w*|carrozzeri\w*|elettrauto|riparazion\w*|manutenzion\w*|"
+                       r"idraulic\w*|elettricist\w*|imbianchin\w*|pulizie|traslochi|giardinier\w*|"
+                       r"parrucchier\w*|barbier\w*|estetist\w*|centro estetico|lavanderi\w*|sartoria per riparazion\w*"),
     ("cibo_sul_posto", r"ristorant\w*|pizzeri\w*|trattori\w*|osteri\w*|\bbar\b|caff[eè]|pub|gelateri\w*|"
                        r"pasticceri\w*|enoteca|bistrot|agriturismo"),
 )
+# a workshop's repairs for people nearby; for businesses only ("officina meccanica di precisione") it is industry
+_NOT_FOR_BUSINESSES = ("servizi_locali",)
 _CUE_PATTERNS = tuple((key, re.compile(r"(?<!\w)(" + pattern + r")")) for key, pattern in _CUES)
 
 
@@ -93,7 +99,7 @@ def infer(profile: Mapping[str, Any]) -> Optional[str]:
     activity = profile.get("activity")
     text = fold(activity) if isinstance(activity, str) else ""
     for key, pattern in _CUE_PATTERNS:
-        if pattern.search(text):
+        if pattern.search(text) and not (key in _NOT_FOR_BUSINESSES and profile.get("segment") == "b2b"):
             return key
     code = profile.get("ateco")
     if not code and isinstance(profile.get("sector"), str):

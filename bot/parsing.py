@@ -25,6 +25,10 @@ def parse_hours(text: str) -> Optional[float]:
             and not re.search(r"\b(un|una|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|paio|qualche|mezz)", t):
         return 0.0
     t = re.sub(r"\b(un )?quarto d'? ?ora\b", "0.25 ore", t)
+    # spoken forms: "quattr'ore", "n'ora ar giorno"
+    t = re.sub(r"\b([a-z]+)'(ore|orette)\b", lambda m: f"{_full_number(m.group(1))} {m.group(2)}", t)
+    t = re.sub(r"(?<!\w)n'(ora|oretta)\b", r"un'\1", t)
+    t = re.sub(r"\bar (giorno|mese)\b", r"al \1", t)
     # "un'ora la sera, tre sere a settimana", "2 ore per 3 volte a settimana": a session times sessions
     sessions = re.search(r"\b(\w+) (sere|serate|volte|giorni|mattine|pomeriggi)\s+(a|alla|per|in|la|ogni)\s+settimana", t)
     per_session = re.search(r"(\d+(?:[.,]\d+)?|\w+)'? ?(ore|ora|oretta)\b", t)
@@ -33,11 +37,12 @@ def parse_hours(text: str) -> Optional[float]:
         return round(total, 1) if 0 < total <= MAX_WEEKLY_HOURS else None
     t = re.sub(r"\b(una |un )?mezz'? ?or(a|etta)\b|\bmezzora\b|\bmezza ora\b", "0.5 ore", t)
     t = re.sub(r"\b(un|una)'? ?(ora|oretta)\b", "1 ora", t)
-    # "un'ora il lunedì e un'ora il giovedì": the hours of each day, added up
-    days = re.findall(r"(\d+(?:[.,]\d+)?|[a-z]+)'? ?(?:ore|ora|orette)\s+(?:il|al|di|la|nel|ogni)?\s*"
+    # "un'ora il lunedì e un'ora il giovedì", "tre ore il lunedì e tre il giovedì": each day's hours, added up
+    days = re.findall(r"(\d+(?:[.,]\d+)?|[a-z]+)'? ?((?:ore|ora|orette)\s+)?(?:il|al|di|la|nel|ogni)?\s*"
                       r"(?:lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica)", t)
-    if len(days) >= 2 and all(answers.numbers(d) for d in days):
-        total = sum(answers.numbers(d)[0] for d in days)
+    counted = [answers.numbers(amount)[0] for amount, _ in days if answers.numbers(amount)]
+    if len(counted) >= 2 and any(unit for _, unit in days):
+        total = sum(counted)
         return round(total, 1) if 0 < total <= MAX_WEEKLY_HOURS else None
     if re.search(r"\btempo pieno\b|\bfull[- ]?time\b", t):
         return 38.0
@@ -49,16 +54,19 @@ def parse_hours(text: str) -> Optional[float]:
         hours = (amount[0] + amount[1]) / 2 if len(amount) >= 2 and amount[0] < amount[1] else amount[0]
         after = t[m.end():m.end() + 30]
         if re.match(r"\W*(\w+\W+)?(al giorno|ogni giorno|al di|quotidian|giornalier|tutti i giorni|ogni (sera|mattina)|"
-                    r"la sera|la mattina|di sera)", after):
-            hours *= 5 if re.search(r"lavorativ|feriali|dal lunedi", t) else 7
+                    r"la sera|la mattina|di sera|tutte le (sere|mattine))", after):
+            hours *= _days_a_week(t)
         elif re.match(r"\W*(\w+\W+)?(al mese|ogni mese|mensil)", after):
             hours /= 4.3
         hours = round(hours, 1)
         return hours if 0 <= hours <= MAX_WEEKLY_HOURS else None
     if re.search(r"\bpart[- ]?time\b", t) and not _numbers(t):
         return 20.0
-    if re.search(r"\bmezza giornata\b", t):
+    if re.search(r"\bmezz[ae] giornat[ae]\b", t):
         hours = 4.0 * (len(_numbers(t)) and _numbers(t)[0] or 1)
+    elif re.search(r"\b(il|un|una|ogni) (lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica) "
+                   r"(pomeriggio|mattina)\b|\b(un|il) pomeriggio\b|\buna mattina(ta)?\b", t) and not _numbers(t):
+        hours = 4.0  # "il venerdì pomeriggio": half a day
     elif re.search(r"\b(una|1) giornata\b|\bun giorno (intero|pieno)\b", t):
         hours = 8.0
     elif re.search(r"\b(pochissimo|il minimo|il meno possibile|poco poco)\b", t) and not _numbers(t):
@@ -85,7 +93,7 @@ def parse_hours(text: str) -> Optional[float]:
     if re.search(r"al giorno|ogni giorno|giornalier|quotidian|ogni (sera|mattina)|tutti i giorni|"
                  r"tutte le (sere|mattine)|la sera|di sera\b.*\bogni|al di", t) \
             and not re.search(r"(a|alla|la|per|in) settimana|settimanal", t):
-        hours *= 7 if not re.search(r"lavorativ|feriali", t) else 5
+        hours *= _days_a_week(t)
     elif re.search(r"al mese|mensil", t):
         hours /= 4.3
     hours = round(hours, 1)
@@ -94,10 +102,31 @@ def parse_hours(text: str) -> Optional[float]:
     return hours
 
 
+def _days_a_week(t: str) -> int:
+    """How many days "al giorno" means: 5 for working days, one or two fewer when some are left out."""
+    if re.search(r"lavorativ|feriali|dal lunedi al venerdi|weekend esclus|escluso il (weekend|fine settimana)|"
+                 r"tranne (il )?(weekend|fine settimana|sabato e domenica)", t):
+        return 5
+    if re.search(r"(domenica|sabato|lunedi) esclus|esclus[oa] (la|il) (domenica|sabato|lunedi)|"
+                 r"tranne (la |il )?(domenica|sabato|lunedi)|meno (la|il) (domenica|sabato)", t):
+        return 6
+    return 7
+
+
+def _full_number(stem: str) -> str:
+    """"quattr" of "quattr'ore" -> "quattro"; any other word as it is."""
+    for ending in ("o", "e", "i", "a"):
+        if stem + ending in answers.UNITS:
+            return stem + ending
+    return stem
+
+
+# "Any age", however it is said: one pattern for the statement test and the reading.
+_ANY_AGE = (r"tutt[ei] le (fasce d'? ?)?eta|qualsiasi eta|ogni eta|di tutte le eta|grandi e piccini|dai bambini ai nonni|"
+            r"non (c'e|ce sta|ce) (un'|n'|una )?eta|nessuna (fascia d'? ?)?eta|senza eta|senza limiti di eta|"
+            r"non (importa|conta) l'? ?eta|l'? ?eta non (importa|conta)|eta indifferente|un po'? tutti|tutti quanti")
 _AGE_WORDS = [
-    (r"tutt[ei] le (fasce d'? ?)?eta|qualsiasi eta|ogni eta|di tutte le eta|tutti|grandi e piccini|dai bambini ai nonni|"
-     r"non (c'e|ce sta|ce) (un'|n'|una )?eta|nessuna (fascia d'? ?)?eta|senza eta|"
-     r"dagli? \d+ agli? \d{2,}|senza limiti di eta", "tutte le età"),
+    (_ANY_AGE + r"|tutti|dagli? \d+ agli? \d{2,}", "tutte le età"),
     (r"adolescent|teenager|superiori|liceal|13-17", "13-17"),
     (r"universitar|studenti|gen ?z|ventenn|giovanissim", "18-24"),
     (r"giovani|ragazz|millennial", "18-34"),
@@ -155,9 +184,7 @@ def stated_ages(text: str) -> Optional[str]:
     t = fold(text)
     t = _ages_in_digits(t)
     t = re.sub(r"\bnun\b", "non", t)
-    if re.search(r"\d", t) or re.search(r"\b(over|under|tutte le eta|tutte le fasce d'? ?eta|non (c'e|ce sta|ce) "
-                                         r"(un'|n'|una )?eta|ogni eta|qualsiasi eta|di tutte le eta|"
-                                         r"un po' tutti|un po tutti|grandi e piccini|tutti quanti)\b", t):
+    if re.search(r"\d", t) or re.search(rf"\b(over|under|{_ANY_AGE})\b", t):
         return parse_age(t)
     content = [w for w in re.findall(r"[a-z']+", t) if w not in ("i", "gli", "le", "la", "il", "e", "soprattutto",
                                                                   "principalmente", "direi", "piu", "che", "altro")]

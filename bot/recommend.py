@@ -132,6 +132,7 @@ class _Fit:
     score: float
     breakdown: Dict[str, float]
     excluded: List[str] = field(default_factory=list)   # Italian reasons it cannot be recommended
+    made_for: Optional[str] = None  # the word of the description this channel is built for
     reasons: List[str] = field(default_factory=list)    # Italian reasons it fits
 
 
@@ -176,8 +177,16 @@ def score_channel(channel: Channel, profile: Mapping[str, Any], markets: Sequenc
     else:
         breakdown["segment"] = round(WEIGHTS["segment"] * max(channel.b2b, channel.b2c) / 6, 1)
 
-    # sector: verticals only for their own sectors
-    if channel.is_generalist():
+    # sector: verticals only for their own sectors; among the channels open to the sector, one built
+    # for what the user makes ("un podcast", "consegne a domicilio") counts as their sector's community
+    open_to_sector = channel.is_generalist() or sector is None or sector in channel.sectors
+    made_for = channel.made_for_in(profile["activity"]) \
+        if open_to_sector and isinstance(profile.get("activity"), str) else None
+    if made_for:
+        fit.made_for = made_for
+        breakdown["sector"] = WEIGHTS["sector"] * 3
+        fit.reasons.append(t("made_for", what=made_for))
+    elif channel.is_generalist():
         breakdown["sector"] = round(WEIGHTS["sector"] / 2, 1)
     elif sector in channel.sectors and "vertical" in channel.kinds:
         breakdown["sector"] = WEIGHTS["sector"] * 3  # the community of your sector: worth a lot
@@ -190,7 +199,7 @@ def score_channel(channel: Channel, profile: Mapping[str, Any], markets: Sequenc
     if "verified_professionals" in channel.requirements and sector not in channel.sectors:
         fit.excluded.append(t("verified_only"))
     # a special case that rules the channel out (no social pages for betting; no adult platforms for children)
-    for case in special_cases.matching(profile) if cases is None else cases:
+    for case in special_cases.matching(profile, markets) if cases is None else cases:
         if case.rules_out(channel.kinds, channel.ages):
             fit.excluded.append(case.avoid_why)
     # what the business offers: a marketplace, directory or vertical serves some offerings only
@@ -268,6 +277,22 @@ def _with_an_audience(chosen: List[_Fit], candidates: List[_Fit], total: float,
     return chosen, total
 
 
+def _with_what_you_make(chosen: List[_Fit], candidates: List[_Fit], total: float,
+                        hours: Optional[float]) -> Tuple[List[_Fit], float]:
+    """A plan without the channel built for what the user makes (a podcast platform for a podcast)
+    takes the best such channel, added or in place of its lowest channel, where the hours allow."""
+    made = next((f for f in candidates if f.made_for), None)
+    if made is None or any(f.made_for for f in chosen):
+        return chosen, total
+    if len(chosen) < MAX_PLAN and (hours is None or total + made.channel.min_weekly_hours <= hours):
+        return chosen + [made], total + made.channel.min_weekly_hours
+    for lowest in reversed(chosen):
+        after = total - lowest.channel.min_weekly_hours + made.channel.min_weekly_hours
+        if hours is None or after <= hours:
+            return [f for f in chosen if f is not lowest] + [made], after
+    return chosen, total
+
+
 def _is_listing(fit: _Fit) -> bool:
     return bool(set(fit.channel.kinds) & set(LISTING_KINDS))
 
@@ -294,6 +319,7 @@ def _choose(candidates: List[_Fit], hours: Optional[float]) -> Tuple[List[_Fit],
         if hours is None or total + need <= hours:
             chosen.append(fit)
             total += need
+    chosen, total = _with_what_you_make(chosen, candidates, total, hours)
     chosen, total = _with_an_audience(chosen, candidates, total, hours)
     note = None
     if hours is not None and len(chosen) < MIN_PLAN:
@@ -343,7 +369,7 @@ def recommend(profile: Mapping[str, Any], kb: KnowledgeBase, voc: Vocabulary) ->
         profile = {**profile, "offering": offerings.infer(profile)}
     markets = markets_of(profile, voc)
     t = texts.plan_text
-    cases = special_cases.matching(profile)  # read once: every channel is scored against them
+    cases = special_cases.matching(profile, markets)  # read once: every channel is scored against them
     fits = [score_channel(c, profile, markets, voc, cases) for c in kb.all()]
     # a plan holds only channels that fit well enough; fewer than two means no standard recipe
     candidates = _rank([f for f in fits if not f.excluded and f.score >= GOOD_ENOUGH])

@@ -7,10 +7,11 @@ the plan and stay in bot/recommend.py. No Rasa import.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
-from typing import Any, List, Mapping, Optional, Tuple
+from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
@@ -52,6 +53,10 @@ class Rule:
     avoid_kinds: Tuple[str, ...] = ()
     avoid_adults_only: bool = False
     avoid_why: str = ""
+    # a caution, not a specialist, for a business in Italy only (`at_home`) or for a venue that
+    # sells the product on the side (`in_a_venue`: a bar with a lottery counter); with its own why
+    at_home: str = ""
+    in_a_venue: str = ""
 
     def rules_out(self, kinds, ages) -> bool:
         """Whether a channel of these kinds and age bands is ruled out by this case."""
@@ -75,8 +80,15 @@ def rules() -> Tuple[Rule, ...]:
                       _stems(r.get("words") or []), _stems(r.get("audience_words") or [], at_start=True),
                       " ".join(r["why"].split()), r.get("help", ""),
                       tuple((r.get("avoid") or {}).get("kinds") or ()), bool((r.get("avoid") or {}).get("adults_only")),
-                      r.get("avoid_why", ""))
+                      r.get("avoid_why", ""), " ".join((r.get("at_home") or "").split()),
+                      " ".join((r.get("in_a_venue") or "").split()))
                  for r in data["cases"])
+
+
+@functools.lru_cache(maxsize=1)
+def venue_sectors() -> Tuple[str, ...]:
+    """Sectors of places people go to (bars, restaurants, hotels): promoted as places."""
+    return tuple(yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))["venue_sectors"])
 
 
 def _text(profile: Mapping[str, Any], field: str) -> str:
@@ -90,17 +102,21 @@ def _young_audience(audience: Any) -> bool:
     return bool(match) and int(match.group(2)) < 14
 
 
-def matching(profile: Mapping[str, Any]) -> List[Rule]:
-    """The rules the profile meets, in the file's order."""
+def matching(profile: Mapping[str, Any], markets: Sequence[str] = ("IT",)) -> List[Rule]:
+    """The rules the profile meets, in the file's order; a rule that is only a caution for this
+    profile (in Italy only, or in a venue: see `Rule.at_home`) comes as a caution."""
     activity, audience = _text(profile, "activity"), _text(profile, "audience")
     sector, code = profile.get("sector"), str(profile.get("ateco") or "")
     found = []
     for rule in rules():
-        if sector in rule.sectors or (code and any(code.startswith(p) for p in rule.ateco)) \
-                or (rule.words and rule.words.search(activity)) \
+        by_trade = sector in rule.sectors or bool(code and any(code.startswith(p) for p in rule.ateco))
+        if by_trade or (rule.words and rule.words.search(activity)) \
                 or (rule.audience_words and (rule.audience_words.search(audience)
                                              or _young_audience(profile.get("audience")))):
-            found.append(rule)
+            milder = rule.at_home if rule.at_home and set(markets) <= {"IT"} else \
+                rule.in_a_venue if rule.in_a_venue and not by_trade and sector in venue_sectors() else ""
+            found.append(dataclasses.replace(rule, severity=CAUTION, why=milder, avoid_kinds=())
+                         if milder else rule)
     return found
 
 

@@ -15,7 +15,7 @@ from typing import Optional
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from bot.answers import UNITS
+from bot.answers import word_number
 from bot.vocabulary import fold
 
 # How each field is asked again after an answer that could not be used. The lead engineer may move
@@ -82,7 +82,7 @@ def refusal(text: str) -> bool:
 _MARKUP = re.compile(r"<[^>]*>|[<>]|\{\{|\}\}|javascript:", re.IGNORECASE)
 _LOOKS_LIKE_URL = re.compile(r"@|://|\bwww\.|\w\.(it|com|net|org|eu|io|info|biz)\b", re.IGNORECASE)
 _NAME_INTRO = re.compile(r"^((si|sì|ok|certo|allora|piacere|ciao|salve|buongiorno|ecco)[,!.]?\s+)*"
-                         r"(mi chiamo|me chiamo|me ciamo|mi ciamo|me chiami|il mio nome (è|e'|e)|io sono|sono|"
+                         r"((mi|me|me se|a me mi) (chiam+o|ciamo|chiami|chiamu|dicono)|il mio nome (è|e'|e)|io sono|sono|"
                          r"nome e cognome:?|nome:?|io:?|"
                          r"mi presento,?|piacere,?)\s+", re.IGNORECASE)
 # What people add after their name: "Chiara Russo, la titolare", "Marco Bianchi e sono il socio".
@@ -119,6 +119,7 @@ def _name(text: str) -> Checked:
     full = [p for p in parts if len(_TITLES.sub("", p).split()) >= 2 and not _NAME_TAIL.match(p)]
     name = full[0] if len(parts) > 1 and full else name
     name = _NAME_TAIL.sub("", name).strip(" ,;:.!")
+    name = re.sub(r"\s+(detto|detta|per gli amici|alias)\s+.*$", "", name, flags=re.IGNORECASE)  # "… detto Fede"
     name = re.sub(r"\s+(da|di|a)\s+[a-zà-ú]+$|\s+da\s+[A-Z][a-zà-ú]+$", "", name)  # "… da Lecce"
     name = _TITLES.sub("", name).strip()
     if _LOOKS_LIKE_URL.search(name) or any(not (unicodedata.category(c).startswith("L")
@@ -178,7 +179,8 @@ def _company(text: str) -> Checked:
 
 # --- company size ----------------------------------------------------------------------------------
 
-_ALONE = re.compile(r"\b(solo io|io solo|soltanto io|solo me|da sol[oa]|io e basta|lavoro solo|"
+_ALONE = re.compile(r"\b(solo io|io solo|soltanto io|solo me|da sol[oa]|io e basta|lavoro solo|persona sola|"
+                    r"sol[oa] una persona|"
                     r"freelance|libero professionista|libera professionista|ditta individuale|"
                     r"nessun dipendente|senza dipendenti|lavoro in proprio|sono autonom[oa])\b")
 _NUMBER_WORDS = {
@@ -207,8 +209,8 @@ def _size_bucket(people: int) -> str:
 
 
 def _company_size(text: str) -> Checked:
-    folded = re.sub(r"\b[a-z]+\b", lambda m: str(UNITS[m.group(0)]) if m.group(0) in UNITS and UNITS[m.group(0)] > 20
-                    else m.group(0), fold(text))  # "ventidue dipendenti"
+    folded = re.sub(r"\b[a-z]+\b", lambda m: str(word_number(m.group(0))) if (word_number(m.group(0)) or 0) > 20
+                    else m.group(0), fold(text))  # "ventidue dipendenti", "centocinquanta"
     if re.fullmatch(r"(io|solo io|io sol[oa]|io e basta|me|sol[oa])\W*", folded):
         return Checked("1")
     if re.match(r"^\s*(io|me)\s*(,|e)\s", folded) and not re.search(r"\d|\b(due|tre|quattro|cinque|sei|sette|otto|"
@@ -363,18 +365,18 @@ _CALL_WORDS = {
     "indifferente": r"indifferente|quando (vuoi|volete|capita|preferisci|preferite)|sempre|qualsiasi|"
                     r"qualunque|a ogni ora|in ogni momento|non importa|fa lo stesso|tutto il giorno|"
                     r"va bene tutto|come (vuoi|volete)|(e|fa|per me e) uguale|uguale|non ho preferenz\w*|"
-                    r"nessuna preferenza|senza preferenz\w*|quando (vi|ti) (pare|fa comodo|e comodo)|"
+                    r"nessuna preferenza|senza preferenz\w*|(quando|come) (vi|ti) (pare|fa comodo|e comodo|torna comodo|conviene)|"
                     r"a (vostra|tua) scelta|decidete voi|decidi tu|orari? liber\w*|liber[oa] tutto il giorno",
     "pausa_pranzo": r"pausa pranzo|(ora|orario) di pranzo|a pranzo|per pranzo|verso pranzo|mezzogiorno|prima di pranzo|"
-                    r"tra l'una e le due|fra l'una e le due|verso l'una|all'una",
-    "mattina": r"mattin\w*|al mattino|di mattino|domattina|stamattina|appena apro|all'apertura",
+                    r"tra l'una e le due|fra l'una e le due|verso l'una|all'una|in pausa",
+    "mattina": r"mattin\w*|matin\w*|al mattino|di mattino|domattina|stamattina|appena apro|all'apertura",
     "pomeriggio": r"pomerig\w*|dopo pranzo",
     "sera": r"ser(a|ata|ale)|stasera|dopo cena|dopo il lavoro",
 }
 _CALL_BUCKET = re.compile("|".join(f"(?P<{bucket}>\\b(?:{words})\\b)"
                                    for bucket, words in _CALL_WORDS.items()))
 # "alle 10", "dopo le 18", "verso le 15:30", "ore 9", "18.30", "dalle 14 alle 16"
-_HOUR = re.compile(r"\b(?:(?P<before>prima)\s+)?(?:le|alle|dalle|delle|ore|verso le)\s+"
+_HOUR = re.compile(r"\b(?:(?P<before>prima)\s+)?(?:le|alle|dalle|delle|ore|verso le|l')\s*"
                    r"(?P<hour>\d{1,2})(?:[:.]\d{2})?\b|\b(?P<clock>\d{1,2})[:.]\d{2}\b")
 # answers that are only the bucket's name: stored as the bucket, without the user's words
 _FILLER = {"la", "il", "di", "in", "al", "a", "meglio", "preferibilmente", "va", "bene", "e", "ok", "anche"}

@@ -117,3 +117,26 @@ def test_a_command_counts_only_when_its_words_are_there(intent, text, is_command
 ])
 def test_describing_oneself(text, describes):
     assert answers.describes_oneself(text) is describes
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("mi spiegate prima come funziona?", None),          # a question back is not an answer
+    ("se si può fare dopo, sì", answers.HEDGE),          # the impersonal "si" is no yes; a condition first
+    ("se i clienti lo chiedono sì", answers.HEDGE),
+    ("in linea di massima sì", answers.HEDGE),
+    ("teoricamente sì, in pratica vedremo", answers.HEDGE),
+    ("non ci abbiamo ancora pensato", answers.HEDGE),
+    ("giammai!", answers.NO),
+    ("nisba, niente di niente", answers.NO),
+    ("preferirei lasciar stare", answers.NO),
+    ("sì, però non prima delle nove", answers.YES),       # a yes with a time of its own
+    ("sì, ma non sempre", answers.HEDGE),
+])
+def test_questions_back_conditions_and_rarer_refusals(text, expected):
+    assert answers.yes_no(text) == expected
+
+
+@pytest.mark.parametrize("word, value", [("centoventi", 120), ("duecentocinquanta", 250), ("milletrecento", 1300),
+                                         ("tremila", 3000), ("ventotto", 28), ("centro", None), ("mila", None)])
+def test_compound_number_words(word, value):
+    assert answers.word_number(word) == value

@@ -11,6 +11,10 @@ from bot.parsing import clean_description, parse_age, parse_hours, read_audience
     ("una mezz'oretta al giorno", 3.5),  # the article of a half hour is not one more hour
     ("due ore il martedì e tre ore il sabato", 5.0),  # each day's hours, added up
     ("du' orette", 2.0),  # Roman "du'"
+    ("cinqu'ore", 5.0), ("n'oretta ar giorno", 7.0),  # spoken forms
+    ("un'ora al giorno tranne la domenica", 6.0), ("mezz'ora al giorno, weekend escluso", 2.5),
+    ("una mezz'ora tutte le mattine", 3.5), ("tre mezze giornate", 12.0), ("il sabato mattina", 4.0),
+    ("due ore il lunedì e una il venerdì", 3.0),  # the second day without its unit
 ])
 def test_hours(text, hours):
     assert parse_hours(text) == hours

@@ -181,3 +181,31 @@ def test_a_tie_is_broken_and_said(kb, voc):
     quick, slow = kb.get("google_business_profile"), kb.get("instagram")
     first, second = _Fit(quick, 80.0, {"market": 20.0}), _Fit(slow, 80.0, {"market": 20.0})
     assert "chiede meno tempo" in _tie_reason(first, second) and "Instagram" in _tie_reason(first, second)
+
+
+def test_a_channel_built_for_what_the_user_makes_is_said_and_counted(kb, voc):
+    spotify = kb.get("spotify_podcasts")
+    assert spotify.made_for_in("Registro un podcast di cucina") == "podcast"
+    assert spotify.made_for_in("non faccio podcast, solo foto") is None  # denied
+    assert kb.get("instagram").made_for_in("Registro un podcast") is None
+    shop = persona(org_kind="azienda", sector="food_service", segment="b2c", locations=["lecco"],
+                   activity="Pizzeria d'asporto con consegne a domicilio in paese", objectives=["vendite"],
+                   weekly_hours=5)
+    plan = recommend(shop, kb, voc)
+    made = [c for c in plan.channels if any("fatto apposta" in r for r in c.reasons)]
+    assert made, [c.id for c in plan.channels]  # a delivery app, with the reason
+    assert any("«consegne a domicilio»" in r for r in made[0].reasons)
+
+
+def test_the_new_objectives_choose_the_channels_made_for_them(kb, voc):
+    hotel = persona(org_kind="azienda", sector="tourism", segment="b2c", locations=["venezia"],
+                    activity="Hotel tre stelle vicino a Rialto", objectives=["prenotazioni", "reputazione"],
+                    priority="prenotazioni", weekly_hours=6)
+    ids = [c.id for c in recommend(hotel, kb, voc).channels]
+    assert {"booking", "airbnb", "expedia", "google_business_profile"} & set(ids[:2]), ids
+    charity = persona(org_kind="ente", sector="nonprofit", segment="b2c", locations=["bari"],
+                      activity="Associazione di volontariato che aiuta anziani soli",
+                      objectives=["donazioni", "volontari"], priority="donazioni", weekly_hours=5)
+    ids = [c.id for c in recommend(charity, kb, voc).channels]
+    assert {"rete_del_dono", "gofundme", "produzioni_dal_basso"} & set(ids), ids
+    assert not {"subito", "vinted", "amazon"} & set(ids), ids

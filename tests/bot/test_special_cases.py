@@ -65,3 +65,31 @@ def test_a_case_rules_out_the_channels_its_rules_forbid():
     assert rules["children_audience"].rules_out(("social",), ("18-24", "25-34"))
     assert not rules["children_audience"].rules_out(("social",), ("13-17", "18-24"))
     assert all(rule.avoid_why for rule in special_cases.rules() if rule.avoid_kinds or rule.avoid_adults_only)
+
+
+def severity(profile, markets=("IT",)):
+    return {rule.code: rule.severity for rule in special_cases.matching(profile, markets)}
+
+
+def test_alcohol_is_a_caution_at_home_and_a_specialist_abroad():
+    winery = {"sector": "alcohol", "activity": "cantina con visite in vigna e degustazioni"}
+    assert severity(winery) == {"alcohol": special_cases.CAUTION}
+    assert severity(winery, ("IT", "US")) == {"alcohol": special_cases.SPECIALIST}
+    caution = next(r for r in special_cases.matching(winery) if r.code == "alcohol")
+    assert "minori" in caution.why and caution.why != next(r for r in special_cases.rules() if r.code == "alcohol").why
+
+
+def test_a_venue_that_sells_tobacco_or_lottery_tickets_on_the_side_is_promoted_as_a_venue():
+    bar = {"sector": "food_service", "activity": "bar tabacchi con colazioni, lotto e gratta e vinci"}
+    assert severity(bar) == {"gambling_ads": special_cases.CAUTION, "tobacco": special_cases.CAUTION}
+    assert not any(rule.rules_out(("social",), ()) for rule in special_cases.matching(bar))
+    # the trade itself stays a specialist case, and so does a shop that is not a venue
+    assert severity({"sector": "gambling", "activity": "sala slot"}) == {"gambling_ads": special_cases.SPECIALIST}
+    assert severity({"sector": "retail", "activity": "negozio di svapo"}) == {"tobacco": special_cases.SPECIALIST}
+
+
+@pytest.mark.parametrize("activity", ["farmacia con e-commerce di farmaci da banco",
+                                      "produciamo filtri per dialisi per gli ospedali",
+                                      "apparecchiature elettromedicali per studi dentistici"])
+def test_medicines_and_medical_devices_in_everyday_words(activity):
+    assert severity({"activity": activity})["medicines"] == special_cases.SPECIALIST

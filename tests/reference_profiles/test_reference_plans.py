@@ -1,15 +1,17 @@
-"""The engine on the reference profiles (profiles.yml), written blind from domain knowledge before
-the engine's output was seen (issue 15): each plan must contain one of `any_of`, none of
-`must_not`, and advise a specialist exactly when `specialist_advised` says so.
+"""The engine on the reference profiles (profiles.yml, profiles_2.yml), each set written blind from
+domain knowledge by a writer who had not seen the engine's output (issue 15): each plan must
+contain one of `any_of`, none of `must_not`, and advise a specialist exactly when
+`specialist_advised` says so.
 
-The goal is every profile; the figures are in docs/knowledge-base.md. This test holds the line reached:
-every specialist verdict right, and no fewer profiles passing than PASSING, so a change to the
-knowledge base or the engine cannot lose ground unseen.
+The goal is every profile; the figures are in docs/knowledge-base.md. This test holds the line
+reached: no fewer profiles passing than PASSING in each set, and every specialist verdict of the
+first set right, so a change to the knowledge base or the engine cannot lose ground unseen.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bot import knowledge_base, vocabulary
@@ -18,12 +20,14 @@ from bot.recommend import recommend
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
-PASSING = 92  # of 99, on 2026-12-05 (docs/knowledge-base.md): raise it as plans improve; lower it only with
-# the reason written there (93 -> 92 on 2026-12-05: one profile traded for a simpler choice rule)
+# Profiles passing per set, on 2026-12-05 (docs/knowledge-base.md): raise a line as plans improve; lower
+# it only with the reason written there (93 -> 92 on 2026-12-05: one profile traded for a simpler
+# choice rule). The second set was written blind later: 81/104 on its first run.
+PASSING = {"profiles.yml": 95, "profiles_2.yml": 94}
 
 
-def _checks():
-    data = yaml.safe_load((HERE / "profiles.yml").read_text(encoding="utf-8"))
+def _checks(name):
+    data = yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
     defaults = yaml.safe_load(PERSONAS_FILE.read_text(encoding="utf-8"))["defaults"]
     kb, voc = knowledge_base.from_file(), vocabulary.default()
     results = []
@@ -38,15 +42,21 @@ def _checks():
     return results
 
 
-def test_the_reference_plans_hold_the_line():
-    results = _checks()
+@pytest.mark.parametrize("name", sorted(PASSING))
+def test_the_reference_plans_hold_the_line(name):
+    results = _checks(name)
     assert len(results) >= 80
-    wrong_verdict = [name for name, specialist, *_ in results if not specialist]
-    assert not wrong_verdict, f"specialist advice wrong for {wrong_verdict}"
     failing = [(name, ids) for name, specialist, any_of, must_not, ids in results
                if not (specialist and any_of and must_not)]
     passing = len(results) - len(failing)
-    assert passing >= PASSING, f"{passing}/{len(results)} pass, {PASSING} did before: {failing}"
+    assert passing >= PASSING[name], f"{passing}/{len(results)} pass, {PASSING[name]} did before: {failing}"
+
+
+def test_every_specialist_verdict_of_the_first_set_is_right():
+    """The second set disagrees on one stance (a business unwilling to answer or show itself gets
+    "start from there" here: docs/knowledge-base.md); its verdicts count within its line."""
+    wrong_verdict = [name for name, specialist, *_ in _checks("profiles.yml") if not specialist]
+    assert not wrong_verdict, f"specialist advice wrong for {wrong_verdict}"
 
 
 def test_the_reference_profiles_stay_held_out():
@@ -56,5 +66,6 @@ def test_the_reference_profiles_stay_held_out():
                if p.is_file() and p.suffix in (".py", ".yml", ".yaml", ".md")]
     assert not [p for p in readers if "reference_profiles" in p.read_text(encoding="utf-8", errors="ignore")]
     ours = {p["name"] for p in yaml.safe_load(PERSONAS_FILE.read_text(encoding="utf-8"))["personas"]}
-    theirs = {p["name"] for p in yaml.safe_load((HERE / "profiles.yml").read_text(encoding="utf-8"))["profiles"]}
+    theirs = {p["name"] for name in PASSING
+              for p in yaml.safe_load((HERE / name).read_text(encoding="utf-8"))["profiles"]}
     assert not ours & theirs

@@ -124,6 +124,7 @@ def test_the_default_region_reads_national_numbers():
     ("Anna  Maria   De Luca", "Anna Maria De Luca"),  # spaces collapsed
     ("Zoë O’Brien", "Zoë O’Brien"),
     ("me chiamo Nane Scarpa", "Nane Scarpa"),  # Venetian and Roman intros
+    ("me chiammo Gennaro Russo", "Gennaro Russo"), ("Salvatore Esposito detto Totò", "Salvatore Esposito"),
     ("cognome Porcu, nome Gavino", "Gavino Porcu"),  # surname first
     ("Don Luigi Verzé", "Luigi Verzé"),  # a title of the clergy
     ("per gli amici Totò, sui documenti Salvatore Greco", "Salvatore Greco"),  # the registry name
@@ -191,6 +192,7 @@ def test_companies_rejected(text, problem):
     ("circa 60", "50-249"), ("un centinaio", "50-249"), ("più di 50", "50-249"),
     ("circa 300 dipendenti", "250+"), ("250 o più", "250+"), ("oltre 250", "250+"), ("1.200", "250+"),
     ("un migliaio", "250+"), ("più di tremila", "250+"),
+    ("centottanta", "50-249"), ("siamo in duecentosessanta", "250+"), ("una persona sola", "1"),
 ])
 def test_company_sizes_land_in_a_bucket(text, bucket):
     assert accepted("company_size", text) == bucket
@@ -225,6 +227,8 @@ def test_company_sizes_not_understood(text):
     # hours in words, and the day's moments people name
     ("verso le undici", "mattina (verso le undici)"), ("dalle quattro in poi", "pomeriggio (dalle quattro in poi)"),
     ("domani mattina", "mattina (domani mattina)"), ("stamattina", "mattina"),
+    ("verso l'una", "pausa_pranzo (verso l'una)"), ("all'una e mezza", "pausa_pranzo (all'una e mezza)"),
+    ("la matina presto", "mattina (la matina presto)"), ("come vi torna comodo", "indifferente"),
 ])
 def test_call_times(text, stored):
     assert accepted("call_time", text) == stored
