@@ -147,10 +147,13 @@ class Servers:
         self.sales_token = given.get("BUSSOLA_SALES_TOKEN") or secrets.token_urlsafe(24)
         # what a salesperson types to start sales mode (actions/sales.py, StartSalesMode)
         self.sales_mode_code = given.get("BUSSOLA_SALES_MODE_CODE") or secrets.token_hex(4)
+        # what the Rasa server shows the action server, which refuses calls without it (actions/server.py)
+        self.action_secret = given.get("BUSSOLA_ACTION_SECRET") or secrets.token_urlsafe(32)
         self.rasa_port, self.actions_port = rasa_port, actions_port
         self.api_token, self.model = api_token, model
         self.extra_env = {"BUSSOLA_STATE_DIR": str(self.state_dir), **(extra_env or {})}
         self.extra_env.setdefault("BUSSOLA_SALES_MODE_CODE", self.sales_mode_code)
+        self.extra_env.setdefault("BUSSOLA_ACTION_SECRET", self.action_secret)
         if sales_port:
             self.extra_env.setdefault("BUSSOLA_SALES_URL", f"http://127.0.0.1:{sales_port}")
         self.progress = progress
@@ -172,7 +175,8 @@ class Servers:
         if self.with_actions:
             # our actions never read the domain: Rasa need not send it with every call
             text += (f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
-                     f"  enable_selective_domain: true\n")
+                     f"  enable_selective_domain: true\n"
+                     f"  headers:\n    X-Bussola-Secret: {json.dumps(self.action_secret)}\n")
         if self.sqlite_tracker:
             # Rasa's SQL tracker store, which also erases a conversation on request (bot/tracker_store.py)
             text += (f"tracker_store:\n  type: bot.tracker_store.ErasingSQLTrackerStore\n  dialect: sqlite\n"
@@ -180,6 +184,7 @@ class Servers:
         if self.workers > 1:  # Rasa allows several workers only with a lock store they share
             text += f"lock_store:\n  type: bot.lock_store.SQLiteLockStore\n  db: {self.state_dir / 'locks.db'}\n"
         path.write_text(text or "{}\n")
+        path.chmod(0o600)  # it holds the action server's secret
         return path
 
     def _credentials(self) -> Path:
@@ -227,7 +232,7 @@ class Servers:
             migrate_leads(environment)
 
             self.procs.append(subprocess.Popen(
-                [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(self.actions_port),
+                [str(VENV_BIN / "python"), "-m", "actions.server", "--port", str(self.actions_port),
                  "--logging-config-file", str(LOGGING_CONFIG)],
                 cwd=self.project, env={**environment, "BUSSOLA_PRELOAD": "1"}, stdout=open(actions_log, "ab"),
                 stderr=subprocess.STDOUT, start_new_session=True))

@@ -128,6 +128,7 @@ class Stack:
         self.sales_token = given.get("BUSSOLA_SALES_TOKEN") or secrets.token_urlsafe(24)
         self.sales_mode_code = given.get("BUSSOLA_SALES_MODE_CODE") or secrets.token_hex(4)
         self.telegram_secret = given.get("BUSSOLA_TELEGRAM_SECRET") or secrets.token_urlsafe(32)  # one for all replicas
+        self.action_secret = given.get("BUSSOLA_ACTION_SECRET") or secrets.token_urlsafe(32)
         self.port = self.actions_port = self.sales_port = 0
         self.rasa_ports: List[int] = []
         self.actions_ports: List[int] = []
@@ -194,6 +195,7 @@ class Stack:
             "BUSSOLA_SALES_URL": self.sales_url,
             "BUSSOLA_SALES_MODE_CODE": self.sales_mode_code,
             "BUSSOLA_TELEGRAM_SECRET": self.telegram_secret,
+            "BUSSOLA_ACTION_SECRET": self.action_secret,
         }
         return {**os.environ, **QUIET_ENV, **settings, **self.extra_env, **overrides}
 
@@ -274,7 +276,7 @@ class Stack:
         home.mkdir(parents=True, exist_ok=True)
         environment = self.environment(BUSSOLA_STATE_DIR=str(home), BUSSOLA_PRELOAD="1", SANIC_HOST="127.0.0.1",
                                        SANIC_WORKERS="1")
-        return self._start([str(VENV_BIN / "rasa"), "run", "actions", "--port", str(self.actions_ports[index]),
+        return self._start([str(VENV_BIN / "python"), "-m", "actions.server", "--port", str(self.actions_ports[index]),
                             *self._logging()],
                            self.state_dir / f"actions-{index}.log", environment)
 

@@ -3,7 +3,9 @@ with the latest profile, in one query).
 
 The CSV is opened in spreadsheets, and a lead's name, company or call time is typed by a visitor: a
 cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return could run as a formula there, so it
-is prefixed with `'` (OWASP, "CSV Injection").
+is prefixed with `'` (OWASP, "CSV Injection"). Every field is quoted, and the same prefix goes after
+any separator or line break inside a value: Italian Excel splits on `;`, so "Rossi Srl;=1+1" opened
+there would otherwise become a bare `=1+1` cell.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from typing import IO, Any, Dict, Iterable, Optional
 
 LEAD_FIELDS = ("public_id", "created_at", "entered_by", "salesperson", "channel", "status", "step", "grade",
@@ -22,9 +25,14 @@ COLUMNS = (*LEAD_FIELDS, "grade_reason", *PROFILE_FIELDS)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# a formula start after a separator a spreadsheet may split on (",", ";", tab, "|") or a line break
+_FORMULA_INSIDE = re.compile(r"([,;\t|\r\n][ ]*)(?=[=+\-@])")
+
+
 def neutralise(value: str) -> str:
-    """The text a spreadsheet shows as text, never evaluates."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    """The text a spreadsheet shows as text, never evaluates, however it splits the line."""
+    value = _FORMULA_INSIDE.sub(r"\1'", value)
+    return "'" + value if value.lstrip(" ").startswith(FORMULA_STARTS) else value
 
 
 def flat(lead: Dict[str, Any]) -> Dict[str, Any]:
@@ -52,7 +60,7 @@ def _cell(value: Any) -> Any:
 def to_csv(leads: Iterable[Dict[str, Any]], out: Optional[IO[str]] = None) -> Optional[str]:
     """Writes the CSV to `out` (opened with newline=""), or returns it as text without `out`."""
     target = out if out is not None else io.StringIO()
-    writer = csv.writer(target)
+    writer = csv.writer(target, quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     writer.writerows([_cell(value) for value in flat(lead).values()] for lead in leads)
     return target.getvalue() if out is None else None

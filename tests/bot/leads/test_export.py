@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from sqlalchemy import event
@@ -14,13 +15,22 @@ from scripts import bench_leads
 from tests.bot.leads.test_store import CONTACT, PROFILE, QUALIFICATION, at, consent
 
 DANGEROUS = ["=HYPERLINK(\"http://x.example\",\"clic\")", "+39 333 1234567", "-2+3", "@SUM(A1:A9)",
-             "\t=1+1", "\r=1+1"]
+             "\t=1+1", "\r=1+1", "Rossi Srl;=1+1", "Bianchi, +SUM(A1)", "riga uno\n@cmd", "a| -1+1", " =1+1"]
+SEPARATORS = r"[,;\t|\r\n]"
 HARMLESS = ["Giulia Bianchi", "", "a=b", "3-4 persone", "dopo le 18:00", "'già citato", "Caffè “Da Gino”"]
+
+
+def _formula_cells(value: str) -> list:
+    """The pieces of a value a spreadsheet could read as a formula, however it splits the line."""
+    return [piece for piece in re.split(SEPARATORS, value) if piece.lstrip(" ").startswith(export.FORMULA_STARTS)]
 
 
 @pytest.mark.parametrize("value", DANGEROUS)
 def test_cells_that_a_spreadsheet_would_evaluate_are_neutralised(value):
-    assert export.neutralise(value) == "'" + value
+    assert _formula_cells(value) or value.startswith(export.FORMULA_STARTS)
+    neutral = export.neutralise(value)
+    assert not _formula_cells(neutral) and not neutral.startswith(export.FORMULA_STARTS)
+    assert neutral.replace("'", "") == value.replace("'", "")  # only apostrophes added
 
 
 @pytest.mark.parametrize("value", HARMLESS)
@@ -116,3 +126,15 @@ def test_ten_thousand_leads_export_whole(tmp_path):
     assert len(list(csv.reader((tmp_path / "leads.csv").open(newline="")))) == 10_001
     assert len(json.loads((tmp_path / "leads.json").read_text(encoding="utf-8"))) == 10_000
     engine.dispose()
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_no_cell_of_the_export_starts_a_formula_in_either_dialect(store, delimiter):
+    """Opened with "," (English) or ";" (Italian Excel), every cell is text."""
+    for n, name in enumerate(v for v in DANGEROUS if v.isprintable()):  # the store refuses control characters
+        add_lead(store, f"csv-{n}", {**CONTACT, "name": name, "company": f"Ditta;{name}"}, minutes=n)
+    text = export.to_csv(store.list())
+    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+        for cell in row:
+            assert not cell.lstrip(" ").startswith(("=", "+", "-", "@")), (delimiter, cell)
+    assert text.startswith('"public_id"')  # every field quoted

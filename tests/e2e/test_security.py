@@ -1,0 +1,76 @@
+"""Security of the running servers (issue 16), end to end: what is reachable, by whom, with which
+secret. Uses the session's servers (conftest.py)."""
+from __future__ import annotations
+
+import json
+import socket
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import List, Optional
+
+from actions.server import SECRET_HEADER
+
+
+def _call(url: str, body: Optional[bytes], headers: dict, method: str = "POST") -> int:
+    request = urllib.request.Request(url, data=body, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def _listening_addresses(port: int) -> List[str]:
+    """The local addresses a TCP socket listens on for `port`, from /proc/net/tcp{,6}."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.rsplit(":", 1)
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.append(address)
+    return found
+
+
+def _non_loopback_address() -> Optional[str]:
+    """This machine's address on its default route (no packet is sent: UDP connect only)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.254.254.254", 9))
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+ACTION_CALL = json.dumps({"next_action": "action_that_does_not_exist", "sender_id": "x", "tracker": {},
+                          "domain": {}, "version": "3.6.2"}).encode()
+
+
+def test_the_action_server_listens_on_loopback_only(servers):
+    addresses = _listening_addresses(servers.actions_port)
+    assert addresses == ["0100007F"], addresses  # 127.0.0.1, nothing else (no 0.0.0.0, no ::)
+    other = _non_loopback_address()
+    if other:  # and from the machine's own network address, nobody answers
+        with socket.socket() as attempt:
+            attempt.settimeout(3)
+            assert attempt.connect_ex((other, servers.actions_port)) != 0
+
+
+def test_the_action_server_refuses_calls_without_the_secret(servers):
+    url = f"http://127.0.0.1:{servers.actions_port}/webhook"
+    json_type = {"Content-Type": "application/json"}
+    assert _call(url, ACTION_CALL, json_type) == 401
+    assert _call(url, ACTION_CALL, {**json_type, SECRET_HEADER: "not-the-secret"}) == 401
+    assert _call(f"http://127.0.0.1:{servers.actions_port}/actions", None, {}, "GET") == 401
+    # the secret, but a body any web page can send (text/plain): refused before any action runs
+    assert _call(url, ACTION_CALL, {"Content-Type": "text/plain", SECRET_HEADER: servers.action_secret}) == 415
+    # the secret and JSON: the call reaches the actions (an unknown one: 404 from rasa_sdk)
+    assert _call(url, ACTION_CALL, {**json_type, SECRET_HEADER: servers.action_secret}) == 404
+    assert _call(f"http://127.0.0.1:{servers.actions_port}/health", None, {}, "GET") == 200
+
+
+def test_the_rasa_server_reaches_its_actions_with_the_secret(client, sender):
+    # a whole turn that runs custom actions: the interview's first question comes from one
+    assert any("chi sei" in text.lower() for text in client.texts(sender, "ciao"))
