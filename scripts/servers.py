@@ -56,16 +56,37 @@ def _wait(url: str, proc: subprocess.Popen, name: str, log: Path, timeout: float
     raise RuntimeError(f"The {name} did not start within {timeout:.0f} s; see {log}")
 
 
+# Conversations, leads and logs hold personal data: files only their owner can read (600, folders
+# 700), created so by every server (its umask) and by the logs opened here.
+PRIVATE_UMASK = 0o077
+
+
+def private_dir(path: Path) -> Path:
+    """The folder, created or narrowed to its owner, with the files already in it (an older install)."""
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+    for item in path.rglob("*"):
+        item.chmod(0o700 if item.is_dir() else item.stat().st_mode & 0o700)
+    return path
+
+
+def private_log(path: Path):
+    """`path` opened for appending, readable by its owner only."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
+
+
 def start_process(cmd: List[str], log: Path, environment: dict, cwd: Path = ROOT) -> subprocess.Popen:
-    """A server in its own process group (stopped as a whole), its output appended to `log`."""
-    return subprocess.Popen(cmd, cwd=cwd, env=environment, stdout=open(log, "ab"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    """A server in its own process group (stopped as a whole), its output appended to `log`, the
+    files it creates private."""
+    with private_log(log) as out:
+        return subprocess.Popen(cmd, cwd=cwd, env=environment, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True, umask=PRIVATE_UMASK)
 
 
 def migrate_leads(environment: dict) -> None:
     """Brings the lead tables of the environment's database to their latest migration."""
     migrated = subprocess.run([str(VENV_BIN / "python"), "-m", "bot.leads", "migrate"], cwd=ROOT,
-                              env=environment, capture_output=True, text=True)
+                              env=environment, capture_output=True, text=True, umask=PRIVATE_UMASK)
     if migrated.returncode != 0:
         raise RuntimeError(f"The lead database could not be migrated:\n{migrated.stderr[-2000:]}")
 
@@ -225,17 +246,16 @@ class Servers:
                 raise RuntimeError(f"Port {port} is already in use: is Bussola (or another server) "
                                    f"already running? Stop it, or set BUSSOLA_RASA_PORT, "
                                    f"BUSSOLA_ACTIONS_PORT, BUSSOLA_WEB_PORT and BUSSOLA_SALES_PORT.")
-        self.state_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.state_dir)
         environment = env(**self.extra_env)
         actions_log, rasa_log = self.state_dir / "actions.log", self.state_dir / "rasa.log"
         if self.with_actions:  # the lead tables, at their latest migration (setup did it for state/)
             migrate_leads(environment)
 
-            self.procs.append(subprocess.Popen(
+            self.procs.append(start_process(
                 [str(VENV_BIN / "python"), "-m", "actions.server", "--port", str(self.actions_port),
                  "--logging-config-file", str(LOGGING_CONFIG)],
-                cwd=self.project, env={**environment, "BUSSOLA_PRELOAD": "1"}, stdout=open(actions_log, "ab"),
-                stderr=subprocess.STDOUT, start_new_session=True))
+                actions_log, {**environment, "BUSSOLA_PRELOAD": "1"}, cwd=self.project))
         cmd = [str(VENV_BIN / "rasa"), "run", "--port", str(self.rasa_port), "--interface", "127.0.0.1",
                "--model", str(self.model), "--endpoints", str(self._endpoints()),
                "--credentials", str(self._credentials()), "--logging-config-file", str(LOGGING_CONFIG)]
@@ -247,25 +267,20 @@ class Servers:
         rasa_env = {**environment, "SANIC_WORKERS": str(self.workers)}
         if self.workers > 1:  # spread the messages over the workers (bot/rest.py)
             rasa_env["BUSSOLA_CLOSE_CONNECTIONS"] = "1"
-        self.rasa_proc = subprocess.Popen(cmd, cwd=self.project, env=rasa_env, stdout=open(rasa_log, "ab"),
-                                          stderr=subprocess.STDOUT, start_new_session=True)
+        self.rasa_proc = start_process(cmd, rasa_log, rasa_env, cwd=self.project)
         self.procs.append(self.rasa_proc)
         if self.web_port:
             web_log = self.state_dir / "web.log"
-            self.web_proc = subprocess.Popen(
+            self.web_proc = start_process(
                 [str(VENV_BIN / "python"), "-m", "scripts.web", "--port", str(self.web_port),
-                 "--rasa-url", f"http://127.0.0.1:{self.rasa_port}"],
-                cwd=ROOT, env=environment, stdout=open(web_log, "ab"), stderr=subprocess.STDOUT,
-                start_new_session=True)
+                 "--rasa-url", f"http://127.0.0.1:{self.rasa_port}"], web_log, environment)
             self.procs.append(self.web_proc)
         if self.sales_port:
             sales_log = self.state_dir / "sales.log"
             tracker_url = f"sqlite:///{self.state_dir / 'tracker.db'}" if self.sqlite_tracker else ""
-            self.sales_proc = subprocess.Popen(
+            self.sales_proc = start_process(
                 [str(VENV_BIN / "python"), "-m", "bot.leads", "serve", "--port", str(self.sales_port)],
-                cwd=ROOT, env={"BUSSOLA_TRACKER_URL": tracker_url, **environment,
-                               "BUSSOLA_SALES_TOKEN": self.sales_token},
-                stdout=open(sales_log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
+                sales_log, {"BUSSOLA_TRACKER_URL": tracker_url, **environment, "BUSSOLA_SALES_TOKEN": self.sales_token})
             self.procs.append(self.sales_proc)
         try:
             if self.web_port:

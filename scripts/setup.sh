@@ -69,7 +69,8 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys; sys.exit(
 fi
 
 # 2. Packages, pinned (requirements.txt for what we use, constraints.txt for everything below it)
-mkdir -p state
+# state/ holds conversations, leads and logs: its owner only (folders 700, files 600)
+mkdir -p state && chmod 700 state
 REQ_HASH=$(cat requirements.txt constraints.txt | sha256sum | cut -c1-16)
 if [ "$(cat "$VENV/.requirements-hash" 2>/dev/null)" != "$REQ_HASH" ]; then
   say "Installing the Python packages (about 3 minutes the first time)"
@@ -87,8 +88,7 @@ export TF_CPP_MIN_LOG_LEVEL=3 RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UB
 
 # 4. The channel knowledge base, validated and loaded into the database (idempotent), and the lead
 #    tables at their latest migration (Alembic, bot/leads/migrations)
-"$VENV/bin/python" -m bot.knowledge_base load
-"$VENV/bin/python" -m bot.leads migrate
+(umask 077; "$VENV/bin/python" -m bot.knowledge_base load && "$VENV/bin/python" -m bot.leads migrate)
 
 # 5. The Rasa model, retrained only when the data, domain or config changed
 "$VENV/bin/python" -m scripts.train

@@ -74,3 +74,14 @@ def test_the_action_server_refuses_calls_without_the_secret(servers):
 def test_the_rasa_server_reaches_its_actions_with_the_secret(client, sender):
     # a whole turn that runs custom actions: the interview's first question comes from one
     assert any("chi sei" in text.lower() for text in client.texts(sender, "ciao"))
+
+
+def test_personal_data_files_are_private(servers, client, sender):
+    """Conversations, leads, logs and the runtime settings: readable by their owner only, as created."""
+    client.say(sender, "ciao")
+    client.say(sender, "Sono un fotografo di matrimoni a Lecce")
+    files = [p for p in servers.state_dir.rglob("*")]
+    assert any(p.name == "tracker.db" for p in files) and any(p.suffix == ".log" for p in files)
+    loose = [(str(p), oct(p.stat().st_mode & 0o777)) for p in [servers.state_dir, *files]
+             if p.stat().st_mode & 0o077]
+    assert not loose, loose
