@@ -189,7 +189,12 @@ class ShowMyData(Action):
             expiry = ""
             if lead.get("expires_at"):
                 expiry = texts.lead_text("data_expiry", when=_day(lead["expires_at"]))
-            lines.append(texts.lead_text("data_lead", when=_day(lead["created_at"]), expiry=expiry))
+            if store.consent_granted(lead, "profile"):
+                lines.append(texts.lead_text("data_lead", when=_day(lead["created_at"]), expiry=expiry))
+            else:  # what docs/sales.md promises after a refusal, and no more
+                days = settings.default().declined_conversation_days
+                lines.append(texts.lead_text("data_lead_declined", expiry=expiry,
+                                             days="entro un giorno" if days <= 1 else f"entro {days} giorni"))
             for consent in lead.get("consents") or []:
                 lines.append(texts.lead_text(
                     "data_consent", kind=texts.lead_text(f"consent_kind_{consent['kind']}"),

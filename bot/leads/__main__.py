@@ -5,7 +5,7 @@ state/bussola.db):
     python -m bot.leads list [--grade A] [--status new] [--since 2026-01-01] [--until 2026-01-31]
     python -m bot.leads show <public_id>
     python -m bot.leads export --format csv|json [--output FILE] [filters as for list]
-    python -m bot.leads purge                                     # delete expired anonymous leads
+    python -m bot.leads purge                                     # the retention pass: expired leads, declined conversations
     python -m bot.leads status <public_id> <status> [--note TEXT]
     python -m bot.leads serve [--port 5056]                       # the sales server (bot/leads/server.py)
 """
@@ -109,7 +109,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(json.dumps(lead, indent=2, ensure_ascii=False, default=str))
         return 0
     if args.command == "purge":
-        print(f"Deleted {store.purge_expired()} expired anonymous lead(s).")
+        from bot.leads import server, settings  # the sales server's retention pass, at once
+        tracker = server.Tracker(server.default_tracker_url())
+        try:
+            events, leads = server.purge_once(store, tracker, settings.default().declined_conversation_days)
+        finally:
+            tracker.close()
+        print(f"Deleted {leads} expired anonymous lead(s) and {events} event(s) of conversations no longer kept.")
         return 0
     # status
     try:

@@ -30,9 +30,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import paths, redaction
 from bot.leads import brief as lead_brief
-from bot.leads import export, outbox
+from bot.leads import export, outbox, settings
 from bot.leads.models import ENTERED_BY, STATUSES
-from bot.leads.store import GRADES, default_store
+from bot.leads.store import GRADES, consent_granted, default_store
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +119,20 @@ class Tracker:
                 transcript.append({"who": SPEAKERS[type_name], "text": text,
                                    "at": at.isoformat().replace("+00:00", "Z")})
         return transcript
+
+    def forget(self, sender_ids: List[str]) -> int:
+        """Deletes every stored event of these conversations; how many rows."""
+        if not sender_ids or self._missing_sqlite_file():
+            return 0
+        if self._engine is None:
+            self._engine = create_engine(self.url, future=True)
+        try:
+            with self._engine.begin() as connection:
+                if not inspect(connection).has_table("events"):
+                    return 0
+                return connection.execute(EVENTS.delete().where(EVENTS.c.sender_id.in_(sender_ids))).rowcount
+        except SQLAlchemyError as error:
+            raise TranscriptError(str(error)) from error
 
     def close(self) -> None:
         if self._engine is not None:
@@ -240,6 +254,8 @@ async def change_status(request: web.Request) -> web.Response:
 
 async def transcript(request: web.Request) -> web.Response:
     lead = await _lead_or_404(request)
+    if not consent_granted(lead, "profile"):  # the answers are kept, and shown, only under that consent
+        return _error(404, "Conversazione non disponibile: la persona non ha acconsentito a conservare il profilo")
     try:
         # a lead a salesperson entered is "<conversation>#<prospect>": the transcript is the conversation's
         messages = await _in_thread(request.app[TRACKER].messages, lead["sender_id"].split("#", 1)[0])
@@ -297,14 +313,21 @@ async def _security_headers(_: web.Request, response: web.StreamResponse) -> Non
     response.headers.update(SECURITY_HEADERS)
 
 
-async def _purge_loop(store: Any, stop_event: asyncio.Event) -> None:
+def purge_once(store: Any, tracker: Tracker, declined_days: int, now: Optional[dt.datetime] = None) -> tuple:
+    """The retention schedule, one pass (docs/sales.md): the conversations of declined consents and
+    of expired anonymous leads leave the conversation store, then the expired leads go. (events, leads)"""
+    forgotten = tracker.forget(store.conversations_to_forget(declined_days, now))
+    return forgotten, store.purge_expired(now)
+
+
+async def _purge_loop(store: Any, tracker: Tracker, declined_days: int, stop_event: asyncio.Event) -> None:
     while not stop_event.is_set():
         try:
-            purged = await _in_thread(store.purge_expired)
-            if purged:
-                logger.info(f"Purged {purged} expired anonymous lead(s)")
+            events, leads = await _in_thread(purge_once, store, tracker, declined_days)
+            if events or leads:
+                logger.info(f"Purged {leads} expired anonymous lead(s) and {events} conversation event(s)")
         except Exception:  # the database may be down for a while: try again next hour
-            logger.exception("Purge of expired leads failed")
+            logger.exception("Purge of expired leads and conversations failed")
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(stop_event.wait(), PURGE_INTERVAL)
 
@@ -317,7 +340,8 @@ def _add_background_tasks(app: web.Application, webhook_url: Optional[str]) -> N
 
     async def start(app: web.Application) -> None:
         running.append(asyncio.create_task(outbox.run_worker(app[STORE], webhook_url, stop_event)))
-        running.append(asyncio.create_task(_purge_loop(app[STORE], stop_event)))
+        running.append(asyncio.create_task(_purge_loop(app[STORE], app[TRACKER],
+                                                        settings.default().declined_conversation_days, stop_event)))
 
     async def stop(_: web.Application) -> None:
         stop_event.set()

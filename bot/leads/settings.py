@@ -106,6 +106,7 @@ def parse_qualification(raw: Dict[str, Any]) -> QualificationRules:
 class Settings:
     privacy: PrivacyNotice
     anonymous_lead_days: int
+    declined_conversation_days: int
     raw: Dict[str, Any]  # the whole file, for sections other modules read (qualification rules)
 
     @functools.cached_property
@@ -123,7 +124,8 @@ def load(path: Path = SETTINGS_FILE) -> Settings:
     privacy = PrivacyNotice(version=f"{notice['version']}+{digest}", url=url,
                             profile=notice["profile"].strip(), contact=notice["contact"].strip())
     days = int(os.environ.get("BUSSOLA_ANONYMOUS_LEAD_DAYS") or raw.get("anonymous_lead_days", 30))
-    return Settings(privacy=privacy, anonymous_lead_days=days, raw=raw)
+    declined = int(os.environ.get("BUSSOLA_DECLINED_CONVERSATION_DAYS") or raw.get("declined_conversation_days", 1))
+    return Settings(privacy=privacy, anonymous_lead_days=days, declined_conversation_days=declined, raw=raw)
 
 
 @functools.lru_cache(maxsize=None)

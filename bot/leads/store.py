@@ -19,7 +19,7 @@ import time
 import uuid
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Optional, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Union
 
 from sqlalchemy import delete, func, select, update as sql_update
 from sqlalchemy.engine import Engine
@@ -169,6 +169,12 @@ def _period(column, since: When, until: When) -> list:
     elif until is not None:
         conditions.append(column < _start(until + dt.timedelta(days=1)))
     return conditions
+
+
+def consent_granted(lead: Mapping[str, Any], kind: str) -> bool:
+    """Whether the latest answer of `kind` in a lead dict (get()) is a yes."""
+    answers = [c for c in lead.get("consents") or [] if c.get("kind") == kind]
+    return bool(answers) and bool(answers[-1].get("granted"))
 
 
 def _lead_dict(lead: Lead) -> Dict[str, Any]:
@@ -404,6 +410,23 @@ class LeadStore:
         contact details). False when there was no such lead."""
         with Session(self.engine) as session, session.begin():
             return self._delete(session, select(Lead.id).where(Lead.sender_id == sender_id)) > 0
+
+    def conversations_to_forget(self, declined_days: int, now: Optional[dt.datetime] = None) -> List[str]:
+        """The conversations (sender ids) the conversation store must no longer keep: those whose
+        profile consent was declined or withdrawn at least `declined_days` ago, and those of
+        anonymous leads past their expiry (ask before `purge_expired`). A salesperson's session
+        (sales mode, "<conversation>#<prospect>") holds other prospects too: not listed."""
+        moment = now or utc_now()
+        latest = (select(Consent.lead_id, func.max(Consent.id).label("id"))
+                  .where(Consent.kind == "profile").group_by(Consent.lead_id).subquery())
+        declined = (select(Lead.sender_id).join(latest, latest.c.lead_id == Lead.id)
+                    .join(Consent, Consent.id == latest.c.id)
+                    .where(Consent.granted.is_(False),
+                           Consent.given_at <= moment - dt.timedelta(days=declined_days)))
+        expired = select(Lead.sender_id).where(Lead.anonymous.is_(True), Lead.expires_at <= moment)
+        with Session(self.engine) as session:
+            senders = {*session.execute(declined).scalars(), *session.execute(expired).scalars()}
+        return sorted(s for s in senders if "#" not in s)
 
     def purge_expired(self, now: Optional[dt.datetime] = None) -> int:
         """Deletes the anonymous leads past their expiry; how many."""

@@ -81,6 +81,11 @@ def test_without_consent_nothing_personal_is_kept_and_the_lead_expires(client, s
     assert lead["profile"] is None and lead["plan"] is None and lead["name"] is None
     assert lead["grade"] in ("A", "B", "C")  # the scores, for the funnel: no personal data
     assert not sales_receiver.for_sender(sender)
+    # the sales team cannot read the conversation, and the visitor is told exactly what is kept
+    assert client.sales_api(f"/api/leads/{lead['public_id']}/transcript") is None  # 404
+    shown = joined(client, sender, "quali dati avete su di me?")
+    assert "Non hai dato il consenso a conservare il profilo" in shown and "entro un giorno" in shown
+    assert "Il profilo è salvato" not in shown
 
 
 def test_asking_for_a_person_mid_interview_then_declining_resumes_the_interview(client, sender):

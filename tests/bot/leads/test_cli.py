@@ -95,12 +95,13 @@ def test_export_writes_csv_and_json(database, capsys, tmp_path):
     assert {row["public_id"] for row in json.loads(target.read_text(encoding="utf-8"))} == set(database.values())
 
 
-def test_purge_deletes_expired_anonymous_leads(database, capsys):
+def test_purge_deletes_expired_anonymous_leads(database, capsys, tmp_path, monkeypatch):
     # lead "a" started in March 2026 and is anonymous: 30 days later it is gone
+    monkeypatch.setenv("BUSSOLA_TRACKER_URL", f"sqlite:///{tmp_path / 'tracker.db'}")  # not the real state/
     code, out, _ = run(capsys, "purge")
-    assert code == 0 and out.strip() == "Deleted 1 expired anonymous lead(s)."
+    assert code == 0 and out.strip() == "Deleted 1 expired anonymous lead(s) and 0 event(s) of conversations no longer kept."
     assert run(capsys, "show", database["a"])[0] == 1
-    assert run(capsys, "purge")[1].strip() == "Deleted 0 expired anonymous lead(s)."
+    assert run(capsys, "purge")[1].strip() == "Deleted 0 expired anonymous lead(s) and 0 event(s) of conversations no longer kept."
 
 
 def test_status_changes_the_status_with_an_audit_row(database, capsys):

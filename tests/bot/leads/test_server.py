@@ -365,3 +365,54 @@ async def test_the_server_notifies_the_webhook_and_purges_expired_leads(tmp_path
     finally:
         await receiver.stop()
         store.engine.dispose()
+
+
+# --- consent and retention (issue 16) --------------------------------------------------------------
+
+def declined(store: LeadStore, sender: str, days: float) -> str:
+    """A visitor who reached the plan and declined the profile consent `days` ago."""
+    return store.apply(LeadUpdate(
+        sender_id=sender, step="consent", channel="rest", qualification=qualification("B", 60, 50),
+        consents=[{"kind": "profile", "granted": False, "notice_version": NOTICE, "given_at": days_ago(days)}],
+        at=days_ago(days)))
+
+
+async def test_no_transcript_without_the_profile_consent(store, ids, tmp_path):
+    refused = declined(store, "web-anna-bis", 0)
+    app = server.make_app(store, TOKEN, None, make_tracker(tmp_path / "rasa.db", sender="web-anna-bis"))
+    async with TestClient(TestServer(app)) as client:
+        response = await client.get(f"/api/leads/{refused}/transcript", headers=AUTH)
+        assert response.status == 404 and "acconsentito" in (await response.json())["error"]
+        # a consent withdrawn later counts as declined
+        store.apply(LeadUpdate(sender_id="web-anna", step="handoff", consents=[
+            {"kind": "profile", "granted": False, "notice_version": NOTICE, "given_at": days_ago(0)}]))
+        assert (await client.get(f"/api/leads/{ids['anna']}/transcript", headers=AUTH)).status == 404
+
+
+def test_the_retention_pass_forgets_declined_and_expired_conversations(store, ids, tmp_path):
+    url = make_tracker(tmp_path / "rasa.db", sender="web-old-refusal")
+    connection = sqlite3.connect(tmp_path / "rasa.db")
+    for sender in ("web-new-refusal", "web-anon", "web-anna"):
+        connection.execute("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, 'user', 0, '{}')",
+                           (sender,))
+    connection.commit()
+    declined(store, "web-old-refusal", days=3)
+    declined(store, "web-new-refusal", days=0.1)  # within the day: the conversation may still go on
+    tracker = server.Tracker(url)
+
+    def left():
+        return {row[0] for row in connection.execute("SELECT DISTINCT sender_id FROM events")}
+
+    try:
+        events, leads = server.purge_once(store, tracker, declined_days=1)
+        assert "web-old-refusal" not in left() and events == 6 and leads == 0
+        assert {"web-new-refusal", "web-anon", "web-anna", "someone-else"} <= left()
+        # a month later, the anonymous visitor of seed_leads has expired: its conversation goes with it
+        events, leads = server.purge_once(store, tracker, declined_days=40, now=utc_now() + dt.timedelta(days=31))
+    finally:
+        tracker.close()
+    # ... and so has the recent refusal (anonymous too); a lead with contact consent stays
+    assert not {"web-anon", "web-new-refusal"} & left() and leads >= 2
+    assert {"web-anna", "someone-else"} <= left()
+    assert store.get(ids["anon"]) is None and store.get(ids["anna"]) is not None
+    connection.close()
