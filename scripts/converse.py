@@ -201,8 +201,29 @@ def _channels(names: List[str], voc) -> set:
     return out
 
 
-def verdict(field: str, stored: Any, expect: Any, voc) -> str:
-    """right, wrong (a value stored that is not the expected one) or not_stored."""
+# Objectives added after the personas and the first three variant sets were written (2026-12-05):
+# there, a booking was written as contacts or sales and volunteers as recruiting. Their stored values
+# are read in that older vocabulary, so the new keys count neither for nor against them.
+OLDER_OBJECTIVES = {"prenotazioni": ("contatti", "vendite"), "volontari": ("recruiting",),
+                    "donazioni": ("contatti",)}
+WRITTEN_BEFORE_NEW_OBJECTIVES = {"personas", "1", "2", "3"}
+
+
+def _in_older_objectives(field: str, stored: Any, expect: Any) -> Any:
+    """The stored objectives (or priority) in the vocabulary the expectation was written in."""
+    wanted = set(expect if isinstance(expect, list) else [expect])
+    def older(value):
+        return next((o for o in OLDER_OBJECTIVES.get(value, ()) if o in wanted), value)
+    if field == "objectives" and isinstance(stored, list):
+        return list(dict.fromkeys(older(v) for v in stored))
+    return older(stored) if field == "priority" else stored
+
+
+def verdict(field: str, stored: Any, expect: Any, voc, corpus: str = "") -> str:
+    """right, wrong (a value stored that is not the expected one) or not_stored. `corpus`: the
+    personas or the variant set the expectation comes from."""
+    if corpus in WRITTEN_BEFORE_NEW_OBJECTIVES and field in ("objectives", "priority"):
+        stored = _in_older_objectives(field, stored, expect)
     uncertain = expect == "incerto"
     if stored is None or stored == SKIPPED:
         return "right" if uncertain else "not_stored"
@@ -328,7 +349,8 @@ def run_persona(bot: Bot, persona: dict, mode: str, voc, seed: int = 0) -> Conve
                 continue  # not asked in this conversation (priority with one objective, no call offered)
             talk.fields[name] = {"stored": slots.get(name), "expect": answer.get("expect"),
                                  "text": answer.get("text"),
-                                 "verdict": verdict(name, slots.get(name), answer.get("expect"), voc)}
+                                 "verdict": verdict(name, slots.get(name), answer.get("expect"), voc,
+                                                    "personas")}
     except (urllib.error.URLError, OSError, KeyError, ValueError) as error:
         talk.error = f"{error.__class__.__name__}: {error}"
     return talk
@@ -399,7 +421,8 @@ def run_variants(bot: Bot, question: str, variants: List[dict], voc) -> List[Var
                 slots = bot.tracker(sender)["slots"]
             results.append(VariantResult(variant["set"], question, variant["text"], variant.get("expect"),
                                          slots.get(question),
-                                         verdict(question, slots.get(question), variant.get("expect"), voc),
+                                         verdict(question, slots.get(question), variant.get("expect"), voc,
+                                                 variant["set"]),
                                          " | ".join(_texts(replies))[:300]))
     return results
 
@@ -443,7 +466,9 @@ def write_report(summary: dict, talks: List[Conversation], variants: List[Varian
     out.mkdir(parents=True, exist_ok=True)
     lines = ["# Held-out conversations", "",
              "Corpus: tests/conversations/ (written blind). Goals: plan reached ≥ 98% per mode; per question "
-             "right ≥ 95%, wrong ≤ 2%; longest run of one question ≤ 2; first messages understood 100%.", "",
+             "right ≥ 95%, wrong ≤ 2%; longest run of one question ≤ 2; first messages understood 100%. "
+             "The personas and sets 1-3 were written before the objectives bookings, donations and "
+             "volunteers existed: there they are read as contacts or sales, and recruiting.", "",
              "| mode | plan reached | mean turns to plan | first messages understood | questions answered by it "
              "(mean) | longest run of one question |",
              "|---|---|---|---|---|---|"]
