@@ -69,7 +69,18 @@ def use_wal(eng: Engine, synchronous: str = "FULL") -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
         cursor.close()
+
+
+def forget_deleted(eng: Engine) -> None:
+    """After an erasure on SQLite: the write-ahead log, which still holds the pages as they were
+    before, is copied into the database (where secure_delete zeroed the rows) and truncated to
+    nothing. PostgreSQL has its own answer (docs/production.md: VACUUM, WAL retention, backups)."""
+    if eng.dialect.name != "sqlite":
+        return
+    with eng.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 class SQLiteFile:

@@ -218,6 +218,7 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
             # what came after the erasure, as if the conversation had just begun
             self._add_events(session, sender_id, list(tracker.events)[index + 1:])
             session.commit()
+        db.forget_deleted(self.engine)  # no copy of the erased rows left in the write-ahead log
         logger.info("conversation events erased on the user's request")
 
     @staticmethod

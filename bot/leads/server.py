@@ -28,7 +28,7 @@ from sqlalchemy import column, create_engine, inspect, select, table
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import paths, redaction
+from bot import db, paths, redaction
 from bot.leads import brief as lead_brief
 from bot.leads import export, outbox, settings
 from bot.leads.models import ENTERED_BY, STATUSES
@@ -130,7 +130,12 @@ class Tracker:
             with self._engine.begin() as connection:
                 if not inspect(connection).has_table("events"):
                     return 0
-                return connection.execute(EVENTS.delete().where(EVENTS.c.sender_id.in_(sender_ids))).rowcount
+                if self._engine.dialect.name == "sqlite":
+                    connection.exec_driver_sql("PRAGMA secure_delete=ON")  # the rows overwritten, not freed
+                deleted = connection.execute(EVENTS.delete().where(EVENTS.c.sender_id.in_(sender_ids))).rowcount
+            if deleted:
+                db.forget_deleted(self._engine)
+            return deleted
         except SQLAlchemyError as error:
             raise TranscriptError(str(error)) from error
 

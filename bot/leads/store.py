@@ -407,9 +407,25 @@ class LeadStore:
 
     def erase(self, sender_id: str) -> bool:
         """Deletes the lead and every row about it, its outbox messages too (they carry its
-        contact details). False when there was no such lead."""
+        contact details). When the sales team's tools already received it, an "erased" message
+        (the public id only) goes through the outbox so they erase it too (GDPR Art. 19). False
+        when there was no such lead."""
         with Session(self.engine) as session, session.begin():
-            return self._delete(session, select(Lead.id).where(Lead.sender_id == sender_id)) > 0
+            lead = session.execute(select(Lead.id, Lead.public_id).where(Lead.sender_id == sender_id)).first()
+            if lead is None:
+                return False
+            told = session.execute(select(func.count()).select_from(OutboxMessage).where(
+                OutboxMessage.lead_id == lead.id, OutboxMessage.delivered_at.is_not(None))).scalar()
+            self._delete(session, select(Lead.id).where(Lead.id == lead.id))
+            if told:
+                moment = utc_now()
+                session.add(OutboxMessage(
+                    lead_id=None, kind="erased", dedup_key=f"erased:{lead.public_id}", attempts=0,
+                    payload={"type": "bussola.erased", "lead": lead.public_id, "erased_at": moment.isoformat(),
+                             "text": "La persona ha chiesto di cancellare i suoi dati: cancellali anche qui."},
+                    next_attempt_at=moment, created_at=moment))
+        db.forget_deleted(self.engine)  # no copy of the deleted rows left in the write-ahead log
+        return True
 
     def conversations_to_forget(self, declined_days: int, now: Optional[dt.datetime] = None) -> List[str]:
         """The conversations (sender ids) the conversation store must no longer keep: those whose
@@ -432,8 +448,11 @@ class LeadStore:
         """Deletes the anonymous leads past their expiry; how many."""
         moment = now or utc_now()
         with Session(self.engine) as session, session.begin():
-            return self._delete(session, select(Lead.id).where(Lead.anonymous.is_(True),
-                                                               Lead.expires_at <= moment))
+            purged = self._delete(session, select(Lead.id).where(Lead.anonymous.is_(True),
+                                                                 Lead.expires_at <= moment))
+        if purged:
+            db.forget_deleted(self.engine)
+        return purged
 
     @staticmethod
     def _delete(session: Session, lead_ids) -> int:

@@ -85,3 +85,32 @@ def test_personal_data_files_are_private(servers, client, sender):
     loose = [(str(p), oct(p.stat().st_mode & 0o777)) for p in [servers.state_dir, *files]
              if p.stat().st_mode & 0o077]
     assert not loose, loose
+
+
+def test_an_erasure_leaves_no_byte_of_the_contact_details_in_any_file(servers, client, sender, sales_receiver):
+    """Database files, their write-ahead logs, the logs: after "cancella i miei dati" the raw bytes
+    of the email and the phone number are nowhere under state/."""
+    from tests.e2e.test_sales import TO_PLAN, joined, lead_of, wait_for
+    from tests.e2e.test_rest_interview import run_script
+
+    email, phone = f"{sender}@erasure.example.it", "081 765 4321"
+    run_script(client, sender, TO_PLAN)
+    client.say(sender, "sì")
+    client.say(sender, "/affirm")
+    for answer in ("mi chiamo Nadia Cancelli", "Pizzeria Cancelli", "siamo in 6", email, phone, "mattina"):
+        client.say(sender, answer)
+    wait_for(lambda: sales_receiver.for_sender(sender))  # the brief reached the sales team's tools
+
+    def traces():
+        needles = [email.encode(), b"0817654321", b"+390817654321", b"Nadia Cancelli"]
+        return [(str(path), needle) for path in servers.state_dir.rglob("*") if path.is_file()
+                for needle in needles if needle in path.read_bytes()]
+
+    assert traces(), "the contact details should be stored before the erasure"
+    public_id = lead_of(client, sender)["public_id"]
+    assert "ho cancellato i tuoi dati" in joined(client, sender, "cancella i miei dati")
+    assert not traces(), traces()
+    # the tools that received the brief are told to erase it too (GDPR Art. 19), with no personal data
+    notice = wait_for(lambda: [m for m in sales_receiver.received if m["body"].get("lead") == public_id])
+    assert notice[0]["body"]["type"] == "bussola.erased" and notice[0]["key"] == f"erased:{public_id}"
+    assert email not in str(notice) and "Nadia" not in str(notice)

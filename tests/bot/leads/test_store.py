@@ -240,8 +240,20 @@ def test_erase_deletes_the_lead_and_every_row_of_it(store, leads_engine):
     assert store.erase("web-1") is True
     assert store.get(public_id) is None
     assert set(counts(leads_engine, doomed).values()) == {0}
-    assert counts(leads_engine)["outbox"] == 1 and store.get(kept)["email"] == CONTACT["email"]
+    # the other lead's message, and an "erased" notice for the tools that received this one (Art. 19)
+    assert counts(leads_engine)["outbox"] == 2 and store.get(kept)["email"] == CONTACT["email"]
+    soon = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=1)
+    [notice] = [m for m in store.due_messages(soon) if m["kind"] == "erased"]
+    assert notice["payload"]["lead"] == public_id and notice["lead_public_id"] is None
+    assert CONTACT["email"] not in str(notice["payload"]) and CONTACT["name"] not in str(notice["payload"])
     assert store.erase("web-1") is False
+
+
+def test_an_erased_lead_never_sent_to_the_tools_sends_no_notice(store, leads_engine):
+    store.apply(plan_step(consents=[consent("profile")]))
+    store.apply(handoff_step())  # its notification still waits in the outbox: deleted with it
+    assert store.erase("web-1") is True
+    assert counts(leads_engine)["outbox"] == 0
 
 
 def test_purge_deletes_only_expired_anonymous_leads(store, leads_engine):
