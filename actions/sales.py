@@ -208,6 +208,9 @@ class ShowMyData(Action):
         return []
 
 
+ERASED_SIGNAL = "bussola.erased"  # docs/plan-payload.md, web/widget/bussola-widget.js
+
+
 class EraseMyData(Action):
     """"Cancella i miei dati": the lead and everything of it, the Telegram codes holding the profile,
     the slots; the conversation's stored events are deleted by the tracker store when it saves
@@ -226,6 +229,8 @@ class EraseMyData(Action):
             dispatcher.utter_message(text=texts.lead_text("erase_failed"))
             return []
         dispatcher.utter_message(text=texts.lead_text("erased"))
+        # for clients that keep a copy (the widget's localStorage): forget it and start a new session
+        dispatcher.utter_message(json_message={"type": ERASED_SIGNAL})
         return [AllSlotsReset(), ActiveLoop(None)]
 
 

@@ -156,8 +156,9 @@ class BussolaTelegramOutput(TelegramOutput):
         await self.send_message(recipient_id, last, reply_markup=keyboard(buttons))
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
-        # The plan's payload is for widgets and CRMs; on Telegram its text messages carry it.
-        if json_message.get("type") == "bussola.plan":
+        # The plan's payload is for widgets and CRMs; on Telegram its text messages carry it. The
+        # erasure's signal is for clients that keep a copy of the chat: Telegram's is the user's own.
+        if json_message.get("type") in ("bussola.plan", "bussola.erased"):
             return
         await super().send_custom_json(recipient_id, json_message, **kwargs)
 

@@ -170,3 +170,29 @@ def test_a_refusal_from_the_balancer_is_shown_in_italian(page):
     page.keyboard.press("Enter")
     wait_for_reply(page, before)
     assert last_bot_text(page).startswith("Non riesco a raggiungere Bussola")
+
+
+def test_an_erasure_clears_the_browsers_copy_and_starts_a_new_session(page):
+    """After "cancella i miei dati" nothing of the conversation stays in localStorage (issue 16)."""
+    open_widget(page)
+    page.get_by_text("Per cominciare: chi sei?").wait_for(timeout=30000)
+    storage = "() => JSON.stringify(Object.assign({}, window.localStorage))"
+    before = bot_count(page)
+    page.locator(".bw-input").fill("sono una fotografa, scrivetemi a giulia.cancella@example.it")
+    page.locator(".bw-send").click()
+    wait_for_reply(page, before)
+    kept = json.loads(page.evaluate(storage))
+    assert "giulia.cancella@example.it" in json.dumps(kept)
+    old_sender = next(v for k, v in kept.items() if k.endswith(":sender"))
+
+    before = bot_count(page)
+    page.locator(".bw-input").fill("cancella i miei dati")
+    page.locator(".bw-send").click()
+    page.get_by_text("ho cancellato i tuoi dati").wait_for(timeout=30000)
+    after = json.loads(page.evaluate(storage))
+    assert "giulia.cancella" not in json.dumps(after), after
+    assert next(v for k, v in after.items() if k.endswith(":sender")) != old_sender  # a new session
+    page.reload()  # the panel was open: it opens again, with nothing of the erased conversation
+    page.locator(".bw-log").wait_for()
+    assert "giulia.cancella" not in page.locator(".bw-log").inner_text()
+    page.screenshot(path=str(SHOTS / "widget-after-erasure.png"))

@@ -218,11 +218,22 @@
     save("history", state.history);
   }
 
-  function add(entry) {
+  function add(entry, keep) {
     log.querySelectorAll(".bw-buttons button").forEach(function (b) { b.disabled = true; });
-    remember(entry);
+    if (keep !== false) remember(entry);
     renderEntry(entry, true);
     scrollDown();
+  }
+
+  // "Cancella i miei dati" done on the server: nothing of the conversation stays in this browser.
+  function forgetEverything() {
+    state.history = [];
+    try {
+      ["history", "sender"].forEach(function (key) { window.localStorage.removeItem(STORE + ":" + key); });
+    } catch (error) { /* storage disabled: nothing was kept */ }
+    state.sender = newSender();
+    save("sender", state.sender);
+    renderAll();
   }
 
   // --- talking to Rasa --------------------------------------------------------------------------
@@ -260,6 +271,16 @@
           var texts = replies.filter(function (r) { return r.text; });
           add({ from: "bot", plan: plan.custom });
           if (!plan.custom.specialist_advised && texts.length) add({ from: "bot", text: texts[texts.length - 1].text });
+          return;
+        }
+        var erased = replies.some(function (r) { return r.custom && r.custom.type === "bussola.erased"; });
+        if (erased) {
+          // The server erased this conversation: so does the page. Only the confirmation stays on
+          // screen (not stored), and the next message starts a new session.
+          forgetEverything();
+          replies.forEach(function (reply) {
+            if (reply.text) add({ from: "bot", text: reply.text }, false);
+          });
           return;
         }
         replies.forEach(function (reply) {
