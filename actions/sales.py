@@ -8,6 +8,7 @@ import hmac
 import logging
 import os
 import secrets
+import time
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -143,6 +144,38 @@ class RequestHuman(Action):
         return events
 
 
+class Guesses:
+    """Wrong sales-mode codes, per conversation and in all (this action server): after
+    `per_conversation` wrong codes in `window` seconds a conversation may not try again until the
+    window has passed, and after `in_all` wrong codes from any conversations nobody may (a guesser
+    opens new conversations). A locked door costs the team a few minutes; an open one, its leads."""
+
+    def __init__(self, per_conversation: int = 5, in_all: int = 30, window: float = 900.0):
+        self.per_conversation, self.in_all, self.window = per_conversation, in_all, window
+        self._times: Dict[str, List[float]] = {}
+
+    def _recent(self, key: str, now: float) -> List[float]:
+        times = [t for t in self._times.get(key, []) if now - t < self.window]
+        if times:
+            self._times[key] = times
+        else:
+            self._times.pop(key, None)
+        return times
+
+    def locked(self, sender_id: str, now: Optional[float] = None) -> bool:
+        now = time.monotonic() if now is None else now
+        return len(self._recent(sender_id, now)) >= self.per_conversation \
+            or len(self._recent("*", now)) >= self.in_all
+
+    def failed(self, sender_id: str, now: Optional[float] = None) -> None:
+        now = time.monotonic() if now is None else now
+        for key in (sender_id, "*"):
+            self._times[key] = self._recent(key, now) + [now]
+
+
+SALES_CODE_GUESSES = Guesses()
+
+
 class StartSalesMode(Action):
     """A salesperson answers about a prospect: `/start_sales_mode{"sales_code": "…", "salesperson":
     "Giulia"}` (the widget's data-mode="vendite", Telegram's `/vendite <codice> [nome]`). The code
@@ -159,7 +192,11 @@ class StartSalesMode(Action):
         if not expected:
             dispatcher.utter_message(text=texts.lead_text("sales_mode_off"))
             return []
+        if SALES_CODE_GUESSES.locked(tracker.sender_id):
+            dispatcher.utter_message(text=texts.lead_text("sales_mode_locked"))
+            return []
         if not hmac.compare_digest(entities.get("sales_code", "").encode(), expected.encode()):
+            SALES_CODE_GUESSES.failed(tracker.sender_id)
             dispatcher.utter_message(text=texts.lead_text("sales_mode_denied"))
             return []
         who = " ".join(entities.get("salesperson", "").split())[:80] or None

@@ -1,4 +1,6 @@
-"""Logs carry no personal data: email addresses and phone numbers are masked in every log record.
+"""Logs carry no personal data: email addresses (also percent-encoded, as in a URL's query), phone
+numbers, Italian tax codes and IBANs are masked in every log record, and conversation ids are
+replaced by a pseudonym, so a conversation erased on request cannot be found in the logs by its id.
 
 `redact(text)` masks them in a string; `RedactPersonalData` is a `logging.Filter` that masks them in
 a record's message and arguments (merged into the message), its exception and stack text and any
@@ -16,8 +18,12 @@ Plain Python, no Rasa import.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import os
 import re
+import secrets
 import traceback
 from typing import Any
 
@@ -25,6 +31,20 @@ import phonenumbers
 
 EMAIL_MASK = "[email]"
 PHONE_MASK = "[telefono]"
+TAX_CODE_MASK = "[codice fiscale]"
+IBAN_MASK = "[iban]"
+# Conversation ids (bot/senders.py) become "[conversazione 1a2b3c4d]": an HMAC of the id with a key
+# of the deployment (BUSSOLA_LOG_KEY; scripts/servers.py gives its servers one, else one per
+# process), so one conversation's lines still go together, but nobody can tell whose they are
+# without the id, which an erasure deletes everywhere else.
+_LOG_KEY = (os.environ.get("BUSSOLA_LOG_KEY") or secrets.token_hex(16)).encode()
+_SENDER = re.compile(r"(?<![\w-])(?:web-[A-Za-z0-9_-]{22,64}|tg--?\d{3,20})(?![\w-])")
+# Codice fiscale (omocodia: digits may be letters LMNPQRSTUV), any case
+_TAX_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z]"
+                       r"[0-9LMNPQRSTUV]{3}[A-Z](?![A-Za-z0-9])", re.IGNORECASE)
+# IBAN candidates (country, check digits, 11-30 letters or digits, spaces allowed): masked only when
+# the ISO 13616 checksum holds, so other codes stay readable
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
 
 # local part: the characters RFC 5322 allows unquoted except those that delimit URLs and quoted
 # values (/ ? = & # ' ` { | }), so "http://user@host", "?email=anna@x.it" and "['anna@x.it']" keep
@@ -33,6 +53,8 @@ PHONE_MASK = "[telefono]"
 # top-level domain of two letters or more
 _LOCAL = r"[\w.!$%*+^~-]"
 _EMAIL = re.compile(rf"(?<!{_LOCAL}){_LOCAL}+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{{2,}}(?![\w-])")
+_EMAIL_ENCODED = re.compile(rf"(?<!{_LOCAL}){_LOCAL}+%40(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{{2,}}(?![\w-])",
+                            re.IGNORECASE)
 _DIGITS = re.compile(r"\d")
 _MIN_PHONE_DIGITS = 6  # no valid number is shorter: texts with fewer digits skip the matcher
 _REGION = "IT"
@@ -41,12 +63,30 @@ _MARK = "_bussola_redacted"
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", _MARK}
 
 
+def pseudonym(sender_id: str) -> str:
+    return "[conversazione " + hmac.new(_LOG_KEY, sender_id.encode(), hashlib.sha256).hexdigest()[:8] + "]"
+
+
+def _iban_valid(candidate: str) -> bool:
+    compact = candidate.replace(" ", "").upper()
+    digits = "".join(str(int(c, 36)) for c in compact[4:] + compact[:4])
+    return int(digits) % 97 == 1
+
+
 def redact(text: str) -> str:
-    """`text` with every email address replaced by [email] and every phone number by [telefono]."""
+    """`text` with every email address replaced by [email], phone number by [telefono], tax code
+    and IBAN by their masks, and conversation id by its pseudonym."""
     if not text:
         return text
+    if "web-" in text or "tg-" in text:
+        text = _SENDER.sub(lambda m: pseudonym(m.group(0)), text)
     if "@" in text:
         text = _EMAIL.sub(EMAIL_MASK, text)
+    if "%40" in text:  # "anna%40example.it" in a logged URL
+        text = _EMAIL_ENCODED.sub(EMAIL_MASK, text)
+    if len(text) >= 15:
+        text = _TAX_CODE.sub(TAX_CODE_MASK, text)
+        text = _IBAN.sub(lambda m: IBAN_MASK if _iban_valid(m.group(0)) else m.group(0), text)
     if len(_DIGITS.findall(text)) >= _MIN_PHONE_DIGITS:
         matches = list(phonenumbers.PhoneNumberMatcher(text, _REGION))
         for match in reversed(matches):  # from the end, so earlier offsets stay right

@@ -12,7 +12,10 @@ Rasa 3.6's `RestInput` reads `request.json.get(...)` unchecked. Found by tests/e
   the conversation "default" that every such client shares, and one longer than 255 characters
   does not fit the SQL tracker store's column;
 - `input_channel` from the body is taken as the conversation's channel, so a web client could pass
-  for Telegram (actions/handoff.py tells channels apart).
+  for Telegram (actions/handoff.py tells channels apart);
+- any `sender` is accepted, Telegram's conversations ("tg-…") included: anyone who knows a chat id
+  could read, continue or erase that conversation (bot/senders.py: REST ids are "web-" and a
+  random token).
 
 Here each of those is a 400 with an Italian description, the channel is always "rest", and a body
 over MAX_BODY_BYTES is a 413. A message longer than input_check.MAX_CHARS is cut to one character
@@ -45,7 +48,7 @@ from sanic.exceptions import InvalidUsage, PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import rasa_patches
+from bot import rasa_patches, senders
 from bot.input_check import MAX_CHARS
 
 logger = logging.getLogger(__name__)
@@ -120,6 +123,9 @@ class BussolaRestInput(RestInput):
             raise InvalidUsage('Manca "sender": un testo non vuoto che identifica la conversazione.')
         if len(sender) > MAX_SENDER_CHARS:
             raise InvalidUsage(f'"sender" è troppo lungo: al massimo {MAX_SENDER_CHARS} caratteri.')
+        if not senders.is_web_sender(sender):  # another channel's conversation, or a guessable id
+            raise InvalidUsage('"sender" non valido: deve essere "web-" seguito da un codice casuale di '
+                               'almeno 22 caratteri (lettere, cifre, "-" o "_"). Ricarica la pagina.')
         message = body.get("message")
         if not isinstance(message, str):
             raise InvalidUsage('Manca "message", oppure non è un testo.')

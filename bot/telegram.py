@@ -43,7 +43,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import handoff, texts
+from bot import handoff, senders, texts
 from bot.db import SQLiteFile
 
 logger = logging.getLogger(__name__)
@@ -144,6 +144,10 @@ class BussolaTelegramOutput(TelegramOutput):
     def __init__(self, access_token: Optional[Text], api_url: str = DEFAULT_API_URL) -> None:
         Bot.__init__(self, access_token, server=TelegramAPIServer.from_base(api_url))
 
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        # Rasa addresses the conversation ("tg-<chat id>", bot/senders.py); Telegram the chat
+        await super().send_response(senders.telegram_chat(recipient_id), message)
+
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         for part in chunks(text):
             await self.send_message(recipient_id, part)
@@ -219,7 +223,7 @@ class BussolaTelegramInput(TelegramInput):
             if incoming.reply:
                 await out.send_text_message(incoming.chat_id, texts.render("telegram", incoming.reply))
             elif incoming.text is not None:
-                await on_new_message(UserMessage(incoming.text, out, str(incoming.chat_id),
+                await on_new_message(UserMessage(incoming.text, out, senders.telegram_sender(incoming.chat_id),
                                                  input_channel=self.name()))
         except Exception as error:
             logger.error(f"Telegram: update not handled: {error!r}")

@@ -23,6 +23,7 @@ from typing import List, Optional
 
 import aiohttp
 
+from bot.senders import new_web_sender
 from scripts.common import ROOT, VENV_BIN, env, say
 from scripts.servers import Servers, free_port
 
@@ -65,7 +66,7 @@ def rss_mb(pid: int) -> float:
 
 async def converse(session: aiohttp.ClientSession, url: str, script: List[str],
                    latencies: List[float], errors: List[str], by_turn: Optional[dict] = None) -> None:
-    sender = "bench-" + uuid.uuid4().hex[:10]
+    sender = new_web_sender("bench")
     for turn, message in enumerate(script):
         start = time.perf_counter()
         try:
@@ -127,7 +128,7 @@ def first_reply_seconds(servers: Servers, launched: float, script_first: str) ->
     """Seconds from launching the servers until the first reply to a user message."""
     import urllib.request
 
-    body = json.dumps({"sender": "bench-start", "message": script_first}).encode()
+    body = json.dumps({"sender": new_web_sender("bench-start"), "message": script_first}).encode()
     request = urllib.request.Request(servers.webhook, data=body, headers={"Content-Type": "application/json"})
     urllib.request.urlopen(request, timeout=60).read()
     return round(time.monotonic() - launched, 1)

@@ -9,7 +9,8 @@ import json
 import re
 import sys
 import urllib.request
-import uuid
+
+from bot.senders import new_web_sender
 
 QUIT = {"esci", "exit", "quit", "/esci"}
 
@@ -38,7 +39,7 @@ def button_choice(message: str, buttons: list) -> dict | None:
 
 
 def chat(url: str, sender: str | None = None) -> None:  # noqa: C901
-    sender = sender or f"terminale-{uuid.uuid4().hex[:8]}"
+    sender = sender or new_web_sender("terminale")
     print("Scrivi un messaggio e premi Invio; «esci» o Ctrl-D per uscire.\n")
     buttons: list = []
     try:

@@ -30,6 +30,7 @@ from typing import Any, Dict, List, Optional
 
 import yaml
 
+from bot.senders import new_web_sender
 from scripts.common import ROOT
 
 CORPUS = ROOT / "tests" / "conversations"
@@ -292,7 +293,7 @@ def _texts(replies: List[dict]) -> List[str]:
 def run_persona(bot: Bot, persona: dict, mode: str, voc, seed: int = 0) -> Conversation:
     rng = random.Random(f"{seed}-{persona['id']}-{mode}")
     talk = Conversation(persona=persona["id"], mode=mode)
-    sender = f"converse-{mode}-{persona['id']}-{uuid.uuid4().hex[:6]}"
+    sender = new_web_sender(f"converse-{mode}-{persona['id']}")
     answers = persona.get("answers") or {}
 
     def typed(text: str) -> str:
@@ -405,14 +406,14 @@ def run_variants(bot: Bot, question: str, variants: List[dict], voc) -> List[Var
     for variant in variants:
         groups[tuple(variant.get("given") or _given_for(question, variant.get("expect")))].append(variant)
     for given, items in groups.items():
-        base = f"converse-walk-{question}-{uuid.uuid4().hex[:6]}"
+        base = new_web_sender(f"walk-{question}")
         tracker = _walk_to(bot, base, question, list(given) or None)
         for variant in items:
             if tracker is None:
                 results.append(VariantResult(variant["set"], question, variant["text"], variant.get("expect"),
                                              None, "unreached", ""))
                 continue
-            sender = f"converse-variant-{question}-{uuid.uuid4().hex[:8]}"
+            sender = new_web_sender(f"variant-{question}")
             bot.clone(base, sender)
             replies = bot.say(sender, str(variant["text"]))
             slots = bot.tracker(sender)["slots"]

@@ -35,6 +35,7 @@ from typing import Any, Dict, List, Optional
 
 import aiohttp
 
+from bot.senders import new_web_sender
 from scripts.benchmark import BUSSOLA_SCRIPT, percentile
 from scripts.common import ROOT, say
 
@@ -181,7 +182,7 @@ class Level:
 
 async def conversation(session: aiohttp.ClientSession, url: str, persona: Persona, plans: Dict[str, dict],
                        level: Level, budget: Budget, timeout_s: float) -> None:
-    sender = f"load-{persona.name}-{uuid.uuid4().hex[:10]}"
+    sender = new_web_sender(f"load-{persona.name}")
     plan = None
     for message in persona.script:
         if not budget.take():
@@ -246,7 +247,7 @@ async def run_level(url: str, concurrency: int, conversations: int, plans: Dict[
 async def warm_up(url: str) -> None:
     async with aiohttp.ClientSession() as session:
         for n in range(4):  # every replica and worker loads its model caches
-            async with session.post(url, json={"sender": f"load-warmup-{uuid.uuid4().hex[:8]}", "message": "ciao"},
+            async with session.post(url, json={"sender": new_web_sender("load-warmup"), "message": "ciao"},
                                     timeout=aiohttp.ClientTimeout(total=60)) as response:
                 await response.read()
 

@@ -46,7 +46,7 @@ def main() -> None:
            -d '{{"sender": "anna", "message": "ciao"}}'
     HTTP API:      {"on, protected by the token in BUSSOLA_API_TOKEN" if token else "off (set BUSSOLA_API_TOKEN to turn it on with that token)"}
     Sales console: {servers.sales_url}/console/  token: {servers.sales_token if not os.environ.get("BUSSOLA_SALES_TOKEN") else "the one in BUSSOLA_SALES_TOKEN"}
-    Sales mode:    {servers.demo_url}?bussola=vendite&codice={servers.sales_mode_code}  (Telegram: /vendite {servers.sales_mode_code} <nome>)
+    Sales mode:    {servers.demo_url}#bussola=vendite&codice={servers.sales_mode_code}  (Telegram: /vendite {servers.sales_mode_code} <nome>)
     Sales webhook: {os.environ.get("BUSSOLA_SALES_WEBHOOK_URL") or "off (set BUSSOLA_SALES_WEBHOOK_URL: handoffs wait in the outbox)"}
     Conversations: {STATE / 'tracker.db'} (SQLite: they survive a restart)
     Leads:         {STATE / 'bussola.db'} (list and export: .venv/bin/python -m bot.leads --help)

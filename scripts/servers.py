@@ -167,7 +167,7 @@ class Servers:
         given = {**os.environ, **(extra_env or {})}
         self.sales_token = given.get("BUSSOLA_SALES_TOKEN") or secrets.token_urlsafe(24)
         # what a salesperson types to start sales mode (actions/sales.py, StartSalesMode)
-        self.sales_mode_code = given.get("BUSSOLA_SALES_MODE_CODE") or secrets.token_hex(4)
+        self.sales_mode_code = given.get("BUSSOLA_SALES_MODE_CODE") or secrets.token_urlsafe(18)
         # what the Rasa server shows the action server, which refuses calls without it (actions/server.py)
         self.action_secret = given.get("BUSSOLA_ACTION_SECRET") or secrets.token_urlsafe(32)
         self.rasa_port, self.actions_port = rasa_port, actions_port
@@ -175,6 +175,8 @@ class Servers:
         self.extra_env = {"BUSSOLA_STATE_DIR": str(self.state_dir), **(extra_env or {})}
         self.extra_env.setdefault("BUSSOLA_SALES_MODE_CODE", self.sales_mode_code)
         self.extra_env.setdefault("BUSSOLA_ACTION_SECRET", self.action_secret)
+        # one pseudonym per conversation in every server's log (bot/redaction.py)
+        self.extra_env.setdefault("BUSSOLA_LOG_KEY", given.get("BUSSOLA_LOG_KEY") or secrets.token_hex(16))
         if sales_port:
             self.extra_env.setdefault("BUSSOLA_SALES_URL", f"http://127.0.0.1:{sales_port}")
         self.progress = progress

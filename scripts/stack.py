@@ -126,9 +126,10 @@ class Stack:
         self.redis_prefix = f"bussolastack{self.run_id}"
         given = {**os.environ, **self.extra_env}
         self.sales_token = given.get("BUSSOLA_SALES_TOKEN") or secrets.token_urlsafe(24)
-        self.sales_mode_code = given.get("BUSSOLA_SALES_MODE_CODE") or secrets.token_hex(4)
+        self.sales_mode_code = given.get("BUSSOLA_SALES_MODE_CODE") or secrets.token_urlsafe(18)
         self.telegram_secret = given.get("BUSSOLA_TELEGRAM_SECRET") or secrets.token_urlsafe(32)  # one for all replicas
         self.action_secret = given.get("BUSSOLA_ACTION_SECRET") or secrets.token_urlsafe(32)
+        self.log_key = given.get("BUSSOLA_LOG_KEY") or secrets.token_hex(16)
         self.port = self.actions_port = self.sales_port = 0
         self.rasa_ports: List[int] = []
         self.actions_ports: List[int] = []
@@ -196,6 +197,7 @@ class Stack:
             "BUSSOLA_SALES_MODE_CODE": self.sales_mode_code,
             "BUSSOLA_TELEGRAM_SECRET": self.telegram_secret,
             "BUSSOLA_ACTION_SECRET": self.action_secret,
+            "BUSSOLA_LOG_KEY": self.log_key,
         }
         return {**os.environ, **QUIET_ENV, **settings, **self.extra_env, **overrides}
 

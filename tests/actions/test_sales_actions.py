@@ -136,3 +136,17 @@ async def test_erasure_deletes_the_lead_and_the_telegram_codes(domain, dispatche
     assert store.default_store().by_sender("e-1") is None
     assert handoff.default().redeem(code) is None
     assert "ho cancellato i tuoi dati" in dispatcher.messages[0]["text"]
+
+
+def test_wrong_sales_codes_lock_the_door_for_a_while():
+    from actions.sales import Guesses
+
+    guesses = Guesses(per_conversation=3, in_all=5, window=60)
+    for n in range(3):
+        assert not guesses.locked("web-a", now=n)
+        guesses.failed("web-a", now=n)
+    assert guesses.locked("web-a", now=10) and not guesses.locked("web-b", now=10)
+    guesses.failed("web-b", now=11)
+    guesses.failed("web-c", now=12)
+    assert guesses.locked("web-d", now=13)  # five wrong codes in all: nobody may try now
+    assert not guesses.locked("web-a", now=100) and not guesses.locked("web-d", now=100)  # the window passed

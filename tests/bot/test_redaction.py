@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 
 import pytest
 
@@ -46,6 +47,27 @@ def test_text_without_personal_data_is_unchanged(text):
 def test_masking_twice_changes_nothing():
     once = redact("mario@rossi.it, 333 1234567, +41 44 668 18 00")
     assert once == f"{EMAIL_MASK}, {PHONE_MASK}, {PHONE_MASK}" and redact(once) == once
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("GET /lead?email=giulia.verdi%40example.it&x=1", f"GET /lead?email={EMAIL_MASK}&x=1"),  # percent-encoded
+    ("codice fiscale VRDGLI80A41H501X.", "codice fiscale [codice fiscale]."),
+    ("cf vrdgli80a41h501x", "cf [codice fiscale]"),  # any case
+    ("IBAN IT60 X054 2811 1010 0000 0123 456 per il bonifico", "IBAN [iban] per il bonifico"),
+    ("DE89370400440532013000", "[iban]"),
+    ("ordine IT60X0542811101000000123457", "ordine IT60X0542811101000000123457"),  # checksum fails: not an IBAN
+])
+def test_tax_codes_ibans_and_encoded_emails_are_masked(text, expected):
+    assert redact(text) == expected
+
+
+def test_conversation_ids_become_pseudonyms():
+    web, telegram = "web-0f1e2d3c4b5a69788796a5b4c3d2e1f0", "tg-123456789"
+    line = redact(f"saved {web}; telegram {telegram}; again {web}")
+    assert web not in line and telegram not in line
+    pseudonyms = re.findall(r"\[conversazione [0-9a-f]{8}\]", line)
+    assert len(pseudonyms) == 3 and pseudonyms[0] == pseudonyms[2] != pseudonyms[1]  # still correlated
+    assert redact(line) == line
 
 
 @pytest.fixture

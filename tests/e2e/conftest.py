@@ -9,6 +9,7 @@ from typing import Any, List
 
 import pytest
 
+from bot.senders import new_web_sender
 from scripts.fake_telegram import FakeBotAPI
 from scripts.fake_webhook import SalesReceiver
 from scripts.servers import Servers, free_port
@@ -116,4 +117,4 @@ def client(servers) -> Client:
 
 @pytest.fixture
 def sender() -> str:
-    return "e2e-" + uuid.uuid4().hex[:12]
+    return new_web_sender("e2e")

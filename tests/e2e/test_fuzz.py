@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import socket
 import urllib.parse
-import uuid
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from bot.senders import new_web_sender
 from bot.input_check import MAX_CHARS
 from bot.rest import MAX_BODY_BYTES, MAX_SENDER_CHARS
 from tests.e2e.test_rest_interview import PIZZERIA, run_script
@@ -58,8 +58,11 @@ def check_refused(status, answer):
     assert 400 <= status < 500, f"{status}: {answer}"
 
 
+CUT_SENDER = new_web_sender("fuzz-cut")
+
+
 def sender_id() -> str:
-    return "fuzz-" + uuid.uuid4().hex[:12]
+    return new_web_sender("fuzz")
 
 
 @settings(FUZZ, max_examples=40)
@@ -98,7 +101,7 @@ def test_wrong_types_missing_and_extra_fields_are_refused_or_answered(client, da
     JSON_VALUES.filter(lambda v: not isinstance(v, dict)).map(lambda v: json.dumps(v).encode()),  # not an object
     st.binary(max_size=200),  # not JSON, not even UTF-8
     st.text(max_size=200).map(lambda t: t.encode()),
-    st.builds(lambda s, cut: s[:cut], st.builds(lambda m: json.dumps({"sender": "fuzz-cut", "message": m}).encode(),
+    st.builds(lambda s, cut: s[:cut], st.builds(lambda m: json.dumps({"sender": CUT_SENDER, "message": m}).encode(),
                                                 st.text(max_size=50)), st.integers(0, 30)),  # cut short
 ))
 def test_malformed_bodies_are_refused(client, body):

@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 
+from bot.senders import new_web_sender
 from bot.redaction import EMAIL_MASK, PHONE_MASK
 from tests.e2e.test_sales import TO_PLAN, joined
 from tests.e2e.test_rest_interview import run_script
@@ -51,7 +52,7 @@ def test_no_email_or_phone_number_in_the_logs(client, servers, sender):
     assert "Quando preferisci" in joined(client, sender, PHONE)
     joined(client, sender, "pomeriggio")
     # free text, and the international forms
-    other = "logs-" + uuid.uuid4().hex[:8]
+    other = new_web_sender("logs")
     client.texts(other, f"ciao, sono Anna: {EMAIL}, +39 {PHONE}, +39{PHONE_DIGITS}")
     # a message whose sender hangs up: Rasa logs its text (at ERROR, so at every level)
     masked = None
@@ -72,6 +73,8 @@ def test_no_email_or_phone_number_in_the_logs(client, servers, sender):
         assert EMAIL not in text, f"{name} has the email address"
         for written in (PHONE, PHONE_DIGITS, PHONE.replace(" ", "")):
             assert written not in text, f"{name} has the phone number"
+        # conversation ids: pseudonyms only (an erased conversation cannot be found by its id)
+        assert sender not in text and other not in text, f"{name} has a conversation id"
     # the logs are there, and still say what happened
     assert len(everything["rasa.log"].splitlines()) > 5 and len(everything["actions.log"].splitlines()) > 3
     assert "Sales console" in everything["sales.log"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.senders import new_web_sender
 from scripts.servers import Servers, free_port
 from tests.e2e.conftest import API_TOKEN, Client
 
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.e2e
 
 def test_an_interview_survives_a_server_restart(tmp_path):
     state = tmp_path / "state"
-    sender = "restart-test"
+    sender = new_web_sender("restart-test")
     with Servers(state, rasa_port=free_port(), actions_port=free_port(), api_token=API_TOKEN) as first:
         client = Client(first)
         client.say(sender, "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende")

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import sqlite3
-import uuid
 
 import pytest
 
+from bot.senders import new_web_sender
 from bot.profile import QUESTIONS as PROFILE
 from scripts.load_test import PERSONAS, expected_plans, normalised
 
@@ -191,7 +191,7 @@ def test_the_load_tests_personas_each_get_their_own_plan(client, persona):
     Germania", "nessuno", …) each end with the plan their profile determines, one at a time here,
     so a change of the NLU that derails one is caught by the suite and not only under load."""
     script = next(p for p in PERSONAS if p.name == persona).script
-    sender = f"e2e-{persona}-{uuid.uuid4().hex[:8]}"
+    sender = new_web_sender(f"e2e-{persona}")
     plan = None
     for message in script:
         replies = client.say(sender, message)

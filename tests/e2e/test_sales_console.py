@@ -166,5 +166,5 @@ def test_the_csv_download(page):
     download = download_info.value
     assert re.fullmatch(r"bussola-leads-\d{8}\.csv", download.suggested_filename)
     content = open(download.path(), encoding="utf-8").read()
-    assert content.startswith("public_id,created_at,") and content.count("\n") == 5
+    assert content.startswith("\"public_id\",\"created_at\",") and content.count("\n") == 5
     assert "'=HYPERLINK" in content

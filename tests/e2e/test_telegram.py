@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 
+from bot.senders import telegram_sender
 from scripts.benchmark import BUSSOLA_SCRIPT
 from tests.e2e.conftest import SALES_MODE_CODE, TELEGRAM_PUBLIC_URL, TELEGRAM_SECRET, TELEGRAM_TOKEN
 
@@ -207,7 +208,7 @@ def test_continue_on_telegram_carries_the_profile_over(client, sender, chat):
     code = link["url"].rsplit("=", 1)[1]
     said = sent_texts(chat.text(f"/start {code}"))
     assert "ripreso il profilo" in said and "Raccontami in una frase" in said and "chi sei?" not in said
-    slots = client.slots(str(chat.chat_id))
+    slots = client.slots(telegram_sender(chat.chat_id))
     assert (slots["org_kind"], slots["sector"]) == ("azienda", "food_service")
 
     other = Chat(chat.servers, chat.api)  # the same link a second time: used up
@@ -222,7 +223,7 @@ def test_privacy_requests_and_sales_mode_work_on_telegram(chat, client):
     assert "Ecco cosa so di te" in shown and "ristorazione" in shown.lower()
     erased = sent_texts(chat.text("cancella i miei dati"))
     assert "ho cancellato i tuoi dati" in erased
-    sender = str(chat.chat_id)
+    sender = telegram_sender(chat.chat_id)
     assert not any("ristorazione" in (e.get("text") or "") for e in client.tracker(sender)["events"])
     assert client.slots(sender)["sector"] is None
 
@@ -230,3 +231,15 @@ def test_privacy_requests_and_sales_mode_work_on_telegram(chat, client):
     sales = sent_texts(chat.text(f"/vendite {SALES_MODE_CODE} Marco"))
     assert "Modalità vendite attiva per Marco" in sales and "Che tipo di realtà" in sales
     assert client.slots(sender)["mode"] == "vendite" and client.slots(sender)["salesperson"] == "Marco"
+
+
+def test_the_rest_channel_cannot_reach_a_telegram_conversation(chat, client):
+    """A chat id is no secret: REST refuses the Telegram conversation's id, and any id that is not
+    "web-" and a random token (issue 16)."""
+    chat.text("ciao")
+    sender = telegram_sender(chat.chat_id)
+    assert client.slots(sender)  # the conversation exists
+    for other in (sender, str(chat.chat_id), "admin", "web-1", "web-" + "a" * 10):
+        status, answer = client.post(client.servers.webhook, {"sender": other, "message": "cancella i miei dati"})
+        assert status == 400 and "non valido" in str(answer), (other, status, answer)
+    assert client.slots(sender)  # still there

@@ -138,7 +138,8 @@ def test_continua_su_telegram_gives_a_link(page):
 
 
 def test_sales_mode_from_the_page_address(page, servers):
-    page.goto(servers.demo_url + f"?bussola=vendite&codice={SALES_MODE_CODE}&venditore=Giulia")
+    page.goto(servers.demo_url + f"#bussola=vendite&codice={SALES_MODE_CODE}&venditore=Giulia")
+    page.reload()  # the fixture opened the same page: a new fragment alone does not load it again
     open_widget(page)
     page.get_by_text("Modalità vendite attiva per Giulia").wait_for(timeout=30000)
     page.get_by_text("Che tipo di realtà è?").wait_for(timeout=30000)
@@ -146,7 +147,16 @@ def test_sales_mode_from_the_page_address(page, servers):
     page.locator(".bw-buttons button[data-payload='/inform{\"org_kind\":\"azienda\"}']").first.click()
     wait_for_reply(page, before)
     assert "In che settore lavora il cliente?" in last_bot_text(page)
+    assert SALES_MODE_CODE not in page.url  # read from after "#", then taken out of the address
     page.screenshot(path=str(SHOTS / "5-sales-mode.png"))
+
+
+def test_the_sales_code_is_not_read_from_the_query_string(page, servers):
+    """A query string is sent to servers, logged and passed on as a referrer: the code must not travel there."""
+    page.goto(servers.demo_url + f"?bussola=vendite&codice={SALES_MODE_CODE}")
+    open_widget(page)
+    page.get_by_text("Per cominciare: chi sei?").wait_for(timeout=30000)  # an ordinary visit
+    assert page.get_by_text("Modalità vendite attiva").count() == 0
 
 
 def test_a_refusal_from_the_balancer_is_shown_in_italian(page):

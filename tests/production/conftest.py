@@ -11,6 +11,7 @@ from typing import Any, List, Tuple
 
 import pytest
 
+from bot.senders import new_web_sender
 from scripts.stack import ADMIN_URL, ServiceMissing, check_postgres, check_redis, ensure_nginx
 from scripts.train import MODEL
 from tests.conftest import require_service
@@ -73,4 +74,4 @@ def events(base_url: str, sender: str) -> List[dict]:
 
 @pytest.fixture
 def sender() -> str:
-    return "prod-" + uuid.uuid4().hex[:12]
+    return new_web_sender("prod")

@@ -18,7 +18,12 @@
   "use strict";
 
   var script = document.currentScript;
-  var query = new URLSearchParams(window.location.search);
+  // Sales mode from the page address: after "#", never in the query string, so the team's code is
+  // not sent to any server, logged or passed on as a referrer; it is removed from the address at once.
+  var query = new URLSearchParams(window.location.hash.replace(/^#/, ""));
+  if (query.get("codice") && window.history && window.history.replaceState) {
+    window.history.replaceState(null, "", window.location.pathname + window.location.search);
+  }
   var settings = {
     server: (script && script.dataset.server) || window.location.origin.replace(/:\d+$/, ":5005"),
     title: (script && script.dataset.title) || "Bussola",
@@ -26,7 +31,7 @@
     welcome: (script && script.dataset.welcome) || "",
     telegram: (script && script.dataset.telegram) === "on", // show "Continua su Telegram"
     // Sales mode: a salesperson answers for a prospect (data-mode="vendite", or a page opened with
-    // ?bussola=vendite&codice=…); the team's code comes from data-sales-code or that address.
+    // #bussola=vendite&codice=…); the team's code comes from data-sales-code or that address.
     sales: (script && script.dataset.mode) === "vendite" || query.get("bussola") === "vendite",
     salesCode: (script && script.dataset.salesCode) || query.get("codice") || "",
     salesperson: (script && script.dataset.salesperson) || query.get("venditore") || "",
