@@ -331,7 +331,7 @@ def _wanting(nouns: str) -> "re.Pattern[str]":
 
 
 _WINNING = _wanting(_CUSTOMERS)
-# what is wanted, by objective, after people to hire: the first that names a class wins its objective
+# what is wanted, by objective (people to hire: _HIRING): each class a message names adds its objective
 _WANTED = (("volontari", _wanting(_VOLUNTEERS)), ("donazioni", _wanting(_DONORS)),
            ("prenotazioni", _wanting(_BOOKINGS)), ("contatti", _WINNING))
 

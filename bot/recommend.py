@@ -147,7 +147,6 @@ def score_channel(channel: Channel, profile: Mapping[str, Any], markets: Sequenc
     fit = _Fit(channel, 0.0, breakdown)
     t = texts.plan_text
 
-    # market: the best strength among the target markets
     # market: present in at least one target market (hard), scored on the average over all of them
     # so that a channel strong in Italy only ranks lower for a worldwide audience
     strengths = {m: channel.strength_in(m) for m in markets}
@@ -270,7 +269,9 @@ def _with_an_audience(chosen: List[_Fit], candidates: List[_Fit], total: float,
     audience = next((f for f in candidates if not _is_listing(f)), None)
     if audience is None:
         return chosen, total
-    for listing in reversed(chosen):  # the lowest first
+    for listing in reversed(chosen):  # the lowest first; the one built for what the user makes stays
+        if listing.made_for:
+            continue
         after = total - listing.channel.min_weekly_hours + audience.channel.min_weekly_hours
         if hours is None or after <= hours:
             return [f for f in chosen if f is not listing] + [audience], after
