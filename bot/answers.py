@@ -6,21 +6,44 @@ after "sei pronto a rispondere ai messaggi?" is a yes whatever the intent classi
 classifier's intent decides only what they cannot: an explicit command ("aiuto", "ricominciamo",
 "cancella i miei dati") or a real question.
 
-Pure functions of the text: no Rasa, no vocabulary files; tested in tests/bot/test_answers.py.
+Pure functions of the text (and of data/dialect.yml, the regional forms they read as Italian): no
+Rasa; tested in tests/bot/test_answers.py.
 """
 from __future__ import annotations
 
+import functools
 import re
-from typing import Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional, Tuple
 
+import yaml
+
+from bot import paths
 from bot.vocabulary import fold
+
+DIALECT_FILE = paths.DATA / "dialect.yml"
 
 YES, NO, HEDGE = "yes", "no", "hedge"
 
 
 def words(text: str) -> str:
-    """The folded text with punctuation as spaces: "Sì, certo!" -> "si certo"."""
-    return " ".join(re.sub(r"[^\w'+@.-]+|(?<!\w)[.'-]|[.'-](?!\w)", " ", fold(text or "")).split())
+    """The folded text with punctuation as spaces, dialect forms in Italian: "Sì, certo!" -> "si
+    certo", "nzù, nenti" -> "no niente"."""
+    return italian(" ".join(re.sub(r"[^\w'+@.-]+|(?<!\w)[.'-]|[.'-](?!\w)", " ", fold(text or "")).split()))
+
+
+@functools.lru_cache(maxsize=1)
+def _dialect() -> Tuple[Dict[str, str], Optional[re.Pattern]]:
+    raw = yaml.safe_load(DIALECT_FILE.read_text(encoding="utf-8")) or {}
+    forms = {fold(k): v for k, v in (raw.get("regional_forms") or {}).items()}
+    keys = sorted(forms, key=len, reverse=True)
+    return forms, re.compile(r"(?<![\w'])(" + "|".join(re.escape(k) for k in keys) + r")(?![\w'])") if keys else None
+
+
+def italian(folded: str) -> str:
+    """A folded text with the regional forms of data/dialect.yml as Italian words ("sugnu sulu" ->
+    "sono solo"); punctuation and other words untouched."""
+    forms, pattern = _dialect()
+    return pattern.sub(lambda m: forms[m.group(1)], folded) if pattern and folded else folded
 
 
 def _rx(*alternatives: str) -> re.Pattern:
@@ -122,8 +145,8 @@ def yes_no(text: str) -> Optional[str]:
         return HEDGE
     if _CONDITION_FIRST.match(t):
         return HEDGE
-    if "?" in (text or "") and not (_STARTS_WITH_YES.match(t) or _STARTS_WITH_NO.match(t)):
-        return None  # a question back ("mi dite prima di cosa si tratta?"): not an answer
+    if "?" in (text or "") and not (_STARTS_WITH_YES.match(t) or _STARTS_WITH_NO.match(t) or _NEGATED_YES.search(t)):
+        return None  # a question back ("mi dite prima di cosa si tratta?"), not "e perché no?"
     if re.fullmatch(r"(ma )?magari\s*!+.*", fold(text).strip()):
         return YES  # "magari!": a wish, not a doubt
     if _STARTS_WITH_YES.match(t) and re.search(r"\bmagari (con|per|anche|a|ai|alle|in|di)\b", t) \
@@ -285,7 +308,7 @@ _TEAM_INSIDE = _rx(r"io e \w+", r"noi", r"insieme", r"a turno", r"tutti", r"tutt
                    r"batterist\w+", r"chitarrist\w+", r"bassist\w+", r"cantant\w+",
                    r"(mie|miei|nostre|nostri) (ragazz\w+|collaborator\w+|allievi|soci\w*)", r"marketing manager", r"community manager",
                    r"responsabile( marketing| comunicazione)?", r"addett\w", r"commess\w",
-                   r"ragazz\w (del|della|che lavora|in)", r"un ragazzo", r"una ragazza", r"la titolare",
+                   r"ragazz\w (del|della|che lavora|in)", r"(i|le|dei|delle|due|tre|miei|mie) ragazz\w", r"un ragazzo", r"una ragazza", r"la titolare",
                    r"il titolare", r"titolari", r"famiglia", r"parenti", r"amministrazione",
                    r"consiglio direttivo", r"direttiv\w", r"redazione", r"maestr\w", r"insegnant\w",
                    r"docent\w", r"dottorand\w", r"ricercator\w", r"persone", r"dipende da noi")

@@ -20,7 +20,7 @@ _HOUR_AMOUNT = re.compile(rf"\b({_NUM_WORD}(?:\s*(?:-|o|oppure|e|a)\s*{_NUM_WORD
 
 def parse_hours(text: str) -> Optional[float]:
     """Hours a week from answers like "3 ore", "un paio d'ore", "mezz'ora al giorno", "2-3 ore"."""
-    t = fold(text)
+    t = answers.italian(fold(text))  # "dui uri"
     if re.search(r"\b(nessuna|niente|zero|0|nulla|per niente)\b(?! ?[.,]\d)", t) and not re.search(r"[1-9]", t) \
             and not re.search(r"\b(un|una|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|paio|qualche|mezz)", t):
         return 0.0

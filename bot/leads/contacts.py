@@ -15,7 +15,7 @@ from typing import Optional
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from bot.answers import word_number
+from bot.answers import italian, word_number
 from bot.vocabulary import fold
 
 # How each field is asked again after an answer that could not be used. The lead engineer may move
@@ -179,7 +179,7 @@ def _company(text: str) -> Checked:
 
 # --- company size ----------------------------------------------------------------------------------
 
-_ALONE = re.compile(r"\b(solo io|io solo|soltanto io|solo me|da sol[oa]|io e basta|lavoro solo|persona sola|"
+_ALONE = re.compile(r"\b(solo io|io solo|soltanto io|solo me|da sol[oa]|io e basta|lavoro solo|persona sola|sono sol[oa]|"
                     r"sol[oa] una persona|"
                     r"freelance|libero professionista|libera professionista|ditta individuale|"
                     r"nessun dipendente|senza dipendenti|lavoro in proprio|sono autonom[oa])\b")
@@ -210,7 +210,7 @@ def _size_bucket(people: int) -> str:
 
 def _company_size(text: str) -> Checked:
     folded = re.sub(r"\b[a-z]+\b", lambda m: str(word_number(m.group(0))) if (word_number(m.group(0)) or 0) > 20
-                    else m.group(0), fold(text))  # "ventidue dipendenti", "centocinquanta"
+                    else m.group(0), italian(fold(text)))  # "ventidue dipendenti", "centocinquanta", "sugnu sulu"
     if re.fullmatch(r"(io|solo io|io sol[oa]|io e basta|me|sol[oa])\W*", folded):
         return Checked("1")
     if re.match(r"^\s*(io|me)\s*(,|e)\s", folded) and not re.search(r"\d|\b(due|tre|quattro|cinque|sei|sette|otto|"
@@ -398,7 +398,7 @@ _HOUR_WORDS = {"una": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6
 
 
 def _call_time(text: str) -> Checked:
-    folded = fold(text)
+    folded = italian(fold(text))  # "la sira tardu", "quannu vuliti"
     # "prima delle dieci", "verso le cinque": the hour in words, as digits
     folded = re.sub(r"\b(le|alle|dalle|delle|ore|l')\s*(" + "|".join(_HOUR_WORDS) + r")\b",
                     lambda m: f"{m.group(1)} {_HOUR_WORDS[m.group(2)]}", folded)

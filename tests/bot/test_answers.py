@@ -140,3 +140,22 @@ def test_questions_back_conditions_and_rarer_refusals(text, expected):
                                          ("tremila", 3000), ("ventotto", 28), ("centro", None), ("mila", None)])
 def test_compound_number_words(word, value):
     assert answers.word_number(word) == value
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("nzù", answers.NO), ("lassa perdiri", answers.NO), ("e pecché no?", answers.YES),
+    ("gnanca per idea", answers.NO),
+])
+def test_regional_forms_are_read_as_italian(text, expected):
+    assert answers.yes_no(text) == expected
+
+
+def test_regional_forms_reach_every_reader():
+    from bot.leads.contacts import _call_time, _company_size
+    from bot.parsing import parse_hours
+
+    assert answers.words("quannu vuliti, iu sugnu sulu") == "quando volete io sono solo"
+    assert answers.team("iu sulu") == "da_solo" and answers.team("i picciotti del negozio") == "team"
+    assert _call_time("a matina").value.startswith("mattina") and _company_size("sugnu sulu").value == "1"
+    assert parse_hours("dui uri") == 2.0
+    assert answers.italian("mi chiamo, so che do") == "mi chiamo, so che do"  # common Italian words untouched
