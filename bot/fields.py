@@ -16,10 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
+from bot.offerings import OFFERINGS
+
 # What kind of answer a question takes: each has its reader in bot/interview.py (READERS).
-CHOICE, TEXT, PLACES, AUDIENCE, OBJECTIVES, PRIORITY, CHANNELS, HOURS, TEAM, YES_NO, BUDGET, SECTOR = (
+CHOICE, TEXT, PLACES, AUDIENCE, OBJECTIVES, PRIORITY, CHANNELS, HOURS, TEAM, YES_NO, BUDGET, SECTOR, OFFERING = (
     "choice", "text", "places", "audience", "objectives", "priority", "channels", "hours", "team", "yes_no",
-    "budget", "sector")
+    "budget", "sector", "offering")
 LIST_KINDS = (PLACES, OBJECTIVES, CHANNELS)
 BOOLEAN_KINDS = (YES_NO, BUDGET)
 
@@ -42,6 +44,9 @@ INTERVIEW: Tuple[Question, ...] = (
              ("professionista", "azienda", "brand", "startup", "ente"), entity="org_kind"),
     Question("sector", SECTOR, "settore", "Settore", entity="sector"),
     Question("activity", TEXT, "cosa fai", "Attività"),
+    # asked only when the description names several offerings ("B&B con ristorante"): bot/profile.py
+    Question("offering", OFFERING, "cosa offri soprattutto", "Offre soprattutto", tuple(OFFERINGS),
+             entity="offering"),
     Question("segment", CHOICE, "a chi vendi", "Vende a", ("b2b", "b2c", "entrambi"), entity="segment"),
     Question("locations", PLACES, "dove lavori", "Dove lavora", entity="place"),
     Question("audience", AUDIENCE, "pubblico", "Pubblico", entity="age"),

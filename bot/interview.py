@@ -131,6 +131,10 @@ def extract(message: UserMessage, slots: Mapping[str, Any], requested: Optional[
     if places:
         updates["locations"] = _merge(slots.get("locations"), places, additive)
 
+    offering = _first([v for v in _values(message, "offering", voc) if v in F.question("offering").values])
+    if offering:  # only a button carries it
+        updates["offering"] = offering
+
     objectives = _learned(message, "objective", P.OBJECTIVES, voc)
     if objectives:
         if requested == "priority" and isinstance(slots.get("objectives"), list) \
@@ -228,6 +232,20 @@ def _read_choice(message: UserMessage, question: F.Question, slots: Mapping[str,
             return customers
     return _first(_learned(message, question.entity, question.values, voc)) \
         or _first([v for v in voc.values_in_text(question.entity, message.text) if v in question.values])
+
+
+MAX_OFFERING_CHOICES = 4  # the buttons of the offering question, beside «Non so»
+
+
+def _read_offering(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
+    """Which of the offerings the description named comes first: a button, or the answer's own
+    words ("soprattutto le camere", "il ristorante")."""
+    chosen = _first(_learned(message, question.entity, question.values, voc))
+    if chosen:
+        return chosen
+    named = offerings.candidates({"activity": message.text})
+    choices = list(slots.get("offering_choices") or [])
+    return _first([o for o in named if o in choices] or named)
 
 
 def _read_sector(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary,
@@ -419,6 +437,7 @@ def _read_places(message: UserMessage, slots: Mapping[str, Any], voc: Vocabulary
 
 READERS = {
     F.YES_NO: _read_yes_no, F.BUDGET: _read_yes_no, F.CHOICE: _read_choice, F.SECTOR: _read_sector,
+    F.OFFERING: _read_offering,
     F.TEXT: lambda message, *_: parsing.clean_description(message.text),
     F.AUDIENCE: lambda message, *_: parsing.read_audience(message.text),
     F.HOURS: lambda message, *_: parsing.parse_hours(message.text),
@@ -580,10 +599,19 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
         turn.updates["ateco"] = ateco_code(turn.updates["sector"], [text, turn.updates.get("activity")
                                                                     or slots.get("activity") or ""])
     if {"activity", "sector", "ateco", "segment"} & {k for k, v in turn.updates.items() if v is not None}:
-        # what the business offers, read again whenever what it is read from changes (bot/offerings.py)
-        offering = offerings.infer({**slots, **turn.updates})
-        if offering != slots.get("offering"):
-            turn.updates["offering"] = offering
+        # what the business offers, read again whenever what it is read from changes (bot/offerings.py);
+        # a description that names several ("B&B con ristorante") is asked which comes first
+        merged = {**slots, **turn.updates}
+        named = offerings.candidates(merged)
+        if len(named) > 1:
+            if merged.get("offering_choices") != named[:MAX_OFFERING_CHOICES] or slots.get("offering") is None:
+                turn.updates.update({"offering_choices": named[:MAX_OFFERING_CHOICES], "offering": None})
+        else:
+            offering = offerings.infer(merged)
+            if offering != slots.get("offering"):
+                turn.updates["offering"] = offering
+            if slots.get("offering_choices"):
+                turn.updates["offering_choices"] = None
     if turn.next_question is None:
         turn.next_question = P.next_question({**slots, **turn.updates})
     if requested in P.QUESTIONS and turn.next_question == requested and "attempts" not in turn.updates:
@@ -828,6 +856,8 @@ def _change_field(turn: Turn, message: UserMessage, slots: Mapping[str, Any],
             turn.updates[name] = None
         if target == "objectives":
             turn.updates["priority"] = None
+        if target == "offering":  # asked again, with the offerings the description names (maybe none)
+            turn.updates["offering_choices"] = offerings.candidates(slots)[:MAX_OFFERING_CHOICES]
     turn.updates.update(extract(message, {**slots, **turn.updates}, None, voc))
     nothing_to_change = requested == ASK_FIELD_TO_CHANGE and message.intent in ("deny", "affirm", "dont_know")
     if not turn.updates and not nothing_to_change:

@@ -13,7 +13,7 @@ excluded for its offering.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from bot import ateco
 from bot.vocabulary import fold
@@ -94,13 +94,20 @@ def of_code(code: str, segment: Optional[str] = None) -> Optional[str]:
     return offering
 
 
-def infer(profile: Mapping[str, Any]) -> Optional[str]:
-    """The profile's offering: from the description's words, else from its ATECO code."""
+def candidates(profile: Mapping[str, Any]) -> List[str]:
+    """Every offering the description's words name, the likeliest first: more than one ("B&B con
+    ristorante", "noleggio bici e tour guidati") and the interview asks which comes first."""
     activity = profile.get("activity")
     text = fold(activity) if isinstance(activity, str) else ""
-    for key, pattern in _CUE_PATTERNS:
-        if pattern.search(text) and not (key in _NOT_FOR_BUSINESSES and profile.get("segment") == "b2b"):
-            return key
+    return [key for key, pattern in _CUE_PATTERNS
+            if pattern.search(text) and not (key in _NOT_FOR_BUSINESSES and profile.get("segment") == "b2b")]
+
+
+def infer(profile: Mapping[str, Any]) -> Optional[str]:
+    """The profile's offering: from the description's words, else from its ATECO code."""
+    named = candidates(profile)
+    if named:
+        return named[0]
     code = profile.get("ateco")
     if not code and isinstance(profile.get("sector"), str):
         code = ateco.main_code(profile["sector"])

@@ -20,7 +20,7 @@ TRANSPARENCY = tuple(q.name for q in F.INTERVIEW if q.group == F.TRANSPARENCY)
 # The interview's questions in the order they are asked; each is a slot.
 QUESTIONS: Tuple[str, ...] = tuple(q.name for q in F.INTERVIEW)
 # Fields that are not questions but are filled from what the user says.
-EXTRA_FIELDS = ("profession", "ateco", "offering", "channels_named", "places_named", "objectives_named")
+EXTRA_FIELDS = ("profession", "ateco", "offering_choices", "channels_named", "places_named", "objectives_named")
 FIELDS = (*QUESTIONS, *EXTRA_FIELDS)  # everything a profile holds
 BOOLEAN_FIELDS = tuple(q.name for q in F.INTERVIEW if q.kind in F.BOOLEAN_KINDS)
 LIST_FIELDS = tuple(q.name for q in F.INTERVIEW if q.kind in F.LIST_KINDS)
@@ -34,19 +34,31 @@ def priority_needed(slots: Mapping[str, Any]) -> bool:
     return isinstance(objectives, list) and len(objectives) > 1
 
 
+def offering_needed(slots: Mapping[str, Any]) -> bool:
+    """Asked only when there are offerings to choose from (the description named several) or the
+    user asked to change it ("cambia cosa offri": the choices are set, maybe empty), and none is
+    settled; otherwise the offering is read from the description or the sector (bot/offerings.py)."""
+    return slots.get("offering") is None and slots.get("offering_choices") is not None
+
+
+CONDITIONS = {"priority": priority_needed, "offering": offering_needed}  # questions asked only when needed
+
+
+def asked(name: str, slots: Mapping[str, Any]) -> bool:
+    return CONDITIONS.get(name, lambda _: True)(slots)
+
+
 def next_question(slots: Mapping[str, Any]) -> str | None:
     """The first question still without an answer, or None when the profile is complete."""
     for name in QUESTIONS:
-        if name == "priority" and not priority_needed(slots):
-            continue
-        if slots.get(name) is None:
+        if asked(name, slots) and slots.get(name) is None:
             return name
     return None
 
 
 def answered(slots: Mapping[str, Any]) -> Tuple[int, int]:
     """(questions answered or skipped, questions in this interview)."""
-    names = [q for q in QUESTIONS if q != "priority" or priority_needed(slots)]
+    names = [q for q in QUESTIONS if asked(q, slots)]
     return sum(slots.get(q) is not None for q in names), len(names)
 
 
@@ -56,7 +68,7 @@ def validate(slots: Mapping[str, Any]) -> Tuple[Dict[str, Any], List[str]]:
     profile = {name: slots.get(name) for name in FIELDS}
     for name in QUESTIONS:
         value = profile[name]
-        if name == "priority" and not priority_needed(slots):
+        if not asked(name, slots):
             continue
         if value is None:
             problems.append(f"{name}: missing")

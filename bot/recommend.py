@@ -366,7 +366,7 @@ def _why_not_chosen(fit: _Fit, chosen: List[_Fit], hours: Optional[float]) -> st
 # --- the plan -----------------------------------------------------------------------------
 
 def recommend(profile: Mapping[str, Any], kb: KnowledgeBase, voc: Vocabulary) -> Plan:
-    if not profile.get("offering"):  # what the business offers, when the interview did not say
+    if profile.get("offering") in (None, "", P.SKIPPED):  # what the business offers, when the interview did not say
         profile = {**profile, "offering": offerings.infer(profile)}
     markets = markets_of(profile, voc)
     t = texts.plan_text

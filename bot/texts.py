@@ -69,6 +69,13 @@ def question(name: str, slots: Mapping[str, Any], offer_skip: bool = False) -> D
             OBJECTIVE_LABELS.get(o, o) for o in slots["objectives_named"]))
     if slots.get("mode") == SALES_MODE and name in _TEXTS["sales_questions"]:
         asked["text"] = " ".join(_TEXTS["sales_questions"][name].split())
+    if name == "offering" and len(slots.get("offering_choices") or []) < 2:
+        asked = dict(_TEXTS["questions"]["offering_any"][0])  # "cambia cosa offri": in the user's words
+    elif name == "offering":  # one button per offering the description named, then «Non so»
+        asked["buttons"] = [{"title": offerings.NAMES[o][0].upper() + offerings.NAMES[o][1:],
+                             "payload": f'/inform{{"offering":"{o}"}}'}
+                            for o in slots.get("offering_choices") or [] if o in offerings.NAMES] \
+            + [{"title": _TEXTS["messages"]["dont_know_button"][0]["text"], "payload": "/dont_know"}]
     if name == "priority":  # one button per objective the user chose
         asked["buttons"] = [{"title": OBJECTIVE_LABELS[o][0].upper() + OBJECTIVE_LABELS[o][1:],
                              "payload": f'/inform{{"objective":"{o}"}}'}
@@ -180,6 +187,8 @@ def value_label(field: str, value: Any, slots: Mapping[str, Any], voc: Vocabular
         return hours(float(value))
     if field == "team":
         return TEAM_LABELS.get(value, str(value))
+    if field == "offering":
+        return offerings.NAMES.get(value, str(value))
     if isinstance(value, bool):
         return "sì" if value else "no"
     return str(value)
@@ -188,8 +197,8 @@ def value_label(field: str, value: Any, slots: Mapping[str, Any], voc: Vocabular
 def summary(slots: Mapping[str, Any], voc: Vocabulary) -> str:
     lines = ["Ecco il tuo profilo:"]
     for field in P.QUESTIONS:
-        if field == "priority" and not P.priority_needed(slots):
-            continue
+        if not P.asked(field, slots) and slots.get(field) is None:
+            continue  # a question this interview did not need (the offering is shown when read)
         label = FIELD_LABELS[field]
         lines.append(f"• {label[0].upper() + label[1:]}: {value_label(field, slots.get(field), slots, voc)}")
     return "\n".join(lines)

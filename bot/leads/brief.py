@@ -140,7 +140,7 @@ def _value(field: str, profile: Mapping[str, Any]) -> Optional[str]:
 def _profile(profile: Mapping[str, Any]) -> List[Dict[str, str]]:
     """Every question of the interview with its answer in words ("non indicato" when skipped)."""
     return [{"field": field, "label": FIELD_LABELS[field], "value": _value(field, profile) or texts.NOT_GIVEN}
-            for field in P.QUESTIONS if field != "priority" or P.priority_needed(profile)]
+            for field in P.QUESTIONS if P.asked(field, profile) or profile.get(field) is not None]
 
 
 def _plan(plan: Mapping[str, Any]) -> Dict[str, Any]:

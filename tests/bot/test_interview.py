@@ -483,3 +483,35 @@ def test_the_objectives_buttons_fit_the_organisation():
     assert "Trovare volontari" in association and "Raccolta fondi e donazioni" in association
     assert "Trovare volontari" not in shop and "Prenotazioni e appuntamenti" in shop
     assert all(set(b) == {"title", "payload"} for b in texts.question("objectives", {})["buttons"])
+
+
+def test_a_description_naming_several_offerings_asks_which_comes_first(voc):
+    from bot import texts
+    slots = {"org_kind": "azienda", "sector": "tourism"}
+    turn = interpret(msg("B&B sul lago con ristorante aperto anche a chi non dorme da noi"), "activity", slots, voc)
+    assert turn.updates["offering_choices"] == ["alloggio", "cibo_sul_posto"] and turn.updates["offering"] is None
+    assert turn.next_question == "offering"
+    slots = {**slots, **turn.updates}
+    buttons = texts.question("offering", slots)["buttons"]
+    assert [b["title"] for b in buttons] == ["Alloggio", "Cibo e bevande sul posto", "Non so, decidi tu"]
+    # a button, or the answer's own words
+    pressed = interpret(msg('/inform{"offering":"cibo_sul_posto"}', "inform", ent("offering", "cibo_sul_posto")),
+                        "offering", slots, voc)
+    assert pressed.updates["offering"] == "cibo_sul_posto" and pressed.next_question == "segment"
+    typed = interpret(msg("soprattutto le camere"), "offering", slots, voc)
+    assert typed.updates["offering"] == "alloggio"
+
+
+def test_one_offering_is_read_without_a_question(voc):
+    turn = interpret(msg("studio legale di diritto del lavoro"), "activity", {"org_kind": "professionista",
+                                                                               "sector": "legal"}, voc)
+    assert turn.updates["offering"] == "servizi_professionali" and turn.next_question == "segment"
+
+
+def test_the_offering_can_be_changed_in_words(voc):
+    slots = {"org_kind": "azienda", "sector": "tourism", "activity": "B&B sul lago con ristorante",
+             "offering": "alloggio", "offering_choices": None, "segment": "b2c"}
+    turn = interpret(msg("cambia cosa offri", "change_field"), "locations", slots, voc)
+    assert turn.updates["offering"] is None and turn.next_question == "offering"
+    answer = interpret(msg("soprattutto il ristorante"), "offering", {**slots, **turn.updates}, voc)
+    assert answer.updates["offering"] == "cibo_sul_posto" and answer.next_question == "locations"

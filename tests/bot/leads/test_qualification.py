@@ -104,7 +104,7 @@ def test_a_skipped_answer_never_counts_as_yes(field):
     skipped, missing = qualify({**LAW_FIRM, field: SKIPPED}), qualify({k: v for k, v in LAW_FIRM.items()
                                                                          if k != field})
     assert (skipped.fit, skipped.readiness) == (missing.fit, missing.readiness)
-    if field in ("audience", "locations", "channels_used"):  # not in the rules
+    if field in ("audience", "locations", "channels_used", "offering"):  # not in the rules
         assert skipped.fit.points + skipped.readiness.points == 80 + 98
     else:
         assert skipped.fit.points + skipped.readiness.points < 80 + 98
