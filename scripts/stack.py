@@ -10,7 +10,7 @@ stop unless --keep-database) and a random Redis key prefix, so several stacks an
 share a conversation. From Python (the fault tests, the load test):
 
     with Stack(replicas=2, state_dir=tmp, api_token="…") as stack:
-        post(stack.webhook, {"sender": "anna", "message": "ciao"})
+        post(stack.webhook, {"sender": "web-anna-0123456789abcdef0123", "message": "ciao"})
         stack.kill_replica(0)
 """
 from __future__ import annotations
@@ -419,7 +419,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     say(f"The stack is running (ready in {stack.start_seconds:.0f} s)")
     print(f"""
     Through nginx:  {stack.webhook}
-      curl -s {stack.webhook} -H 'Content-Type: application/json' -d '{{"sender": "anna", "message": "ciao"}}'
+      curl -s {stack.webhook} -H 'Content-Type: application/json' -d '{{"sender": "web-anna-0123456789abcdef0123", "message": "ciao"}}'
     Replicas:       {", ".join(stack.rasa_urls)}
     HTTP API:       {"on, with the token given" if stack.api_token else "off (--api-token or BUSSOLA_API_TOKEN)"}
     Sales console:  {stack.sales_url}/console/  token: {stack.sales_token}

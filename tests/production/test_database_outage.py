@@ -18,7 +18,6 @@ import re
 import sqlite3
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from typing import Dict, List, Tuple
 
@@ -26,6 +25,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.resilience import ACTION_FAILED, UNAVAILABLE
+from bot.senders import new_web_sender
 from scripts.fake_webhook import SalesReceiver
 from scripts.pg_server import PrivatePostgres
 from scripts.stack import ServiceMissing, Stack
@@ -100,8 +100,7 @@ def run_load(stack: Stack, server: PrivatePostgres):
     """The conversations, and the restart in the middle of them: (senders, exchanges, outage), the
     outage's moments: cut (`pg_ctl stop` called), stopped (it returned), starting (`pg_ctl start`
     called), restored (it returned: the server accepts connections)."""
-    run = uuid.uuid4().hex[:8]
-    senders = [f"pgrestart-{run}-{i}" for i in range(CONVERSATIONS)]
+    senders = [new_web_sender(f"pgrestart-{i}") for i in range(CONVERSATIONS)]
     scripts = [script(i) for i in range(CONVERSATIONS)]
     answered = [0] * CONVERSATIONS          # answers accepted so far, per conversation
     changed = threading.Condition()
