@@ -46,6 +46,11 @@ FIRST_FIGURE_YEAR = 2000
 MAX_ID_LENGTH = 64  # the width of the id columns
 MAX_ALIAS_LENGTH = 255
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
+@functools.lru_cache(maxsize=64)
+def _folded(text: str) -> str:
+    return fold(text)
+
+
 _DENIED_BEFORE = re.compile(r"\b(non|senza|niente|ne)\b[^,.;]*$")
 EMPTY_HINT = "knowledge base is empty: run python -m bot.knowledge_base load"
 
@@ -102,7 +107,7 @@ class Channel:
     def made_for_in(self, description: str) -> Optional[str]:
         """The word of the description that this channel is built for ("podcast"), unless denied
         ("non faccio video")."""
-        folded = fold(description)
+        folded = _folded(description)  # one description, read against every channel of a plan
         for stem in self.made_for:
             for match in re.finditer(r"(?<!\w)" + re.escape(fold(stem)) + r"\w*", folded):
                 if not _DENIED_BEFORE.search(folded[max(0, match.start() - 30):match.start()]):
