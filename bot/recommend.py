@@ -178,7 +178,7 @@ def score_channel(channel: Channel, profile: Mapping[str, Any], markets: Sequenc
 
     # sector: verticals only for their own sectors; among the channels open to the sector, one built
     # for what the user makes ("un podcast", "consegne a domicilio") counts as their sector's community
-    open_to_sector = channel.is_generalist() or sector is None or sector in channel.sectors
+    open_to_sector = channel.is_generalist() or sector in channel.sectors  # an unknown sector opens no vertical
     made_for = channel.made_for_in(profile["activity"]) \
         if open_to_sector and isinstance(profile.get("activity"), str) else None
     if made_for:
