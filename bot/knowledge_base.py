@@ -335,10 +335,16 @@ def _reserved_aliases(voc: vocabulary.Vocabulary) -> Dict[str, str]:
 
 def upgrade(raw: dict) -> dict:
     """A file of an earlier release read as the current schema would read it, for comparisons
-    (`make kb-diff --rev`): channels without `offerings` served any offering. Not for loading."""
+    (`make kb-diff --rev`): channels without `offerings` served any offering, and an objective added
+    later (bookings, donations, volunteers) had no fit. Not for loading."""
+    def channel(c: dict) -> dict:
+        objectives = c.get("objectives")
+        if isinstance(objectives, dict):
+            c = {**c, "objectives": {**{o: 0 for o in OBJECTIVES}, **objectives}}
+        return {"offerings": ["any"], **c}
+
     upgraded = dict(raw)
-    upgraded["channels"] = [{"offerings": ["any"], **c} if isinstance(c, dict) else c
-                            for c in raw.get("channels") or []]
+    upgraded["channels"] = [channel(c) if isinstance(c, dict) else c for c in raw.get("channels") or []]
     return upgraded
 
 
