@@ -349,9 +349,12 @@ def _wanting(nouns: str) -> "re.Pattern[str]":
 
 
 _WINNING = _wanting(_CUSTOMERS)
-# what is wanted, by objective (people to hire: _HIRING): each class a message names adds its objective
-_WANTED = (("volontari", _wanting(_VOLUNTEERS)), ("donazioni", _wanting(_DONORS)),
-           ("prenotazioni", _wanting(_BOOKINGS)), ("contatti", _WINNING))
+# The nouns of what is wanted, by objective, in the order they are tried: one table for the
+# objectives question (each class a message names adds its objective; people to hire: _HIRING) and
+# for the priority among the objectives given.
+_NOUN_CLASSES = (("recruiting", _ROLES), ("volontari", _VOLUNTEERS), ("donazioni", _DONORS),
+                 ("prenotazioni", _BOOKINGS), ("contatti", _CUSTOMERS))
+_WANTED = tuple((value, _wanting(nouns)) for value, nouns in _NOUN_CLASSES if value != "recruiting")
 
 
 def _objectives_in(message: UserMessage, voc: Vocabulary) -> List[str]:
@@ -406,8 +409,7 @@ def _read_priority(message: UserMessage, question: F.Question, slots: Mapping[st
     named = [o for o in _objectives_in(message, voc) if o in chosen]
     folded = fold(message.text)
     # among the objectives given, a role names the hiring and a customer the contacts: "er barista"
-    for value, nouns in (("recruiting", _ROLES), ("volontari", _VOLUNTEERS), ("donazioni", _DONORS),
-                         ("prenotazioni", _BOOKINGS), ("contatti", _CUSTOMERS)):
+    for value, nouns in _NOUN_CLASSES:
         match = re.search(rf"\b({nouns})\b", folded)
         if value in chosen and value not in named and match:
             named.append(value)

@@ -74,8 +74,14 @@ def _stems(stems: List[str], at_start: bool = False) -> Optional[re.Pattern]:
 
 
 @functools.lru_cache(maxsize=1)
+def _data() -> dict:
+    """data/specialist_rules.yml, read once for the rules and the venue sectors."""
+    return yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
 def rules() -> Tuple[Rule, ...]:
-    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    data = _data()
     return tuple(Rule(r["code"], r["severity"], tuple(r.get("sectors") or ()), tuple(r.get("ateco") or ()),
                       _stems(r.get("words") or []), _stems(r.get("audience_words") or [], at_start=True),
                       " ".join(r["why"].split()), r.get("help", ""),
@@ -88,7 +94,7 @@ def rules() -> Tuple[Rule, ...]:
 @functools.lru_cache(maxsize=1)
 def venue_sectors() -> Tuple[str, ...]:
     """Sectors of places people go to (bars, restaurants, hotels): promoted as places."""
-    return tuple(yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))["venue_sectors"])
+    return tuple(_data()["venue_sectors"])
 
 
 def _text(profile: Mapping[str, Any], field: str) -> str:

@@ -208,9 +208,14 @@ def _size_bucket(people: int) -> str:
     return "1"
 
 
+def _big_number_as_digits(word: re.Match) -> str:
+    """A number word over twenty as digits ("centocinquanta" -> "150"); any other word as it is."""
+    value = word_number(word.group(0))
+    return str(value) if (value or 0) > 20 else word.group(0)
+
+
 def _company_size(text: str) -> Checked:
-    folded = re.sub(r"\b[a-z]+\b", lambda m: str(word_number(m.group(0))) if (word_number(m.group(0)) or 0) > 20
-                    else m.group(0), italian(fold(text)))  # "ventidue dipendenti", "centocinquanta", "sugnu sulu"
+    folded = re.sub(r"\b[a-z]+\b", _big_number_as_digits, italian(fold(text)))  # "ventidue", "sugnu sulu"
     if re.fullmatch(r"(io|solo io|io sol[oa]|io e basta|me|sol[oa])\W*", folded):
         return Checked("1")
     if re.match(r"^\s*(io|me)\s*(,|e)\s", folded) and not re.search(r"\d|\b(due|tre|quattro|cinque|sei|sette|otto|"
