@@ -520,7 +520,7 @@ def write_report(summary: dict, talks: List[Conversation], variants: List[Varian
 
 
 def converse(bot: Bot, modes=MODES, with_variants: bool = True, limit: Optional[int] = None,
-             workers: int = 4, progress: bool = False) -> tuple:
+             workers: int = 4, progress: bool = False, sets: Optional[List[str]] = None) -> tuple:
     from bot import vocabulary
 
     voc = vocabulary.default()
@@ -536,7 +536,10 @@ def converse(bot: Bot, modes=MODES, with_variants: bool = True, limit: Optional[
             print()
         variants: List[VariantResult] = []
         if with_variants:
-            corpus = load_variants()
+            corpus: Dict[str, List[dict]] = defaultdict(list)
+            for which in sets or [None]:
+                for question, items in load_variants(which).items():
+                    corpus[question] += items
             for results in pool.map(lambda q: run_variants(bot, q, corpus[q], voc), list(corpus)):
                 variants += results
     return talks, variants
@@ -546,7 +549,8 @@ def main() -> None:
     from scripts.servers import Servers, free_port
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--modes", default=",".join(MODES), help='comma-separated; "" for the variants only')
+    parser.add_argument("--sets", help="comma-separated variant sets (e.g. 6,7); all by default")
     parser.add_argument("--limit", type=int, help="only the first N personas")
     parser.add_argument("--no-variants", action="store_true")
     parser.add_argument("--out", type=Path, default=REPORT_DIR)
@@ -557,8 +561,9 @@ def main() -> None:
     print("==> Starting the bot")
     with Servers(state, rasa_port=free_port(), actions_port=free_port(), api_token=token, progress=True) as servers:
         print("\n==> Talking to it")
-        talks, variants = converse(Bot(servers.rasa_url, token), tuple(args.modes.split(",")),
-                                   not args.no_variants, args.limit, progress=True)
+        talks, variants = converse(Bot(servers.rasa_url, token), tuple(m for m in args.modes.split(",") if m),
+                                   not args.no_variants, args.limit, progress=True,
+                                   sets=args.sets.split(",") if args.sets else None)
     summary = summarise(talks, variants)
     report = write_report(summary, talks, variants, args.out)
     print(report.read_text(encoding="utf-8").split("\n## Misread variants")[0])
