@@ -40,10 +40,25 @@ def _dialect() -> Tuple[Dict[str, str], Optional[re.Pattern]]:
 
 
 def italian(folded: str) -> str:
-    """A folded text with the regional forms of data/dialect.yml as Italian words ("sugnu sulu" ->
-    "sono solo"); punctuation and other words untouched."""
+    """A folded text with the regional forms and chat shorthand of data/dialect.yml as Italian words
+    ("sugnu sulu" -> "sono solo", "nn so" -> "non so") and stretched words as written once
+    ("siamo in quattrooo" -> "quattro"); punctuation and other words untouched."""
+    folded = unstretched(folded)
     forms, pattern = _dialect()
     return pattern.sub(lambda m: forms[m.group(1)], folded) if pattern and folded else folded
+
+
+# Italian never writes a letter three times: "nooo", "tuttte", "quattrooo" are stretched for emphasis.
+_STRETCHED = re.compile(r"([a-z])\1{2,}")
+# A doubled last vowel is stretched only where the single one makes a word the readers know ("settee",
+# "ioo"); "idee", "zii", "zoo" are words as they are.
+_STRETCHED_END = re.compile(r"(?<![\w'])([a-z]+?)([aeiou])\2(?![\w'])")
+
+
+def unstretched(folded: str) -> str:
+    folded = _STRETCHED.sub(lambda m: m.group(1) * (1 if m.group(1) in "aeiou" else 2), folded)
+    return _STRETCHED_END.sub(lambda m: m.group(1) + m.group(2)
+                              if (m.group(1) + m.group(2)) in _SHORT_WORDS else m.group(0), folded)
 
 
 def _rx(*alternatives: str) -> re.Pattern:
@@ -72,7 +87,10 @@ _HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"non sempre", r"a v
              r"sentire|chiedere|parlarne|valutare|informarmi|rifletterci|decidere)", r"prima (voglio|vorrei) "
              r"(leggere|capire|vedere|sapere)", r"non (lo )?(garantisco|garantiamo|prometto|posso garantire)",
              r"non (te |ve |glie)?(lo )?(posso |possiamo )?(garantire|promettere)", r"ci (devo|dobbiamo) (ancora )?riflettere",
-             r"non molto", r"poco poco", r"un po'? si", r"abbastanza")
+             r"non molto", r"poco poco", r"un po'? si", r"abbastanza",
+             # one of us yes, the other less: "il mio socio sì, io meno"
+             r"si,? (ma |mentre |invece )?(io|lui|lei|noi|loro|l'altr\w) (un po'? |molto )?(no|meno|poco|mica)",
+             r"(io|lui|lei) (un po'? )?meno")
 # A "no" phrased with a negation that means yes.
 _NEGATED_YES = _rx(r"non vedo l'ora", r"non (c'e|ci sono) problem\w*", r"nessun problema",
                    r"non ho problem\w*", r"non abbiamo problem\w*", r"non mi (spaventa|spaventano|pesa|"
@@ -80,7 +98,9 @@ _NEGATED_YES = _rx(r"non vedo l'ora", r"non (c'e|ci sono) problem\w*", r"nessun 
                    r"non chiedo di meglio", r"non aspetto altro", r"non (potrei|potremmo) fare altrimenti",
                    r"non ci nascondiamo", r"non mi nascondo", r"non mi tiro indietro",
                    r"non ci tiriamo indietro", r"senza (problemi|paura|dubbio|dubbi)", r"non manca",
-                   r"com[eu]m?m?e? no", r"comu no")
+                   r"com[eu]m?m?e? no", r"comu no", r"non vedo (alcun|nessun|il) problem\w*",
+                   r"(non (ho|abbiamo) )?(nulla|niente) da nascondere", r"(nulla|niente) (lo |la )?sostituisce",
+                   r"non (c'e|esiste) (niente|nulla) di meglio", r"non chiedo altro", r"non chiediamo altro")
 _YES = _rx(r"si+", r"s", r"sii+", r"certo", r"certamente", r"certissimo", r"ma certo", r"assolutamente(?! no)",
            r"ovvio", r"ovviamente", r"esatto", r"esattamente", r"va bene?", r"va benissimo", r"d'accordo",
            r"daccordo", r"ok", r"okay", r"okk?", r"volentieri", r"sicuro", r"sicuramente", r"senz'altro",
@@ -94,7 +114,9 @@ _YES = _rx(r"si+", r"s", r"sii+", r"certo", r"certamente", r"certissimo", r"ma c
            r"sisi", r"si si",
            r"(e )?(proprio |esattamente )?quello che (voglio|vogliamo|cerco|cerchiamo|serve)",
            r"(e )?(il|l') (mio|nostro) obiettivo", r"lo (faccio|facciamo) (gia|sempre|volentieri)",
-           r"e il (mio|nostro) lavoro", r"fa parte del (mio|nostro) lavoro", r"ovvio che si")
+           r"e il (mio|nostro) lavoro", r"fa parte del (mio|nostro) lavoro", r"ovvio che si",
+           r"(il mio|il nostro) auspicio", r"me lo auspico", r"ce lo auspichiamo", r"auspicabil\w*",
+           r"sarebbe (bello|bellissimo|il massimo|l'ideale|ideale|ottimo|perfetto|fantastico)(?!.*\b(ma|pero)\b)", r"ci tengo", r"ci teniamo")
 _NO = _rx(r"no+", r"nope", r"nah", r"mai", r"per niente", r"per nulla", r"niente", r"nulla", r"mica",
           r"manco", r"neanche", r"nemmeno", r"neppure", r"macche", r"assolutamente no",
           r"neanche per (sogno|idea)", r"scordatelo", r"meglio di no", r"preferisco di no",
@@ -212,6 +234,9 @@ for _ten, _ten_value in _TENS.items():  # "ventidue", "trentacinque", "ventotto"
     for _unit, _unit_value in _UNITS_AFTER_TENS.items():
         _word = (_ten[:-1] if _unit[0] in "uo" else _ten) + _unit
         UNITS.setdefault(_word, _ten_value + _unit_value)
+# Words a stretched last vowel is taken back to ("settee ore", "ioo"): numbers and the short answers.
+_SHORT_WORDS = set(UNITS) | {"io", "noi", "si", "no", "mai", "tutte", "tutti", "tutto", "ciao", "ok", "bene", "vero",
+                              "niente", "nulla", "sempre", "certo", "forse", "boh", "grazie", "sera", "mattina"}
 # "una decina", "un paio": approximate quantities.
 APPROXIMATE = {"paio": 2, "coppia": 2, "decina": 10, "dozzina": 12, "quindicina": 15, "ventina": 20,
                "trentina": 30, "quarantina": 40, "cinquantina": 50, "sessantina": 60, "centinaio": 100,
@@ -322,6 +347,8 @@ def team(text: str) -> Optional[str]:
     t = words(text)
     if not t:
         return None
+    if re.match(r"^(solo )?(io|me)( stess[oa])? e (basta|nessun altro|nessuno|solo io)\b", t):
+        return "da_solo"  # "io e basta": nobody else
     alone = re.match(r"^(io|me)( stess[oa])?\b(?! e )(?P<rest>.*)$", t)
     if alone and re.search(r"\b(non|manco|negat\w*|ho provato|abbiamo provato|solo (le|i|per)|mi fa solo)\b",
                            alone.group("rest")):
@@ -378,10 +405,25 @@ def segment(text: str) -> Optional[str]:
         return None
     if _BOTH.search(t):
         return "entrambi"
-    negated = r"\b(non|niente|mai|nessun[oa]?|nessun')\s*(\w+\s+)?$"  # "a nessuna azienda, solo persone"
+    said = {m.group(0) for m in re.finditer(r"\bb2[bc]\b", t)}
+    if len(said) == 1:  # "b2c ovviamente, siamo un negozio": the term of the trade says it all
+        return said.pop()
+    negated = r"\b(non|niente|mai|mica|manco|neanche|nemmeno|tranne|nessun[oa]?|nessun')\s*(\w+\s+)?$"
+    # "vendita diretta in negozio", "siamo una bottega": where one sells, or what one is, not the customer
+    own_place = r"\b(in|nel|nella|nello|nei|nelle|dal|dalla|dallo|un|una|uno|un'|mio|mia|nostro|nostra|nostri)\s*$"
+    # "agli alberghi, che lo danno ai loro ospiti": the customers' customers are not the customers
+    theirs = r"\b(loro|dei loro|ai loro|alle loro|per i loro|per le loro)\s*$"
     business = [m for m in [*_BUSINESS_CUSTOMERS.finditer(t), *_BUSINESS_CUSTOMERS_MORE.finditer(t)]
-                if not re.search(negated, t[:m.start()])]
-    people = [m for m in _PEOPLE_CUSTOMERS.finditer(t) if not re.search(negated, t[:m.start()])]
+                if not re.search(negated, t[:m.start()]) and not re.search(own_place, t[:m.start()])]
+    people = [m for m in _PEOPLE_CUSTOMERS.finditer(t)
+              if not re.search(negated, t[:m.start()]) and not re.search(theirs, t[:m.start()])]
+    only = r"\b(solo|soltanto|esclusivamente|unicamente|solamente)\s+((a|ai|agli|alle|alla|al|per|con)\s+)?(i |le |gli )?$"
+    if people and not any(re.search(only, t[:m.start()]) for m in business) \
+            and any(re.search(only, t[:m.start()]) for m in people):
+        return "b2c"  # "soltanto ai privati che entrano in bottega"
+    if business and not any(re.search(only, t[:m.start()]) for m in people) \
+            and any(re.search(only, t[:m.start()]) for m in business):
+        return "b2b"
     if business and people:
         return "entrambi"
     if business:
@@ -413,8 +455,8 @@ def budget(text: str) -> Optional[str]:
         return None
     answer = yes_no(t)
     amounts = [n for n in numbers(t) if n > 0]
-    if answer == HEDGE and not amounts:
-        return HEDGE
+    if answer == HEDGE and (not amounts or re.match(r"^(forse|magari|boh|dipende|non so|vedremo|vediamo)\b", t)):
+        return HEDGE  # "forse una cinquantina": an amount only perhaps
     if _BUDGET_NONE.search(t) and not amounts and not re.match(r"^(si|certo)\b", t):
         return NO
     if answer == NO and not amounts:
@@ -480,9 +522,10 @@ COMMAND_CUES = {
                             r"modalita commerciale", r"/vendite", r"team vendite", r"per conto (di un|del) cliente"),
     "continue_on_telegram": _rx(r"telegram"),
 }
-QUESTION_WORDS = re.compile(r"^\s*(che|cosa|cos|come|qual\w*|quant\w*|dove|perche|chi|quando|sai|sapete|"
+# "qual", not "qual\w*": "qualcuno che ci dia una mano" is no question
+QUESTION_WORDS = re.compile(r"^\s*(che|cosa|cos|come|qual|quale|quali|quant[oaie]|dove|perche|chi|quando|sai|sapete|"
                             r"conviene|vale la pena|ha senso|mi (dici|spieghi|consigli)|dimmi|parlami|"
-                            r"spiegami|e se|ma (che|cosa|come|qual\w*|quant\w*|dove|perche)|posso|potete|"
+                            r"spiegami|e se|ma (che|cosa|come|qual|quale|quali|quant[oaie]|dove|perche)|posso|potete|"
                             r"puoi|funziona|esiste|meglio)\b")
 
 

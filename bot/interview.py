@@ -8,6 +8,7 @@ small talk. No Rasa import: tested directly.
 """
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -255,6 +256,11 @@ def _read_sector(message: UserMessage, question: F.Question, slots: Mapping[str,
     "ricevitoria del lotto"). Not in a description of oneself: there every word of "sono un agente,
     libero professionista" would be a candidate trade."""
     found = _values(message, SECTOR, voc, SECTOR) or voc.named_in_text(SECTOR, message.text)
+    named = voc.spans(PROFESSION, message.text)
+    if found and named and named[0][0] < min((at for at, _, cid in voc.spans(SECTOR, message.text)
+                                               if cid == found[0]), default=len(message.text) + 2):
+        # "sono un illustratore, libri per bambini": who one is comes before what one works on
+        return voc.professions[named[0][2]]["sector"]
     if found:
         return found[0]
     professions = _values(message, PROFESSION, voc, PROFESSION) or voc.named_in_text(PROFESSION, message.text)
@@ -305,7 +311,8 @@ _NEGATED_CHANNEL = r"\b(manco|neanche|nemmeno|neppure|tranne|non uso|non usiamo|
 
 
 def _read_channels(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
-    named = _values(message, CHANNEL, voc, CHANNEL) or voc.named_in_text(CHANNEL, message.text)
+    named = _values(message, CHANNEL, voc, CHANNEL) or voc.named_in_text(CHANNEL, message.text) \
+        or voc.named_in_text(CHANNEL, _unglued(message.text, voc.aliases.get(CHANNEL, {})))
     folded = fold(message.text)
     # "nessun social, manco WhatsApp": a channel named to say it is not used
     named = [c for c in named if not any(re.search(_NEGATED_CHANNEL, folded[:m.start()])
@@ -317,6 +324,20 @@ def _read_channels(message: UserMessage, question: F.Question, slots: Mapping[st
             or re.search(r"\b(nessun\w*|niente|nulla|ancora no|per ora no)\b", fold(message.text)):
         return []
     return None
+
+
+def _unglued(text: str, names: Mapping[str, str]) -> str:
+    """Names typed without spaces, "facebookeinstagram" or "fb+ig", apart: each long word that is
+    two known names joined by "e", "ed", "+" or "&"."""
+    def apart(match: "re.Match[str]") -> str:
+        word = match.group(0)
+        for cut in range(2, len(word) - 2):
+            left, rest = word[:cut], word[cut:]
+            for joint in ("ed", "e", "+", "&"):
+                if left in names and rest.startswith(joint) and rest[len(joint):] in names:
+                    return f"{left} e {rest[len(joint):]}"
+        return word
+    return re.sub(r"[\w+&]{7,}", apart, fold(text))
 
 
 # People to hire ("trovare camerieri", "prendere un apprendista"), volunteers, donors, bookings and
@@ -333,7 +354,10 @@ _CUSTOMERS = (r"client\w*|pazient\w*|student\w*|allie\w*|alunn\w*|utent\w*|iscri
               r"proprietari|acquirenti|compratori|soci|richieste|preventivi|contatti|ordini di aziende|"
               r"adozion\w*|adottant\w*|romani|gente (al|all'|in|nel|nella|a) ?(locale|negozio|aperitivo|bar|"
               r"ristorante|studio|bottega|serat\w+|event\w+|corsi)")
-_VOLUNTEERS = r"volontar\w*|nuove forze|(persone|gente) che (ci |ce )?(dia|diano|da|danno|dar\w+) (una|'?na) mano"
+# people who would lend a hand: volunteers, however the noun is said
+_HELPERS = (r"(persone|gente|qualcuno|qualcun altro|ragazzi|giovani|chi) che (ci |ce )?(dia|diano|da|danno|dar\w+|"
+            r"dess\w+|voglia|vogliano) (dare )?(una|'?na) mano")
+_VOLUNTEERS = rf"volontar\w*|nuove forze|{_HELPERS}"
 _DONORS = (r"donator\w*|donazion\w*|sponsor\w*|sostenitor\w*|fondi|finanziament\w*|lasciti|"
            r"(5|cinque) ?(per|x) ?(mille|1000)")
 _BOOKINGS = r"prenotazion\w*|appuntament\w*|booking|camere (prenotate|piene|occupate)|tavoli (prenotati|pieni)"
@@ -379,9 +403,19 @@ def _objectives_in(message: UserMessage, voc: Vocabulary) -> List[str]:
             found.setdefault(value, at)
     folded = fold(text)
     hiring = _HIRING.search(folded)
+    helpers = re.search(rf"\b{_HELPERS}", folded)
+    if helpers and "volontari" not in found:
+        found["volontari"] = helpers.start()
     for value, match in (("recruiting", hiring), *((v, wanted.search(folded)) for v, wanted in _WANTED)):
         if match and value not in found:
             found[value] = match.start()
+    if "assistenza" in found and "contatti" in found and not re.search(
+            r"\b(nuov\w*|piu|altri|trovare|cercare|acquisire|attirare|portare)\s+(\w+\s+)?client", folded) \
+            and all(re.search(r"\b(assister\w*|assistiamo|rispondere|rispondiamo|supportare|aiutare|seguire|servire)\s+"
+                              r"(a |ai |alle |i |le |gli |meglio )*$", folded[:m.start()])
+                    for m in re.finditer(r"\bclient\w*", folded)) and re.search(r"\bclient", folded) \
+            and not re.search(r"\b(contatt|lead|preventiv|richiest)", folded):
+        found.pop("contatti")  # "assistere i clienti": the customers one has, not new ones
     if "recruiting" in found and hiring and "community" in found \
             and not re.search(r"\b(community|comunita|fideliz|gruppo|legame)", folded):
         found.pop("community")  # "trovare collaboratori per fare squadra": people to hire, not a community
@@ -505,8 +539,9 @@ def _org_kind(message: UserMessage, voc: Vocabulary) -> Optional[str]:
         return found
     role = _ROLE_IN.search(text)
     described = text[role.end():] if role else text  # the organisation, when the user works in one
-    if re.search(r"\bspin.?off\b|\bstart\s?-?\s?(up|app|upp)\b|\bstratup\b|\bstarup\b|\bincubat\w*", described):
-        return "startup"
+    if re.search(r"\bspin.?off\b|\bstart\s?-?\s?(up|app|upp)\b|\bincubat\w*", described) \
+            or any(difflib.SequenceMatcher(None, word, "startup").ratio() >= 0.8 for word in re.findall(r"\w{5,9}", described)):
+        return "startup"  # also typed in a hurry: "startp", "stratup", "starup"
     professional = _values(message, PROFESSION, voc, PROFESSION) or voc.named_in_text(PROFESSION, text)
     if professional and not role and not _OWNS_A_BUSINESS.search(text) \
             and not re.search(r"\b(siamo|abbiamo|lavoriamo|facciamo|gestiamo)\b", text):

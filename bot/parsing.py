@@ -44,8 +44,8 @@ def parse_hours(text: str) -> Optional[float]:
     if len(counted) >= 2 and any(unit for _, unit in days):
         total = sum(counted)
         return round(total, 1) if 0 < total <= MAX_WEEKLY_HOURS else None
-    if re.search(r"\btempo pieno\b|\bfull[- ]?time\b", t):
-        return 38.0
+    if re.search(r"\btempo pieno\b|\bfull[- ]?time\b", t) and not _HOUR_AMOUNT.search(t):
+        return 38.0  # "quaranta ore, è un tempo pieno": the hours said come first
     # "sulle venti ore", "60-80 ore", "un'ora al giorno": the amount said with its unit comes first
     for m in _HOUR_AMOUNT.finditer(t):
         amount = answers.numbers(m.group(1))
@@ -53,6 +53,11 @@ def parse_hours(text: str) -> Optional[float]:
             continue
         hours = (amount[0] + amount[1]) / 2 if len(amount) >= 2 and amount[0] < amount[1] else amount[0]
         after = t[m.end():m.end() + 30]
+        every = re.match(r"\W*(\w+\W+)?ogni (\w+) giorni\b", after)
+        if every and answers.numbers(every.group(2)):  # "un'oretta ogni due giorni"
+            return round(hours * 7 / max(answers.numbers(every.group(2))[0], 1), 1)
+        if re.match(r"\W*(\w+\W+)?(a giorni alterni|un giorno si e (uno|un giorno) no)", after):
+            return round(hours * 3.5, 1)
         if re.match(r"\W*(\w+\W+)?(al giorno|ogni giorno|al di|quotidian|giornalier|tutti i giorni|ogni (sera|mattina)|"
                     r"la sera|la mattina|di sera|tutte le (sere|mattine))", after):
             hours *= _days_a_week(t)

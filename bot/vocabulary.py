@@ -64,7 +64,7 @@ class Vocabulary:
         names, in text order, the longest first where two overlap ("Reggio Emilia" is not Emilia);
         with `typos`, a word of five letters or more also matches an alias one or two letters away
         ("ristorazzione", "instagarm"). For answers the entity ruler missed."""
-        return [cid for _, _, cid in self._spans(label, text, typos)]
+        return [cid for _, _, cid in self.spans(label, text, typos)]
 
     @staticmethod
     def _normalised(text: str) -> str:
@@ -72,7 +72,8 @@ class Vocabulary:
         position here is the same position in `fold(text)` plus one."""
         return " " + re.sub(r"[^\w'&.+-]|\.(?!\w)", " ", fold(text)) + " "
 
-    def _spans(self, label: str, text: str, typos: bool = True) -> List[Tuple[int, int, str]]:
+    def spans(self, label: str, text: str, typos: bool = True) -> List[Tuple[int, int, str]]:
+        """(start, end, canonical id) of what `named_in_text` finds, in text order."""
         folded = self._normalised(text)
         table = self.aliases.get(label, {})
         matches = []
@@ -140,7 +141,7 @@ class Vocabulary:
         def negated(start: int) -> bool:  # "Torino, non Milano"
             return bool(re.search(r"\b(non|no|tranne|eccetto|escluso|esclusa|ma non)\s*$", normalised[:start]))
 
-        spans = self._spans(PLACE, text)
+        spans = self.spans(PLACE, text)
         found = [cid for start, _, cid in spans if not negated(start)]
         for name, pid in self.area_names.items():  # "Marche", said where a place is asked
             if re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", fold(text)) and pid not in found:

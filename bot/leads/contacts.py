@@ -83,7 +83,7 @@ _MARKUP = re.compile(r"<[^>]*>|[<>]|\{\{|\}\}|javascript:", re.IGNORECASE)
 _LOOKS_LIKE_URL = re.compile(r"@|://|\bwww\.|\w\.(it|com|net|org|eu|io|info|biz)\b", re.IGNORECASE)
 _NAME_INTRO = re.compile(r"^((si|sì|ok|certo|allora|piacere|ciao|salve|buongiorno|ecco)[,!.]?\s+)*"
                          r"((mi|me|me se|a me mi) (chiam+o|ciamo|chiami|chiamu|dicono)|il mio nome (è|e'|e)|io sono|sono|"
-                         r"nome e cognome:?|nome:?|io:?|"
+                         r"nome e cognome:?|nome:?|io:?|sn|(il |la |io )?sottoscritt[oa]|"
                          r"mi presento,?|piacere,?)\s+", re.IGNORECASE)
 # What people add after their name: "Chiara Russo, la titolare", "Marco Bianchi e sono il socio".
 _NAME_TAIL = re.compile(r"\s*(,|\be (sono|lavoro|faccio)\b|\b(la|il|lo|l') ?(titolare|"
@@ -139,8 +139,9 @@ _COMPANY_INTRO = re.compile(
     r"^((si|sì|ok|certo|allora|ecco)[,!.]?\s+)*"
     r"((la mia|il mio|la nostra|il nostro|l'|la|il)\s*)?"
     r"((ditta|azienda|attivita|attività|societ[aà]|impresa|studio|negozio|associazione|ristorante|"
-    r"locale|agenzia|startup|cooperativa|bottega|laboratorio|marchio|brand|nome)\s+)?"
-    r"(si chiama|è|e'|:|=|ha nome)\s+|"
+    r"locale|agenzia|startup|cooperativa|bottega|laboratorio|marchio|brand|nome|[a-zà-ú]{3,})\s+)?"
+    r"(si chiama|è|e'|:|=|ha nome)\s+((la|il|lo|l')\s*(?=[A-Z]))?|"
+    r"^(spettabile|spett\.le|spett\.)\s+((ditta|azienda|societ[aà]|impresa)\s+)?|"
     r"^((si|sì|ok|certo)[,!.]?\s+)?(lavoro|lavoriamo|sono|siamo) (per|con|presso|da|di|alla|al|nella|nello) (la |il |lo |l')?|"
     r"^((si|sì|ok|certo)[,!.]?\s+)?(sono (il |la )?(titolare|socio|socia|responsabile|fondat\w+) (di|della|del|dello) "
     r"(la |il |lo |l')?)|^(per|presso) (la |il |lo |l')?", re.IGNORECASE)
@@ -371,11 +372,13 @@ _CALL_WORDS = {
                     r"qualunque|a ogni ora|in ogni momento|non importa|fa lo stesso|tutto il giorno|"
                     r"va bene tutto|come (vuoi|volete)|(e|fa|per me e) uguale|uguale|non ho preferenz\w*|"
                     r"nessuna preferenza|senza preferenz\w*|(quando|come) (vi|ti) (pare|fa comodo|e comodo|torna comodo|conviene)|"
-                    r"a (vostra|tua) scelta|decidete voi|decidi tu|orari? liber\w*|liber[oa] tutto il giorno",
+                    r"a (vostra|tua) scelta|decidete voi|decidi tu|fate voi|fai tu|fate vobis|vedete voi|vedi tu|"
+                    r"come vi (viene|capita)|orari? liber\w*|liber[oa] tutto il giorno",
     "pausa_pranzo": r"pausa pranzo|(ora|orario) di pranzo|a pranzo|per pranzo|verso pranzo|mezzogiorno|prima di pranzo|"
                     r"tra l'una e le due|fra l'una e le due|verso l'una|all'una|in pausa",
-    "mattina": r"mattin\w*|matin\w*|al mattino|di mattino|domattina|stamattina|appena apro|all'apertura",
-    "pomeriggio": r"pomerig\w*|dopo pranzo",
+    "mattina": r"mattin\w*|matin\w*|al mattino|di mattino|domattina|stamattina|appena apro|all'apertura|"
+               r"antimeridian\w*|prima di mezzogiorno",
+    "pomeriggio": r"pomerig\w*|pomeridian\w*|dopo pranzo",
     "sera": r"ser(a|ata|ale)|stasera|dopo cena|dopo il lavoro",
 }
 _CALL_BUCKET = re.compile("|".join(f"(?P<{bucket}>\\b(?:{words})\\b)"

@@ -159,3 +159,41 @@ def test_regional_forms_reach_every_reader():
     assert _call_time("a matina").value.startswith("mattina") and _company_size("sugnu sulu").value == "1"
     assert parse_hours("dui uri") == 2.0
     assert answers.italian("mi chiamo, so che do") == "mi chiamo, so che do"  # common Italian words untouched
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("nn lo so proprio", "non lo so proprio"), ("cmq sn io", "comunque sono io"), ("x adesso nnt", "per adesso niente"),
+    ("siiiii", "si"), ("ciaoooo", "ciao"), ("tuttti", "tutti"), ("cinquee ore", "cinque ore"),
+    ("le idee", "le idee"), ("lo zoo", "lo zoo"), ("mezz'ora al gg", "mezz'ora al giorno"),
+])
+def test_chat_shorthand_and_stretched_words_are_read_as_written_once(text, expected):
+    assert answers.words(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("non vedo nessun problema a metterci il nome", answers.YES),
+    ("niente da nascondere, ci mettiamo la faccia tutti", answers.YES),
+    ("mia moglie sì, io un po' meno", answers.HEDGE),
+    ("sarebbe l'ideale, nulla sostituisce un incontro", answers.YES),
+    ("sarebbe bello ma non ne ho il tempo", answers.NO),
+    ("nn credo proprio", answers.NO),
+])
+def test_yes_no_said_through_a_negation_or_for_two_people(text, expected):
+    assert answers.yes_no(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("b2b naturalmente, siamo una software house", "b2b"),
+    ("ai turisti, vendita al banco in bottega", "b2c"),
+    ("alle famiglie, mica alle aziende", "b2c"),
+    ("ai ristoranti, che poi lo servono ai loro clienti", "b2b"),
+    ("esclusivamente a privati che passano dal laboratorio", "b2c"),
+])
+def test_segment_the_place_of_sale_and_the_customers_customers_are_not_customers(text, expected):
+    assert answers.segment(text) == expected
+
+
+def test_team_alone_said_with_nobody_else_and_budget_only_perhaps():
+    assert answers.team("io e nessun altro") == "da_solo" and answers.team("ghe pensi mi") == "da_solo"
+    assert answers.budget("magari cento euro") == answers.HEDGE
+    assert answers.budget("cento euro al mese") == answers.YES

@@ -469,6 +469,9 @@ def test_what_the_business_offers_follows_its_description(voc):
     ("che più gente ci dia il cinque per mille", ["donazioni"]),
     ("volontari", ["volontari"]),
     ("trovare due camerieri e più clienti", ["recruiting", "contatti"]),
+    ("qualcuno che ci dia una mano con la mensa", ["volontari"]),
+    ("farmi un nome in zona", ["notorieta"]),
+    ("assistere meglio i clienti", ["assistenza"]),  # the customers one has: not new contacts
 ])
 def test_bookings_donations_and_volunteers_are_objectives_of_their_own(voc, text, expected):
     # no entity from the extractor: the vocabulary's stems and the classes of what is wanted read them
@@ -515,3 +518,18 @@ def test_the_offering_can_be_changed_in_words(voc):
     assert turn.updates["offering"] is None and turn.next_question == "offering"
     answer = interpret(msg("soprattutto il ristorante"), "offering", {**slots, **turn.updates}, voc)
     assert answer.updates["offering"] == "cibo_sul_posto" and answer.next_question == "locations"
+
+
+def test_typing_in_a_hurry_still_answers(voc):
+    # names glued together, a kind of organisation with a letter missing
+    assert interpret(msg("instagrameyoutube", "inform"), "channels_used", {}, voc).updates["channels_used"] \
+        == ["instagram", "youtube"]
+    assert interpret(msg("sturtup di logistica", "inform"), "org_kind", {}, voc).updates["org_kind"] == "startup"
+
+
+def test_who_one_is_comes_before_what_one_works_on(voc):
+    # the profession said first gives the sector; the subject of the work does not
+    turn = interpret(msg("sono una fotografa, soprattutto moda e cataloghi"), "sector", {"org_kind": "professionista"}, voc)
+    assert turn.updates["sector"] == "creative"
+    turn = interpret(msg("moda, sono una stilista"), "sector", {"org_kind": "professionista"}, voc)
+    assert turn.updates["sector"] == "fashion"

@@ -48,3 +48,10 @@ def test_description():
     assert clean_description("<script>alert(1)</script>") is None
     assert clean_description("ok") is None
     assert clean_description("x" * 400) is None
+
+
+def test_hours_every_few_days_and_full_time_said_with_its_hours():
+    assert parse_hours("mezz'ora ogni tre giorni") == 1.2
+    assert parse_hours("due ore a giorni alterni") == 7.0
+    assert parse_hours("trentacinque ore, praticamente un tempo pieno") == 35.0
+    assert parse_hours("un tempo pieno") == 38.0

@@ -128,6 +128,7 @@ def test_the_default_region_reads_national_numbers():
     ("cognome Porcu, nome Gavino", "Gavino Porcu"),  # surname first
     ("Don Luigi Verzé", "Luigi Verzé"),  # a title of the clergy
     ("per gli amici Totò, sui documenti Salvatore Greco", "Salvatore Greco"),  # the registry name
+    ("il sottoscritto Ettore Galli", "Ettore Galli"), ("sn Lucia Ferri", "Lucia Ferri"),  # formal, and chat shorthand
 ])
 def test_names(text, stored):
     assert accepted("name", text) == stored
@@ -160,6 +161,8 @@ def test_names_rejected(text, problem):
     ("si chiama Ottica Moderna, sotto i portici", "Ottica Moderna"),
     ("siamo una sas: Rossi & Figli", "Rossi & Figli"),  # the name after a colon
     ("non ho un'azienda, uso il mio nome: Yuki Sato", "Yuki Sato"),  # not a refusal
+    ("Il bar è il Caffè Centrale, in piazza", "Caffè Centrale"),  # what the business is, then its name
+    ("Spett.le Ditta Bianchi Arredi", "Bianchi Arredi"),  # the letterhead's opening is not the name
 ])
 def test_companies(text, stored):
     assert accepted("company", text) == stored
@@ -229,6 +232,8 @@ def test_company_sizes_not_understood(text):
     ("domani mattina", "mattina (domani mattina)"), ("stamattina", "mattina"),
     ("verso l'una", "pausa_pranzo (verso l'una)"), ("all'una e mezza", "pausa_pranzo (all'una e mezza)"),
     ("la matina presto", "mattina (la matina presto)"), ("come vi torna comodo", "indifferente"),
+    ("nelle ore pomeridiane", "pomeriggio (nelle ore pomeridiane)"), ("fai tu", "indifferente"),
+    ("nn importa", "indifferente"),
 ])
 def test_call_times(text, stored):
     assert accepted("call_time", text) == stored
