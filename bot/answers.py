@@ -28,7 +28,9 @@ YES, NO, HEDGE = "yes", "no", "hedge"
 def words(text: str) -> str:
     """The folded text with punctuation as spaces, dialect forms in Italian: "Sì, certo!" -> "si
     certo", "nzù, nenti" -> "no niente"."""
-    return italian(" ".join(re.sub(r"[^\w'+@.-]+|(?<!\w)[.'-]|[.'-](?!\w)", " ", fold(text or "")).split()))
+    # the regional forms first, while their apostrophes are there ("i' stesso", "c'ho"), then again
+    # on the words apart
+    return italian(" ".join(re.sub(r"[^\w'+@.-]+|(?<!\w)[.'-]|[.'-](?!\w)", " ", italian(fold(text or ""))).split()))
 
 
 @functools.lru_cache(maxsize=1)
@@ -73,12 +75,14 @@ _HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"non sempre", r"a v
              r"vediamo", r"vedremo", r"vedro", r"ci penso(?! (nemmeno|neanche|proprio|io))", r"ci devo pensare", r"devo pensarci",
              r"ci penseremo", r"ci pensero", r"chissa", r"in teoria", r"piu o meno", r"cosi cosi",
              r"si e no", r"ni", r"insomma", r"non sono sicur\w", r"non ne sono sicur\w", r"non (lo )?escludo",
-             r"spero", r"speriamo", r"dovrei", r"dovremmo", r"potrei", r"potremmo", r"probabilmente",
+             r"spero", r"speriamo", r"difficile", r"(posso|possiamo|devo|dobbiamo) imparare", r"un po'?\s*$",
+             r"si,? (\w+'? ){1,5}(meno|un po'? meno|di meno|poco)\s*$",  # "ai commenti sì, ai messaggi meno"
+             r"solo (il|la|lo|i|le|gli|l') ?\w+,? (ma )?(il|la|lo|i|le|gli|l') ?\w+ no",  # "solo il nome, la faccia no" r"dovrei", r"dovremmo", r"potrei", r"potremmo", r"probabilmente",
              r"in parte", r"fino a un certo punto", r"entro certi limiti", r"se serve", r"se capita",
              r"quando (posso|possiamo|riesco|riusciamo|capita|ho tempo)", r"non ci (ho|abbiamo) (mai |ancora )?pensato",
              r"teoricamente", r"in linea (di massima|teorica|di principio)", r"sulla carta", r"solo se",
              r"da valutare", r"valuteremo", r"valuto", r"non ancora deciso", r"indecis\w", r"50 e 50",
-             r"a seconda", r"tendenzialmente", r"ci prov\w*", r"proviamoci", r"posso provarci", r"diciamo di si", r"mica tanto", r"non tanto", r"un po'? si,? (e )?un po'? no",
+             r"a seconda", r"tendenzialmente", r"ci prov\w*", r"proviamoci", r"posso provarci", r"diciamo di si", r"non tanto", r"un po'? si,? (e )?un po'? no",
              r"(si|certo|ok)\b.{0,40}\bma non\b(?! (prima|dopo|durante|alle|oltre|di (mattina|sera|notte|domenica|sabato)|"
              r"la (mattina|sera|domenica)|il (weekend|sabato|fine settimana)|nel (weekend|fine settimana)))", r"non con regolarita", r"non proprio",
              # a condition or something to do first: "sì, se ne vale la pena", "devo leggere prima"
@@ -86,7 +90,7 @@ _HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"non sempre", r"a v
              r"non siamo|non ho|non abbiamo)\b", r"(prima )?devo (prima )?(leggere|capire|vedere|"
              r"sentire|chiedere|parlarne|valutare|informarmi|rifletterci|decidere)", r"prima (voglio|vorrei) "
              r"(leggere|capire|vedere|sapere)", r"non (lo )?(garantisco|garantiamo|prometto|posso garantire)",
-             r"non (te |ve |glie)?(lo )?(posso |possiamo )?(garantire|promettere)", r"ci (devo|dobbiamo) (ancora )?riflettere",
+             r"non (te |ve |glie)?(lo )?(posso |possiamo )?(garantire|promettere|garantirl\w*|prometterl\w*)", r"ci (devo|dobbiamo) (ancora )?riflettere",
              r"non molto", r"poco poco", r"un po'? si", r"abbastanza",
              # one of us yes, the other less: "il mio socio sì, io meno"
              r"si,? (ma |mentre |invece )?(io|lui|lei|noi|loro|l'altr\w) (un po'? |molto )?(no|meno|poco|mica)",
@@ -115,10 +119,11 @@ _YES = _rx(r"si+", r"s", r"sii+", r"certo", r"certamente", r"certissimo", r"ma c
            r"(e )?(proprio |esattamente )?quello che (voglio|vogliamo|cerco|cerchiamo|serve)",
            r"(e )?(il|l') (mio|nostro) obiettivo", r"lo (faccio|facciamo) (gia|sempre|volentieri)",
            r"e il (mio|nostro) lavoro", r"fa parte del (mio|nostro) lavoro", r"ovvio che si",
-           r"(il mio|il nostro) auspicio", r"me lo auspico", r"ce lo auspichiamo", r"auspicabil\w*",
+           r"(il mio|il nostro) auspicio", r"(e )?(proprio )?(il motivo|la ragione) per cui", r"me lo auspico", r"ce lo auspichiamo", r"auspicabil\w*",
            r"sarebbe (bello|bellissimo|il massimo|l'ideale|ideale|ottimo|perfetto|fantastico)(?!.*\b(ma|pero)\b)", r"ci tengo", r"ci teniamo")
 _NO = _rx(r"no+", r"nope", r"nah", r"mai", r"per niente", r"per nulla", r"niente", r"nulla", r"mica",
-          r"manco", r"neanche", r"nemmeno", r"neppure", r"macche", r"assolutamente no",
+          r"manco", r"neanche", r"nemmeno", r"neppure", r"macche", r"assolutamente no", r"mica tanto", r"per carita",
+          r"prefer\w+ (\w+ ){0,3}in privato",  # not in public
           r"neanche per (sogno|idea)", r"scordatelo", r"meglio di no", r"preferisco di no",
           r"preferirei di no", r"direi di no", r"penso di no", r"credo di no", r"non credo",
           r"negativo", r"lascia(mo|r)? (stare|perdere)", r"nisba", r"giammai", r"gnente", r"niet", r"none",
@@ -138,7 +143,7 @@ _WEAK_YES = re.compile(r"^(bene|benissimo|perfetto|vai|chiaro|chiaramente|tranqu
 # Dialect forms of the negation: "nun tengo 'o tiempo" is "non ho tempo".
 _DIALECT_NOT = re.compile(r"(?<!\w)(nun|nen)(?!\w)")
 # A plain negation in a statement: "non rispondiamo ai commenti", "i volti non li mostriamo".
-_NEGATION = _rx(r"non", r"ne", r"senza")
+_NEGATION = _rx(r"non", r"ne \w+ ne", r"senza")  # "né … né"; the folded "ne" alone is the pronoun ("se ne occupa")
 _STARTS_WITH_YES = re.compile(r"^(si+|s|certo|certamente|assolutamente|ovvio|ovviamente|esatto|ok|okay|va ben|"
                               r"va bene|d'accordo|sicuro|sicuramente|volentieri|eccome|yes|giusto|"
                               r"ma certo|ci mancherebbe|perche no|come no|sempre|sine|eccerto|eja|certu|ja|"
@@ -336,7 +341,11 @@ _TEAM_INSIDE = _rx(r"io e \w+", r"noi", r"insieme", r"a turno", r"tutti", r"tutt
                    r"ragazz\w (del|della|che lavora|in)", r"(i|le|dei|delle|due|tre|miei|mie) ragazz\w", r"un ragazzo", r"una ragazza", r"la titolare",
                    r"il titolare", r"titolari", r"famiglia", r"parenti", r"amministrazione",
                    r"consiglio direttivo", r"direttiv\w", r"redazione", r"maestr\w", r"insegnant\w",
-                   r"docent\w", r"dottorand\w", r"ricercator\w", r"persone", r"dipende da noi")
+                   r"docent\w", r"dottorand\w", r"ricercator\w", r"persone", r"dipende da noi",
+                   r"receptionist", r"portier\w", r"concierge", r"centralinist\w", r"camerier\w", r"barist\w",
+                   # anyone of our own place: "la receptionist dell'hotel", "il ragazzo del negozio"
+                   r"\w+ (dell'|del |della |dello |in )(hotel|albergo|negozio|studio|ditta|azienda|ristorante|ufficio|"
+                   r"agriturismo|associazione|parrocchia|comune|bottega|laboratorio|cantina|b&b)")
 _TEAM_SELF = _rx(r"io", r"me", r"io stess[oa]", r"da sol[oa]", r"personalmente", r"in prima persona",
                  r"me ne occupo", r"ci penso io", r"lo faccio io", r"faccio io", r"sottoscritt[oa]",
                  r"solo io", r"io e basta", r"mi arrangio", r"mi occupo io", r"di persona")

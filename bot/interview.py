@@ -365,6 +365,19 @@ _HIRING = re.compile(rf"\b(trovare|trova'?|cercare|assumere|reclutare|selezionar
                      rf"nuov[ie]|altr[io])\s+(\w+'?\s*){{0,4}}?({_ROLES})\b|^\W*(i |le |gli |dei |delle )?({_ROLES})\b")
 
 
+def _hiring_a_trade(text: str, voc: Vocabulary) -> Optional["re.Match[str]"]:
+    """"trovare un pasticcere", "cerco due estetiste": any trade of the vocabulary after a verb of
+    hiring is a person to hire, beyond the roles _ROLES lists."""
+    folded = fold(text)
+    for start, _, _ in voc.spans(PROFESSION, text, typos=False):
+        hire = re.search(r"\b(trovare|trovo|cercare|cerco|cerchiamo|assumere|assumo|assumiamo|reclutare|prendere)"
+                         r"\s+((un|una|un'|uno|dei|delle|degli|nuov\w+|altr\w+|\d+|due|tre|quattro)\s*)*$",
+                         folded[:max(start - 1, 0)] + " ")
+        if hire:
+            return hire
+    return None
+
+
 def _wanting(nouns: str) -> "re.Pattern[str]":
     """"trovare/più/nuovi … NOUNS", "NOUNS nuovi / in più", or the nouns alone as the whole answer."""
     return re.compile(rf"\b(trovare|trova'?|cercare|attirare|portare|riportare|riporta'?|piu|nuov[ie]|altr[ie]|acquisire|"
@@ -402,7 +415,7 @@ def _objectives_in(message: UserMessage, voc: Vocabulary) -> List[str]:
         if value in P.OBJECTIVES:
             found.setdefault(value, at)
     folded = fold(text)
-    hiring = _HIRING.search(folded)
+    hiring = _HIRING.search(folded) or _hiring_a_trade(text, voc)
     helpers = re.search(rf"\b{_HELPERS}", folded)
     if helpers and "volontari" not in found:
         found["volontari"] = helpers.start()
@@ -444,7 +457,7 @@ def _read_priority(message: UserMessage, question: F.Question, slots: Mapping[st
     folded = fold(message.text)
     # among the objectives given, a role names the hiring and a customer the contacts: "er barista"
     for value, nouns in _NOUN_CLASSES:
-        match = re.search(rf"\b({nouns})\b", folded)
+        match = re.search(rf"\b({nouns})\b", folded) or (value == "recruiting" and _hiring_a_trade(message.text, voc))
         if value in chosen and value not in named and match:
             named.append(value)
     if named:
@@ -518,7 +531,8 @@ _ROLE_IN = re.compile(r"\b(sono (il|la|l') ?\w+( \w+)? (di|del|della|dell'|dello
 # Public bodies and non-profits; a province or a region only as a body ("l'ufficio della Regione"),
 # never as a place ("in provincia di Chieti").
 _PUBLIC_OR_NONPROFIT = re.compile(
-    r"\b(parrocchi\w*|oratorio|pro loco|biblioteca|museo|(del|dal|per il|lavoro al|un) comune|comune di|universita|"
+    r"\b(parrocchi\w*|oratorio|pro loco|biblioteca|museo|(del|dal|per il|lavoro al|un|il|nel|al) (piccolo |grande |"
+    r"nostro |mio )?comune|comune di|universita|sindac\w*|assessor\w*|consiglier\w* comunal\w*|"
     r"scuola (statale|pubblica|primaria|media|elementare|dell'infanzia)|istituto (comprensivo|statale|"
     r"superiore|tecnico|alberghiero)|liceo|volontar\w*|no profit|non profit|circolo|club|federazione|"
     r"consorzio|ente|istitut\w* (di ricerca|pubblic\w*)|statale|pubblic[oa] amministrazione|asl|ospedale|"
@@ -539,7 +553,9 @@ def _org_kind(message: UserMessage, voc: Vocabulary) -> Optional[str]:
         return found
     role = _ROLE_IN.search(text)
     described = text[role.end():] if role else text  # the organisation, when the user works in one
-    if re.search(r"\bspin.?off\b|\bstart\s?-?\s?(up|app|upp)\b|\bincubat\w*", described) \
+    if re.search(r"\bspin.?off\b|\bstart\s?-?\s?(up|app|upp)\b|\bincubat\w*|\bacceleratore\b|\bprimo round\b|"
+                 r"\bround (di finanziamento|seed|a)\b|\bpre-?seed\b|\bbusiness angel\w*|\bventure capital\b|\bmvp\b|"
+                 r"\bscale-?up\b", described) \
             or any(difflib.SequenceMatcher(None, word, "startup").ratio() >= 0.8 for word in re.findall(r"\w{5,9}", described)):
         return "startup"  # also typed in a hurry: "startp", "stratup", "starup"
     professional = _values(message, PROFESSION, voc, PROFESSION) or voc.named_in_text(PROFESSION, text)
@@ -549,7 +565,7 @@ def _org_kind(message: UserMessage, voc: Vocabulary) -> Optional[str]:
     # "vendiamo alle aziende" names the customers, not what the user is
     own = re.sub(r"\b(a|ad|alle|le|per|tra le|fra le|con|delle|dalle|nelle|presso|verso|di|altre|grandi|piccole)"
                  r"\s+(aziend\w*|impres\w*|pmi|societa|ditte|professionisti)\b", " ", described)
-    if _PUBLIC_OR_NONPROFIT.search(described):
+    if _PUBLIC_OR_NONPROFIT.search(described) or (role and _PUBLIC_OR_NONPROFIT.search(text[role.start():])):
         return "ente"  # before the keywords: "società sportiva" is not a company
     found = _first([v for v in voc.values_in_text("org_kind", own) if v in P.KINDS])
     if found and not (found == "ente" and re.search(r"\bcooperativ\w*", own)):

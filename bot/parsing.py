@@ -46,6 +46,16 @@ def parse_hours(text: str) -> Optional[float]:
         return round(total, 1) if 0 < total <= MAX_WEEKLY_HOURS else None
     if re.search(r"\btempo pieno\b|\bfull[- ]?time\b", t) and not _HOUR_AMOUNT.search(t):
         return 38.0  # "quaranta ore, è un tempo pieno": the hours said come first
+    # "mezz'ora la mattina e mezz'ora la sera": each part of the day's amount, added up
+    daily = r"\W*(la|di|al|alla|nel|ogni|a|in)\s+(mattin\w*|sera|serata|pomeriggio|notte|pausa pranzo|pranzo|cena)"
+    parts = [m for m in _HOUR_AMOUNT.finditer(t) if re.match(daily, t[m.end():m.end() + 25])]
+    if len(parts) >= 2 and all(answers.numbers(m.group(1)) for m in parts):
+        total = round(sum(answers.numbers(m.group(1))[0] for m in parts) * _days_a_week(t), 1)
+        return total if 0 < total <= MAX_WEEKLY_HOURS else None
+    if re.search(r"\b(un|1) giorno (su|ogni) (\w+ )?settiman[ae]\b", t) and not _HOUR_AMOUNT.search(t):
+        return 4.0  # "un giorno ogni due settimane": a working day every other week
+    if re.search(r"\b(un|1) giorno (su|ogni) \w+", t) and not _HOUR_AMOUNT.search(t):
+        return 8.0  # "un giorno su cinque lavorativi": a working day a week
     # "sulle venti ore", "60-80 ore", "un'ora al giorno": the amount said with its unit comes first
     for m in _HOUR_AMOUNT.finditer(t):
         amount = answers.numbers(m.group(1))
@@ -166,6 +176,13 @@ def parse_age(text: str) -> Optional[str]:
     """An age range such as "25-40", "50+" or "tutte le età", or None."""
     t = fold(text)
     t = _ages_in_digits(t)
+    # "bambini dai 6 ai 12 anni": a range said with its years comes first, children's ages included
+    years = re.search(r"\b(?:dai|dagli|da|tra i|tra gli|fra i|fra gli)\s*(\d{1,2})\s*(?:ai|agli|a|e i|e gli|-)\s*"
+                      r"(\d{1,2})\s*anni\b|\b(\d{1,2})\s*-\s*(\d{1,2})\s*anni\b", t)
+    if years:
+        low, high = (int(n) for n in (years.group(1, 2) if years.group(1) else years.group(3, 4)))
+        if low < high:
+            return f"{low}-{high}"
     over = re.search(r"(?:over|sopra i|piu di|oltre i|dai|dagli)\s*(\d{2})(?!\s*(?:ai|agli|a|e|-)\s*\d)"
                      r"|(\d{2})\s*(?:\+|in su|in poi|e oltre|e piu)", t)
     under = re.search(r"(?:under|sotto i|meno di|fino a|fino ai)\s*(\d{2})", t)

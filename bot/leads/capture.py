@@ -123,8 +123,11 @@ def consent_answer(message: UserMessage, requested: str = "consent_profile") -> 
     if message.text.startswith("/"):
         return {"affirm": True, "deny": False}.get(message.intent or "")
     reading = answers.yes_no(message.text)
-    if reading is None and requested == "consent_contact" and answers.is_command("request_human", message.text):
-        return True  # "chiamatemi pure", asked whether a consultant may call
+    if reading is None and requested == "consent_contact" and (
+            answers.is_command("request_human", message.text)
+            or re.search(r"(?<!non )\b(chiamate|telefonate|contattate|richiamate|sentiamoci)(mi|ci)?\b",
+                         answers.words(message.text))):
+        return True  # "chiamatemi pure", "e vabbuò, chiamate": asked whether a consultant may call
     if reading == answers.YES:
         return True
     if reading == answers.NO or (reading is None and message.intent == "deny"):

@@ -139,15 +139,17 @@ _COMPANY_INTRO = re.compile(
     r"^((si|sì|ok|certo|allora|ecco)[,!.]?\s+)*"
     r"((la mia|il mio|la nostra|il nostro|l'|la|il)\s*)?"
     r"((ditta|azienda|attivita|attività|societ[aà]|impresa|studio|negozio|associazione|ristorante|"
-    r"locale|agenzia|startup|cooperativa|bottega|laboratorio|marchio|brand|nome|[a-zà-ú]{3,})\s+)?"
-    r"(si chiama|è|e'|:|=|ha nome)\s+((la|il|lo|l')\s*(?=[A-Z]))?|"
+    r"locale|agenzia|startup|cooperativa|bottega|laboratorio|marchio|brand|nome|[\w&]{2,})\s+)?"
+    r"(si chiama|è|e'|:|=|ha nome)\s+(?-i:(la |il |lo |l')(?=[A-Z]))?|"
     r"^(spettabile|spett\.le|spett\.)\s+((ditta|azienda|societ[aà]|impresa)\s+)?|"
     r"^((si|sì|ok|certo)[,!.]?\s+)?(lavoro|lavoriamo|sono|siamo) (per|con|presso|da|di|alla|al|nella|nello) (la |il |lo |l')?|"
     r"^((si|sì|ok|certo)[,!.]?\s+)?(sono (il |la )?(titolare|socio|socia|responsabile|fondat\w+) (di|della|del|dello) "
     r"(la |il |lo |l')?)|^(per|presso) (la |il |lo |l')?", re.IGNORECASE)
 # "lavoro in proprio, Marco Bianchi": the name after the explanation is the company
-_ON_MY_OWN = re.compile(r"^(lavoro |sono )?(in proprio|da sol[oa]|freelance|libero professionista|libera "
-                        r"professionista|ditta individuale)\s*[,:;-]\s*", re.IGNORECASE)
+_ON_MY_OWN = re.compile(r"^((lavoro |sono )?(in proprio|da sol[oa]|freelance|libero professionista|libera "
+                        r"professionista|ditta individuale|per (me stess[oa]|conto mio|conto proprio))|"
+                        r"(nessuna|niente) (azienda|ditta|societ[aà])|non ho (un'|una )?(azienda|ditta|societ[aà]))"
+                        r"\s*[,:;-]\s*((quindi|cioè|cioe|ovvero|dunque|sono|mi chiamo|metti|scrivi)\s+)*", re.IGNORECASE)
 
 
 def _company(text: str) -> Checked:
@@ -167,6 +169,10 @@ def _company(text: str) -> Checked:
     stripped = _COMPANY_INTRO.sub("", stripped).strip(" ,;:!«»\"'‘’“”")
     # "la nostra startup, Padelgo": the name after a generic opening
     stripped = re.sub(r"^(la|il|lo|l')?\s*(mia|mio|nostra|nostro)\s+\w+\s*[,:]\s*", "", stripped, flags=re.IGNORECASE)
+    # "è la pizzeria, Pizzeria Da Totò": a generic opening in lower case, then the name
+    stripped = re.sub(r"^((è|e') )?((la|il|lo|l'|una|un|uno) ?)?[a-zà-ú&' ]{2,30},\s*(?=[A-Z0-9])", "", stripped)
+    stripped = re.sub(r"\s+(freelance|libero professionista|libera professionista|in proprio)$", "", stripped,
+                      flags=re.IGNORECASE)
     # "Edil Rossi srl, siamo in cinque", "Hotel Bellavista, sul lago di Como": the name, not what follows
     stripped = stripped.split(", ")[0].strip()
     stripped = re.sub(r"\s+(di|del|della) (mio|mia|nostro|nostra)\b.*$|\s+(sul|sulla|sullo|nel|nella|vicino|presso|"
@@ -219,9 +225,9 @@ def _company_size(text: str) -> Checked:
     folded = re.sub(r"\b[a-z]+\b", _big_number_as_digits, italian(fold(text)))  # "ventidue", "sugnu sulu"
     if re.fullmatch(r"(io|solo io|io sol[oa]|io e basta|me|sol[oa])\W*", folded):
         return Checked("1")
-    if re.match(r"^\s*(io|me)\s*(,|e)\s", folded) and not re.search(r"\d|\b(due|tre|quattro|cinque|sei|sette|otto|"
+    if re.search(r"(^|:)\s*(io|me)\s*(,|e)\s", folded) and not re.search(r"\d|\b(due|tre|quattro|cinque|sei|sette|otto|"
                                                                   r"nove|dieci|decin\w*)\b", folded):
-        return Checked("2-9")  # "io, mio marito e una ragazza d'estate"
+        return Checked("2-9")  # "io, mio marito e una ragazza d'estate", "una famiglia: io, mio padre e…"
     if folded in COMPANY_SIZES:  # a button
         return Checked(folded)
     counts = [(m, int(m.group(1).replace(".", "")) if m.group(1)[0].isdigit() else _NUMBER_WORDS[m.group(1)])
@@ -375,7 +381,7 @@ _CALL_WORDS = {
                     r"a (vostra|tua) scelta|decidete voi|decidi tu|fate voi|fai tu|fate vobis|vedete voi|vedi tu|"
                     r"come vi (viene|capita)|orari? liber\w*|liber[oa] tutto il giorno",
     "pausa_pranzo": r"pausa pranzo|(ora|orario) di pranzo|a pranzo|per pranzo|verso pranzo|mezzogiorno|prima di pranzo|"
-                    r"tra l'una e le due|fra l'una e le due|verso l'una|all'una|in pausa",
+                    r"tra l'una e le due|fra l'una e le due|verso l'una|all'una|in pausa|(durante|nella) (la )?pausa",
     "mattina": r"mattin\w*|matin\w*|al mattino|di mattino|domattina|stamattina|appena apro|all'apertura|"
                r"antimeridian\w*|prima di mezzogiorno",
     "pomeriggio": r"pomerig\w*|pomeridian\w*|dopo pranzo",

@@ -197,3 +197,23 @@ def test_team_alone_said_with_nobody_else_and_budget_only_perhaps():
     assert answers.team("io e nessun altro") == "da_solo" and answers.team("ghe pensi mi") == "da_solo"
     assert answers.budget("magari cento euro") == answers.HEDGE
     assert answers.budget("cento euro al mese") == answers.YES
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("se ne occupa mio figlio, lui risponde sempre", answers.YES),  # the pronoun "ne" is no negation
+    ("mica tanto", answers.NO),
+    ("alle recensioni sì, alle chat un po' meno", answers.HEDGE),
+    ("non te lo posso promettere", answers.HEDGE), ("non posso prometterlo", answers.HEDGE),
+    ("solo la voce, il volto no", answers.HEDGE),
+    ("preferiamo sempre chiarire in privato", answers.NO),
+    ("difficile, ma ci posso lavorare", answers.HEDGE),
+    ("è proprio la ragione per cui ti scrivo", answers.YES),
+    ("per carità, non ne ho il tempo", answers.NO),
+])
+def test_yes_no_partial_answers_promises_and_private_replies(text, expected):
+    assert answers.yes_no(text) == expected
+
+
+def test_a_person_of_ones_own_place_is_the_team_and_tuscan_io_is_alone():
+    assert answers.team("il portiere dell'albergo") == "team" and answers.team("la receptionist") == "team"
+    assert answers.team("i' stesso") == "da_solo"

@@ -533,3 +533,18 @@ def test_who_one_is_comes_before_what_one_works_on(voc):
     assert turn.updates["sector"] == "creative"
     turn = interpret(msg("moda, sono una stilista"), "sector", {"org_kind": "professionista"}, voc)
     assert turn.updates["sector"] == "fashion"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("abbiamo un prototipo e cerchiamo business angel", "startup"),
+    ("sono l'assessore alla cultura di un paese", "ente"),
+    ("lavoro per la camera di commercio di Bari", "ente"),
+])
+def test_the_kind_of_organisation_from_funding_words_and_public_roles(voc, text, expected):
+    assert interpret(msg(text), "org_kind", {}, voc).updates["org_kind"] == expected
+
+
+def test_any_trade_after_a_verb_of_hiring_is_recruiting(voc):
+    slots = {"objectives": ["contatti", "recruiting"]}
+    assert interpret(msg("trovare un fisioterapista bravo, il resto dopo"), "priority", slots, voc).updates["priority"] \
+        == "recruiting"

@@ -55,3 +55,11 @@ def test_hours_every_few_days_and_full_time_said_with_its_hours():
     assert parse_hours("due ore a giorni alterni") == 7.0
     assert parse_hours("trentacinque ore, praticamente un tempo pieno") == 35.0
     assert parse_hours("un tempo pieno") == 38.0
+
+
+def test_ages_of_children_said_with_their_years_and_hours_in_two_parts_of_the_day():
+    assert parse_age("ragazzini dagli 8 ai 13 anni, ma pagano i genitori") == "8-13"
+    assert parse_hours("un quarto d'ora a pranzo e mezz'ora la sera") == 5.2  # (0.25 + 0.5) × 7
+    assert parse_hours("un'ora al mattino e un'ora la sera") == 14.0
+    assert parse_hours("un giorno su sette") == 8.0  # a working day
+    assert parse_hours("un giorno ogni due settimane") == 4.0

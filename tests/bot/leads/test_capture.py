@@ -128,3 +128,13 @@ def test_small_talk_is_not_a_consent_but_may_be_a_name():
 def test_control_characters_are_never_stored(requested):
     turn = say("sera\x00 dopo le 18\x07", "inform", requested, consent_profile=True, consent_contact=True)
     assert requested not in turn.updates and turn.next_question == requested
+
+
+def test_asked_whether_we_may_call_an_imperative_to_call_is_a_yes_and_its_negation_a_no():
+    from bot.interview import UserMessage
+    from bot.leads.capture import consent_answer
+
+    assert consent_answer(UserMessage("vabbè, telefonatemi", None, []), "consent_contact") is True
+    assert consent_answer(UserMessage("non chiamate, grazie", None, []), "consent_contact") is False
+    # at the profile consent the same words grant nothing
+    assert consent_answer(UserMessage("vabbè, telefonatemi", None, []), "consent_profile") is None

@@ -163,6 +163,9 @@ def test_names_rejected(text, problem):
     ("non ho un'azienda, uso il mio nome: Yuki Sato", "Yuki Sato"),  # not a refusal
     ("Il bar è il Caffè Centrale, in piazza", "Caffè Centrale"),  # what the business is, then its name
     ("Spett.le Ditta Bianchi Arredi", "Bianchi Arredi"),  # the letterhead's opening is not the name
+    ("il bar si chiama Il Chiosco Blu", "Il Chiosco Blu"),  # a capitalised article belongs to the name
+    ("è la macelleria, Macelleria Fratelli Neri", "Macelleria Fratelli Neri"),  # a generic opening, then the name
+    ("niente ditta, sono Paola Gatti", "Paola Gatti"), ("lavoro per conto mio, cioè Ivo Sala", "Ivo Sala"),
 ])
 def test_companies(text, stored):
     assert accepted("company", text) == stored
@@ -188,7 +191,7 @@ def test_companies_rejected(text, problem):
     # free text
     ("solo io", "1"), ("Solo io!", "1"), ("freelance", "1"), ("sono una libera professionista", "1"),
     ("lavoro da solo da 10 anni", "1"),               # the years are not people
-    ("io e un socio", "2-9"), ("io e altri 3", "2-9"), ("in due", "2-9"), ("siamo 3", "2-9"),
+    ("io e un socio", "2-9"), ("una squadra: io, mia sorella e mio cugino", "2-9"), ("io e altri 3", "2-9"), ("in due", "2-9"), ("siamo 3", "2-9"),
     ("sei persone", "2-9"), ("meno di 10", "2-9"), ("2 soci e 5 dipendenti", "2-9"),
     ("siamo in 12", "10-49"), ("una decina", "10-49"), ("dodici persone", "10-49"), ("tra 10 e 20", "10-49"),
     ("5-15", "10-49"), ("2 soci e 10 dipendenti", "10-49"), ("una quarantina", "10-49"),
@@ -233,7 +236,7 @@ def test_company_sizes_not_understood(text):
     ("verso l'una", "pausa_pranzo (verso l'una)"), ("all'una e mezza", "pausa_pranzo (all'una e mezza)"),
     ("la matina presto", "mattina (la matina presto)"), ("come vi torna comodo", "indifferente"),
     ("nelle ore pomeridiane", "pomeriggio (nelle ore pomeridiane)"), ("fai tu", "indifferente"),
-    ("nn importa", "indifferente"),
+    ("nn importa", "indifferente"), ("nella pausa", "pausa_pranzo"),
 ])
 def test_call_times(text, stored):
     assert accepted("call_time", text) == stored
