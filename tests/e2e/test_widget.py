@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from scripts.benchmark import BUSSOLA_SCRIPT
+from scripts.benchmark import BUSSOLA_SCRIPT, RECOMMENDATION_TURN
 from scripts.common import ROOT
 from tests.e2e.conftest import SALES_MODE_CODE
 
@@ -206,3 +206,76 @@ def test_an_erasure_clears_the_browsers_copy_and_starts_a_new_session(page):
     page.locator(".bw-log").wait_for()
     assert "giulia.cancella" not in page.locator(".bw-log").inner_text()
     page.screenshot(path=str(SHOTS / "widget-after-erasure.png"))
+
+
+def _type_or_press(page, message: str) -> None:
+    if message.startswith("/"):  # a quick reply: press the button that carries it
+        page.locator(f".bw-buttons button[data-payload='{message}']:not([disabled])").first.click()
+    else:
+        page.get_by_label("Scrivi un messaggio a Bussola").fill(message)
+        page.keyboard.press("Enter")
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}],
+                         ids=["phone", "desktop"])
+def test_the_plan_turn_shows_everything_the_rest_channel_sent(browser, servers, viewport):
+    """Turn by turn parity at the plan: the card takes the place of the plan's own messages (its
+    opening as the card's intro, every channel), the closing advice follows it, and every reply after
+    the payload (the privacy notice, the consent question) is shown with its buttons."""
+    context = browser.new_context(locale="it-IT", viewport=viewport)
+    page = context.new_page()
+    page.goto(servers.demo_url)
+    open_widget(page)
+    page.get_by_text("Per cominciare: chi sei?").wait_for(timeout=30000)
+    script = BUSSOLA_SCRIPT[1:BUSSOLA_SCRIPT.index(RECOMMENDATION_TURN)]
+    for message in script:
+        before = bot_count(page)
+        _type_or_press(page, message)
+        wait_for_reply(page, before)
+    before = bot_count(page)
+    with page.expect_response(lambda r: r.url.endswith("/webhooks/rest/webhook")) as sent:
+        _type_or_press(page, RECOMMENDATION_TURN)
+    replies = sent.value.json()
+    wait_for_reply(page, before)
+    page.locator(".bw-plan").wait_for(timeout=30000)
+
+    at = next(i for i, r in enumerate(replies) if (r.get("custom") or {}).get("type") == "bussola.plan")
+    plan, own, after = replies[at]["custom"], [r["text"] for r in replies[:at] if r.get("text")], replies[at + 1:]
+    assert after, "the consent question comes in the same turn as the plan"
+    card = page.locator(".bw-plan").last
+    card_text = card.inner_text()
+    assert own[0].split("\n")[0] in card_text  # the bot's own opening is the card's intro
+    assert "Ho salvato" not in card_text  # the profile is kept only with the consent asked next
+    for channel in plan["channels"]:
+        assert channel["name"] in card_text and channel["first_step"][:40] in card_text
+    shown = page.locator(".bw-log > .bw-bot").all_inner_texts()
+    assert own[-1] in shown  # the closing advice: "Prima di pubblicare, ascolta…"
+    for reply in after:
+        if reply.get("text"):
+            assert reply["text"] in shown, reply["text"][:60]
+        titles = [b["title"] for b in reply.get("buttons") or []]
+        if titles:
+            group = page.locator(".bw-buttons").last
+            assert group.locator("button").all_inner_texts() == titles
+            assert group.locator("button:not([disabled])").count() == len(titles)  # they answer the question
+    # the card opens at its top: its heading is inside the visible part of the log
+    top = page.evaluate("""() => { const log = document.querySelector('.bw-log');
+        const card = [...document.querySelectorAll('.bw-plan')].pop();
+        return card.getBoundingClientRect().top - log.getBoundingClientRect().top; }""")
+    assert -2 <= top < 50  # (sub-pixel rounding)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    name = "phone" if viewport["width"] < 500 else "desktop"
+    page.screenshot(path=str(SHOTS / f"plan-card-{name}.png"))
+    # "Copia il piano" puts the plan's words on the clipboard
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    card.get_by_role("button", name="Copia il piano").click()
+    card.get_by_role("button", name="Piano copiato").wait_for(timeout=5000)
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert all(channel["name"] in copied for channel in plan["channels"]) and own[-1] in copied
+    # "Scarica il piano": a printable Italian page with the same plan
+    with page.expect_download() as download:
+        card.get_by_role("button", name="Scarica il piano").click()
+    page_text = open(download.value.path(), encoding="utf-8").read()
+    assert "il tuo piano" in page_text and all(channel["name"] in page_text for channel in plan["channels"])
+    assert "<script" not in page_text
+    context.close()

@@ -106,12 +106,16 @@
     ".bw-plan{align-self:stretch;background:#fff;border:2px solid " + settings.color + ";border-radius:10px;padding:10px 12px}",
     ".bw-plan h3{margin:0 0 6px;font-size:15px}.bw-plan ol{margin:0;padding-left:20px}.bw-plan li{margin-bottom:8px}",
     ".bw-plan .bw-step{color:#444;font-size:13px}.bw-plan .bw-specialist{background:#fff4e5;border-radius:6px;padding:6px 8px}",
+    ".bw-plan .bw-intro{white-space:pre-wrap}.bw-plan-tools{display:flex;gap:6px;margin-top:8px}",
+    ".bw-plan-tools button{background:#fff;color:" + settings.color + ";border:1px solid " + settings.color + ";border-radius:6px;padding:4px 10px;font:inherit;font-size:13px;cursor:pointer}",
     ".bw-typing{padding:0 12px 6px;color:#555;font-size:13px;min-height:18px;background:#f5f6f8}",
     ".bw-form{display:flex;gap:6px;padding:8px;border-top:1px solid #dde1e6}",
     ".bw-input{flex:1;padding:8px 10px;border:1px solid #b9c0c8;border-radius:8px;font:inherit}",
     ".bw-send{background:" + settings.color + ";color:#fff;border:0;border-radius:8px;padding:0 14px;font:inherit;cursor:pointer}",
     ".bw-link{color:" + settings.color + ";font-weight:600}",
     ".bw-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
+    // phones: the open chat takes the whole screen, and the close button in its header replaces the launcher
+    "@media (max-width:520px){.bw-root.bw-open{inset:0;right:0;bottom:0}.bw-root.bw-open .bw-panel{width:100vw;height:100vh;height:100dvh;border-radius:0;margin:0}.bw-root.bw-open .bw-launcher{display:none}}",
   ].join("\n");
 
   var root = el("div", { class: "bw-root", id: "bussola-widget" });
@@ -149,8 +153,8 @@
     log.scrollTop = log.scrollHeight;
   }
 
-  function renderPlan(plan) {
-    var card = el("article", { class: "bw-plan", "aria-label": "Il tuo piano" });
+  function renderPlan(plan, intro, closing) {
+    var card = el("article", { class: "bw-plan", "aria-label": "Il tuo piano", tabindex: "-1" });
     card.append(el("h3", null, plan.specialist_advised ? "Serve uno specialista" : "Il tuo piano"));
     if (plan.specialist_advised) {
       var box = el("div", { class: "bw-specialist" });
@@ -162,7 +166,10 @@
       }
       card.append(box);
     }
-    if (!plan.specialist_advised) card.append(el("p", null, "Ho salvato il tuo profilo. Ecco i canali da cui partire, scelti per te:"));
+    // The opening the bot wrote (the profile is complete, what it read the business offers): the
+    // profile is kept only if the user agrees, asked right after the card, so the card never says "saved".
+    if (!plan.specialist_advised) card.append(el("p", { class: "bw-intro" }, intro || "Ecco i canali da cui partire, scelti per te:"));
+    if (plan.specialist_advised && (plan.channels || []).length) card.append(el("p", null, "Con lo specialista potete partire da qui:"));
     var list = el("ol");
     (plan.channels || []).forEach(function (channel) {
       var item = el("li");
@@ -176,12 +183,75 @@
       (plan.not_a_fit || []).map(function (c) { return "Perché non " + c.name + ": " + (c.reasons || []).join("; ") + "."; }),
       plan.caution_notes || []);
     notes.forEach(function (note) { card.append(el("p", { class: "bw-step" }, note)); });
+    var tools = el("div", { class: "bw-plan-tools" });
+    var copy = el("button", { type: "button", class: "bw-copy" }, "Copia il piano");
+    copy.addEventListener("click", function () {
+      var text = planAsText(plan, intro, closing);
+      var done = function () { copy.textContent = "Piano copiato"; };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(done, function () { copy.textContent = "Copia non riuscita"; });
+      } else {
+        copy.textContent = "Copia non disponibile";
+      }
+    });
+    var download = el("button", { type: "button", class: "bw-download" }, "Scarica il piano");
+    download.addEventListener("click", function () { downloadPlan(plan, intro, closing); });
+    tools.append(copy, download);
+    card.append(tools);
     return card;
+  }
+
+  // The plan as plain text, the same words the card shows: for "Copia il piano" and the printable page.
+  function planAsText(plan, intro, closing) {
+    var lines = [plan.specialist_advised ? "Serve uno specialista" : "Il tuo piano", ""];
+    if (plan.specialist_advised) {
+      (plan.specialist_reasons || []).forEach(function (r) { lines.push("- " + r.text); });
+      if ((plan.specialist_help || []).length) lines.push("Uno specialista ti aiuta con: " + plan.specialist_help.join("; ") + ".");
+    } else if (intro) {
+      lines.push(intro);
+    }
+    (plan.channels || []).forEach(function (channel, index) {
+      lines.push("", (index + 1) + ". " + channel.name + " — adatto al " + Math.round(channel.score) + "%");
+      lines.push("   " + (channel.reasons || []).join("; "));
+      if (channel.first_step) lines.push("   Prime settimane: " + channel.first_step);
+    });
+    var notes = [].concat(plan.time_note ? [plan.time_note] : [],
+      (plan.not_a_fit || []).map(function (c) { return "Perché non " + c.name + ": " + (c.reasons || []).join("; ") + "."; }),
+      plan.caution_notes || []);
+    if (notes.length) lines.push("");
+    notes.forEach(function (note) { lines.push(note); });
+    if (closing) lines.push("", closing);
+    return lines.join("\n");
+  }
+
+  // "Scarica il piano": a printable Italian page (save it as PDF from the print dialog), built from
+  // the same text with textContent in a document of its own.
+  function downloadPlan(plan, intro, closing) {
+    var doc = document.implementation.createHTMLDocument("Il tuo piano - " + settings.title);
+    var meta = doc.createElement("meta");
+    meta.setAttribute("charset", "utf-8");
+    doc.head.append(meta);
+    var css = doc.createElement("style");
+    css.textContent = "body{font:15px/1.5 system-ui,sans-serif;max-width:720px;margin:32px auto;padding:0 16px;color:#1d1d1f}" +
+      "pre{white-space:pre-wrap;font:inherit}h1{font-size:22px}";
+    doc.head.append(css);
+    var title = doc.createElement("h1");
+    title.textContent = settings.title + ": il tuo piano";
+    var body = doc.createElement("pre");
+    body.textContent = planAsText(plan, intro, closing);
+    var date = doc.createElement("p");
+    date.textContent = "Creato il " + new Date().toLocaleDateString("it-IT");
+    doc.body.append(title, date, body);
+    var blob = new Blob(["<!doctype html>\n" + doc.documentElement.outerHTML], { type: "text/html;charset=utf-8" });
+    var link = el("a", { href: URL.createObjectURL(blob), download: "piano-bussola.html" });
+    document.body.append(link);
+    link.click();
+    link.remove();
   }
 
   function renderEntry(entry, isLast) {
     if (entry.plan) {
-      log.append(renderPlan(entry.plan));
+      log.append(renderPlan(entry.plan, entry.intro, entry.closing));
       return;
     }
     if (entry.link) {
@@ -249,6 +319,16 @@
     send.disabled = busy;
   }
 
+  function showReplies(replies) {
+    replies.forEach(function (reply) {
+      if (reply.custom && reply.custom.type === "bussola.telegram_link" && /^https:\/\/t\.me\//.test(reply.custom.url || "")) {
+        add({ from: "bot", link: reply.custom.url });
+      } else if (reply.text || (reply.buttons && reply.buttons.length)) {
+        add({ from: "bot", text: reply.text || "", buttons: reply.buttons || [] });
+      }
+    });
+  }
+
   function say(message, shownAs) {
     if (state.busy) return;
     if (shownAs !== null) add({ from: "user", text: shownAs === undefined ? message : shownAs });
@@ -271,11 +351,20 @@
         replies = Array.isArray(replies) ? replies : [];
         var plan = replies.filter(function (r) { return r.custom && r.custom.type === "bussola.plan"; })[0];
         if (plan) {
-          // The plan's text messages say what the card shows (docs/plan-payload.md): show the card,
-          // and after it the closing advice (the batch's last text) when it is a plan of channels.
-          var texts = replies.filter(function (r) { return r.text; });
-          add({ from: "bot", plan: plan.custom });
-          if (!plan.custom.specialist_advised && texts.length) add({ from: "bot", text: texts[texts.length - 1].text });
+          // The plan's own text messages come just before its payload and say what the card shows
+          // (docs/plan-payload.md): the card takes their place, with their opening as its intro, and
+          // the closing advice follows it. Whatever comes after the payload (the privacy notice, the
+          // consent question and its buttons) is shown as any other reply.
+          var at = replies.indexOf(plan);
+          var own = replies.slice(0, at).filter(function (r) { return r.text; });
+          var specialist = plan.custom.specialist_advised;
+          var closing = !specialist && own.length > 1 ? own[own.length - 1].text : null;
+          add({ from: "bot", plan: plan.custom, intro: !specialist && own.length ? own[0].text : null, closing: closing });
+          if (closing) add({ from: "bot", text: closing });
+          showReplies(replies.slice(at + 1));
+          var card = log.querySelectorAll(".bw-plan");
+          card = card[card.length - 1];
+          if (card) { log.scrollTop = card.offsetTop - log.offsetTop; } // the card opens at its top
           return;
         }
         var erased = replies.some(function (r) { return r.custom && r.custom.type === "bussola.erased"; });
@@ -288,13 +377,7 @@
           });
           return;
         }
-        replies.forEach(function (reply) {
-          if (reply.custom && reply.custom.type === "bussola.telegram_link" && /^https:\/\/t\.me\//.test(reply.custom.url || "")) {
-            add({ from: "bot", link: reply.custom.url });
-          } else if (reply.text || (reply.buttons && reply.buttons.length)) {
-            add({ from: "bot", text: reply.text || "", buttons: reply.buttons || [] });
-          }
-        });
+        showReplies(replies);
       })
       .catch(function (error) {
         add({ from: "bot", text: (error && error.userMessage) ||
