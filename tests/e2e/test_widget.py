@@ -25,12 +25,18 @@ def page(browser, servers):
 
 
 def open_widget(page):
-    page.get_by_role("button", name="Apri la chat con Bussola").click()
+    page.get_by_role("button", name="Chatta con Bussola").click()
     page.locator(".bw-log").wait_for()
 
 
+def said(bubble) -> str:
+    """A bubble's message without its speaker label for screen readers ("Bussola: ", "Tu: ")."""
+    return bubble.evaluate("n => [...n.childNodes].filter(c => !(c.classList && c.classList.contains('bw-sr')))"
+                           ".map(c => c.textContent).join('')")
+
+
 def last_bot_text(page) -> str:
-    return page.locator(".bw-bot").last.inner_text()
+    return said(page.locator(".bw-bot").last)
 
 
 def wait_for_reply(page, count_before: int) -> None:
@@ -76,7 +82,7 @@ def test_a_visitor_completes_the_interview_sees_the_plan_and_finds_it_after_a_re
 
 
 def test_accessibility_attributes_and_keyboard(page):
-    launcher = page.get_by_role("button", name="Apri la chat con Bussola")
+    launcher = page.get_by_role("button", name="Chatta con Bussola")
     assert launcher.get_attribute("aria-expanded") == "false"
     launcher.focus()
     page.keyboard.press("Enter")
@@ -84,6 +90,11 @@ def test_accessibility_attributes_and_keyboard(page):
     assert log.get_attribute("aria-live") == "polite"
     assert page.locator("[role=dialog]").get_attribute("aria-label") == "Chat con Bussola"
     assert page.evaluate("document.activeElement.id") == "bw-input"  # focus moves into the chat
+    # the launcher's name is what it shows; each bubble says who speaks to a screen reader
+    assert page.locator(".bw-launcher").inner_text() == "Chiudi la chat"
+    assert page.locator(".bw-launcher").get_attribute("aria-expanded") == "true"
+    page.locator(".bw-bot .bw-sr").first.wait_for(timeout=30000)
+    assert page.locator(".bw-bot .bw-sr").first.text_content() == "Bussola: "
     page.get_by_text("Per cominciare: chi sei?").wait_for(timeout=30000)
     quick = page.locator(".bw-buttons button")
     assert quick.count() >= 4 and all(quick.nth(i).inner_text().strip() for i in range(quick.count()))
@@ -93,7 +104,7 @@ def test_accessibility_attributes_and_keyboard(page):
     wait_for_reply(page, before)
     page.keyboard.press("Escape")  # closes, focus back on the launcher
     assert page.evaluate("document.activeElement.classList.contains('bw-launcher')")
-    assert page.get_by_role("button", name="Apri la chat con Bussola").get_attribute("aria-expanded") == "false"
+    assert page.get_by_role("button", name="Chatta con Bussola").get_attribute("aria-expanded") == "false"
 
 
 def test_script_sent_by_a_user_is_shown_as_text(page):
@@ -107,7 +118,7 @@ def test_script_sent_by_a_user_is_shown_as_text(page):
     page.get_by_label("Scrivi un messaggio a Bussola").fill(payload)
     page.keyboard.press("Enter")
     wait_for_reply(page, before)
-    assert page.locator(".bw-user").last.inner_text() == payload
+    assert said(page.locator(".bw-user").last) == payload
     assert page.locator(".bw-log img").count() == 0 and page.evaluate("document.scripts.length") == scripts_before
     assert dialogs == []
     assert "codice" in " ".join(page.locator(".bw-bot").all_inner_texts())
@@ -248,7 +259,7 @@ def test_the_plan_turn_shows_everything_the_rest_channel_sent(browser, servers, 
     assert "Ho salvato" not in card_text  # the profile is kept only with the consent asked next
     for channel in plan["channels"]:
         assert channel["name"] in card_text and channel["first_step"][:40] in card_text
-    shown = page.locator(".bw-log > .bw-bot").all_inner_texts()
+    shown = [said(bubble) for bubble in page.locator(".bw-log > .bw-bot").all()]
     assert own[-1] in shown  # the closing advice: "Prima di pubblicare, ascolta…"
     for reply in after:
         if reply.get("text"):

@@ -141,9 +141,10 @@
   var send = el("button", { type: "submit", class: "bw-send", "aria-label": "Invia il messaggio" }, "Invia");
   form.append(label, input, send);
   panel.append(header, log, typing, form);
+  // The launcher's accessible name is the text it shows (WCAG "label in name"); aria-expanded says
+  // whether the chat is open.
   var launcher = el("button", { type: "button", class: "bw-launcher", "aria-expanded": "false",
-                                "aria-controls": "bw-panel", "aria-label": "Apri la chat con " + settings.title },
-                    "Chatta con " + settings.title);
+                                "aria-controls": "bw-panel" }, "Chatta con " + settings.title);
   panel.id = "bw-panel";
   root.append(panel, launcher);
 
@@ -261,7 +262,11 @@
       return;
     }
     if (entry.text) {
-      log.append(el("div", { class: "bw-msg " + (entry.from === "user" ? "bw-user" : "bw-bot") }, entry.text));
+      var bubble = el("div", { class: "bw-msg " + (entry.from === "user" ? "bw-user" : "bw-bot") });
+      // who speaks, for screen readers (the bubbles' side and colour say it to the eye)
+      bubble.append(el("span", { class: "bw-sr" }, entry.from === "user" ? "Tu: " : settings.title + ": "),
+                    document.createTextNode(entry.text));
+      log.append(bubble);
     }
     if (entry.buttons && entry.buttons.length) {
       var group = el("div", { class: "bw-buttons", role: "group", "aria-label": "Risposte rapide" });
@@ -395,7 +400,7 @@
     save("open", open);
     root.classList.toggle("bw-open", open);
     launcher.setAttribute("aria-expanded", String(open));
-    launcher.setAttribute("aria-label", (open ? "Chiudi" : "Apri") + " la chat con " + settings.title);
+    launcher.textContent = open ? "Chiudi la chat" : "Chatta con " + settings.title;
     if (open) {
       scrollDown();
       if (focus) input.focus();
