@@ -1,5 +1,5 @@
 # Bussola's commands. The two a newcomer needs: `make chat` and `make test`.
-.PHONY: chat serve stack test setup train crossval converse benchmark load-test validate kb-validate kb-diff
+.PHONY: chat serve telegram stack test setup train crossval converse benchmark load-test validate kb-validate kb-diff
 
 setup:            ## virtual environment, packages, spaCy pipeline, model (each only if needed)
 	@scripts/setup.sh
@@ -9,6 +9,10 @@ chat: setup       ## start the bot and chat with it in the terminal
 
 serve: setup      ## start the bot without the terminal chat
 	@.venv/bin/python -m scripts.serve --no-chat
+
+telegram: setup   ## try the bot on Telegram from this machine: long polling, just a BotFather token in BUSSOLA_TELEGRAM_TOKEN
+	@test -n "$$BUSSOLA_TELEGRAM_TOKEN" || { echo "BUSSOLA_TELEGRAM_TOKEN is not set: ask BotFather for a token, then BUSSOLA_TELEGRAM_TOKEN=123456:ABC... make telegram (docs/telegram.md)"; exit 2; }
+	@BUSSOLA_TELEGRAM_MODE=polling .venv/bin/python -m scripts.serve --no-chat
 
 stack: setup      ## the production topology on loopback: 2 Rasa replicas, 2 action servers, nginx, PostgreSQL, Redis (REPLICAS=n)
 	@.venv/bin/python -m scripts.stack $(if $(REPLICAS),--replicas $(REPLICAS))

@@ -17,9 +17,16 @@ api.telegram.org. This connector keeps Rasa's output channel (aiogram) and adds:
   update in the background; what a stopped server left is handled at the next start, and an
   update sent twice is handled once.
 
+Two ways to receive updates, one handler: the **webhook** (production: Telegram calls the server
+over public HTTPS) and **long polling** (`BUSSOLA_TELEGRAM_MODE=polling`, `make telegram`: the server
+asks Telegram with getUpdates, so a developer can try the bot from a laptop with just a BotFather
+token). Both store each update in the same queue and hand it to the same `handle`. At start the
+bot's commands are published with setMyCommands, so Telegram's menu shows them in Italian.
+
 Configured from environment variables by scripts/servers.py (the token is never committed):
-BUSSOLA_TELEGRAM_TOKEN, BUSSOLA_TELEGRAM_BOT_NAME, BUSSOLA_TELEGRAM_WEBHOOK_URL, and optionally
-BUSSOLA_TELEGRAM_SECRET (random at each start when unset) and BUSSOLA_TELEGRAM_API_URL.
+BUSSOLA_TELEGRAM_TOKEN, BUSSOLA_TELEGRAM_BOT_NAME, BUSSOLA_TELEGRAM_WEBHOOK_URL (webhook mode), and
+optionally BUSSOLA_TELEGRAM_MODE (`webhook` or `polling`), BUSSOLA_TELEGRAM_SECRET (random at each
+start when unset) and BUSSOLA_TELEGRAM_API_URL.
 """
 from __future__ import annotations
 
@@ -55,6 +62,13 @@ MAX_MESSAGE = 4096  # Telegram's limit for one text message, in characters
 COMMANDS = {"/start": "/greet", "/ricomincia": "/start_over", "/aiuto": "/help"}
 # The update kinds the webhook asks for; anything else is acknowledged and ignored.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+# Telegram's command menu (setMyCommands): the commands COMMANDS and /vendite understand.
+MENU = [{"command": "start", "description": "Inizia (o riprendi) l'intervista"},
+        {"command": "aiuto", "description": "Cosa sa fare Bussola e come si risponde"},
+        {"command": "ricomincia", "description": "Ricomincia l'intervista da capo"},
+        {"command": "vendite", "description": "Modalità vendite: /vendite <codice del team>"}]
+POLLING, WEBHOOK = "polling", "webhook"
+POLL_SECONDS = 25  # getUpdates' long-poll timeout: Telegram answers at once when an update comes
 
 
 @dataclass
@@ -181,13 +195,17 @@ class BussolaTelegramInput(TelegramInput):
         return cls(credentials["access_token"], credentials.get("verify"), credentials.get("webhook_url"),
                    secret_token=credentials["secret_token"],
                    api_url=credentials.get("api_url") or DEFAULT_API_URL,
-                   queue_path=credentials.get("queue_path") or "state/telegram_updates.db")
+                   queue_path=credentials.get("queue_path") or "state/telegram_updates.db",
+                   mode=credentials.get("mode") or WEBHOOK)
 
     def __init__(self, access_token: Optional[Text], verify: Optional[Text], webhook_url: Optional[Text],
                  secret_token: str = "", api_url: str = DEFAULT_API_URL,
-                 queue_path: str = "state/telegram_updates.db") -> None:
+                 queue_path: str = "state/telegram_updates.db", mode: str = WEBHOOK) -> None:
         super().__init__(access_token, verify, webhook_url, debug_mode=False)
         self.secret_token, self.api_url, self.queue_path = secret_token, api_url, Path(queue_path)
+        if mode not in (POLLING, WEBHOOK):
+            raise ValueError(f"BUSSOLA_TELEGRAM_MODE must be {POLLING!r} or {WEBHOOK!r}, not {mode!r}")
+        self.mode = mode
 
     def get_output_channel(self) -> BussolaTelegramOutput:
         # Rasa's version also registers the webhook here, outside the server's event loop; ours
@@ -206,6 +224,34 @@ class BussolaTelegramInput(TelegramInput):
             logger.info(f"Telegram webhook registered: {self.webhook_url}")
         except Exception as error:  # the server still serves the other channels
             logger.error(f"Telegram: could not register the webhook {self.webhook_url}: {error}")
+
+    async def publish_commands(self, out: BussolaTelegramOutput) -> None:
+        """The Italian command menu Telegram shows beside the input (setMyCommands)."""
+        try:
+            await out.request("setMyCommands", {"commands": json.dumps(MENU, ensure_ascii=False)})
+        except Exception as error:  # the bot works without its menu
+            logger.error(f"Telegram: could not publish the command menu: {error}")
+
+    async def poll(self, out: BussolaTelegramOutput, take: Callable[[Any], None]) -> None:
+        """Long polling for development: getUpdates in a loop, each update handed to `take` (the
+        same queue and handler as the webhook). A webhook set earlier would make getUpdates fail,
+        so it is removed first; errors (network, a wrong token) are logged and retried."""
+        await out.request("deleteWebhook", {"drop_pending_updates": "false"})
+        offset = 0
+        while True:
+            try:
+                updates = await out.request("getUpdates", {"offset": offset, "timeout": POLL_SECONDS,
+                                                           "allowed_updates": json.dumps(ALLOWED_UPDATES)})
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                logger.error(f"Telegram: getUpdates failed, trying again in 5 s: {error}")
+                await asyncio.sleep(5)
+                continue
+            for update in updates or []:
+                if isinstance(update, dict) and isinstance(update.get("update_id"), int):
+                    offset = max(offset, update["update_id"] + 1)
+                take(update)
 
     def authorised(self, request: Request) -> bool:
         given = request.headers.get(SECRET_HEADER) or ""
@@ -254,11 +300,27 @@ class BussolaTelegramInput(TelegramInput):
             tasks.add(task)  # keep a reference until it is done
             task.add_done_callback(tasks.discard)
 
+        def take(update: Any) -> None:
+            key = queue.add(update)
+            if key is not None:  # None: Telegram sent this update again, it is already in hand
+                start(key, update)
+
         @telegram_webhook.listener("after_server_start")
         async def register(app: Any, loop: Any) -> None:
             for key, update in queue.adopt_orphans():  # left by a server that stopped mid-reply
                 start(key, update)
-            await self.register_webhook(out)
+            await self.publish_commands(out)
+            if self.mode == POLLING:
+                poller = asyncio.ensure_future(self.poll(out, take))
+                tasks.add(poller)
+                logger.info("Telegram: long polling (development mode), no webhook")
+            else:
+                await self.register_webhook(out)
+
+        @telegram_webhook.listener("before_server_stop")
+        async def stop_polling(app: Any, loop: Any) -> None:
+            for task in list(tasks):
+                task.cancel()
 
         @telegram_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -272,9 +334,7 @@ class BussolaTelegramInput(TelegramInput):
                 update = request.json
             except Exception:  # not JSON: nothing Telegram would send
                 return response.text("bad request", status=400)
-            key = queue.add(update)
-            if key is not None:  # None: Telegram sent this update again, it is already in hand
-                start(key, update)
+            take(update)
             return response.text("success")
 
         return telegram_webhook

@@ -12,11 +12,19 @@ import sys
 import time
 
 from scripts.common import STATE, say
-from scripts.servers import Servers
+from scripts.servers import Servers, telegram_mode
 
 
 def _stop_on_signal(signum, frame) -> None:
     raise KeyboardInterrupt  # the `finally` below stops the servers: none is left running
+
+
+def _telegram_line(servers: Servers) -> str:
+    if not os.environ.get("BUSSOLA_TELEGRAM_TOKEN"):
+        return "off (see docs/telegram.md; `make telegram` tries it with just a BotFather token)"
+    if telegram_mode(os.environ) == "polling":
+        return "on, long polling (development mode: write to your bot in Telegram)"
+    return "on, webhook " + os.environ.get("BUSSOLA_TELEGRAM_WEBHOOK_URL", "") + " -> " + servers.telegram_webhook
 
 
 def main() -> None:
@@ -50,7 +58,7 @@ def main() -> None:
     Sales webhook: {os.environ.get("BUSSOLA_SALES_WEBHOOK_URL") or "off (set BUSSOLA_SALES_WEBHOOK_URL: handoffs wait in the outbox)"}
     Conversations: {STATE / 'tracker.db'} (SQLite: they survive a restart)
     Leads:         {STATE / 'bussola.db'} (list and export: .venv/bin/python -m bot.leads --help)
-    Telegram:      {"on: " + servers.telegram_webhook if os.environ.get("BUSSOLA_TELEGRAM_TOKEN") else "off (see docs/telegram.md)"}
+    Telegram:      {_telegram_line(servers)}
     Logs:          {STATE / 'rasa.log'}, {STATE / 'actions.log'}, {STATE / 'web.log'}, {STATE / 'sales.log'}
 """, flush=True)
     try:

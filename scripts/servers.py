@@ -121,6 +121,12 @@ def stop_process_groups(procs: List[subprocess.Popen]) -> None:
         proc.wait()
 
 
+def telegram_mode(environment: dict) -> str:
+    """`polling` or `webhook`: BUSSOLA_TELEGRAM_MODE, else webhook when a public URL is given."""
+    return environment.get("BUSSOLA_TELEGRAM_MODE") or ("webhook" if environment.get("BUSSOLA_TELEGRAM_WEBHOOK_URL")
+                                                        else "polling")
+
+
 def write_credentials(project: Path, state_dir: Path, environment: dict,
                       telegram_secret: Optional[str] = None) -> tuple:
     """The channels file in `state_dir`: REST always; Telegram when BUSSOLA_TELEGRAM_TOKEN is set
@@ -134,7 +140,9 @@ def write_credentials(project: Path, state_dir: Path, environment: dict,
                     "webhook_url": environment.get("BUSSOLA_TELEGRAM_WEBHOOK_URL", ""),
                     "secret_token": telegram_secret,
                     "api_url": environment.get("BUSSOLA_TELEGRAM_API_URL", ""),
-                    "queue_path": str(state_dir / "telegram_updates.db")}
+                    "queue_path": str(state_dir / "telegram_updates.db"),
+                    # no public URL: long polling, the way to try the bot from a laptop
+                    "mode": telegram_mode(environment)}
         text += "\nbot.telegram.BussolaTelegramInput:\n" + "".join(
             f"  {key}: {json.dumps(value)}\n" for key, value in settings.items())
     else:

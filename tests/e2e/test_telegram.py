@@ -97,6 +97,9 @@ def test_the_webhook_is_registered_with_its_secret_at_start(servers, fake_telegr
     assert registered[-1]["secret_token"] == TELEGRAM_SECRET
     assert registered[-1]["token"] == TELEGRAM_TOKEN
     assert set(registered[-1]["allowed_updates"]) == {"message", "edited_message", "callback_query"}
+    # the command menu, in Italian, published at start in webhook mode too
+    menu = [c for c in fake_telegram.calls if c["method"] == "setMyCommands"]
+    assert menu and {m["command"] for m in json.loads(menu[-1]["commands"])} == {"start", "aiuto", "ricomincia", "vendite"}
 
 
 def test_start_command_greets_and_asks_with_an_inline_keyboard(chat, fake_telegram):
