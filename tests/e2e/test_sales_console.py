@@ -168,3 +168,12 @@ def test_the_csv_download(page):
     content = open(download.path(), encoding="utf-8").read()
     assert content.startswith("\"public_id\",\"created_at\",") and content.count("\n") == 5
     assert "'=HYPERLINK" in content
+
+
+def test_axe_finds_no_serious_violation_in_the_console(page):
+    from tests.e2e.test_widget import serious_violations
+
+    assert serious_violations(page, "body") == []  # the sign-in form
+    sign_in(page)
+    lead_rows(page).first.wait_for(timeout=10000)
+    assert serious_violations(page, "body") == []  # the leads, the charts, the filters

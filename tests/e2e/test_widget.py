@@ -290,3 +290,36 @@ def test_the_plan_turn_shows_everything_the_rest_channel_sent(browser, servers, 
     assert "il tuo piano" in page_text and all(channel["name"] in page_text for channel in plan["channels"])
     assert "<script" not in page_text
     context.close()
+
+
+def serious_violations(page, context: str) -> list:
+    """axe-core's rules (axe-playwright-python bundles axe.min.js: nothing is downloaded) on one part
+    of the page; the serious and critical violations, as "rule: first target" lines."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, context=context)
+    return [f"{v['id']}: {v['nodes'][0]['target']}" for v in results.response["violations"]
+            if v.get("impact") in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}],
+                         ids=["phone", "desktop"])
+def test_axe_finds_no_serious_violation_in_the_open_widget(browser, servers, viewport):
+    context = browser.new_context(locale="it-IT", viewport=viewport)
+    page = context.new_page()
+    page.goto(servers.demo_url)
+    assert serious_violations(page, "#bussola-widget") == []  # closed: the launcher
+    open_widget(page)
+    page.get_by_text("Per cominciare: chi sei?").wait_for(timeout=30000)
+    assert serious_violations(page, "#bussola-widget") == []  # open, with a question and its buttons
+    context.close()
+
+
+def test_the_axe_check_catches_what_it_should(browser):
+    """The check above can fail: an unlabelled button, an image without alt and an input without
+    a label are each reported."""
+    page = browser.new_page()
+    page.set_content("<html lang='it'><body><main><button></button><img src='x.png'><input></main></body></html>")
+    found = {line.split(":")[0] for line in serious_violations(page, "body")}
+    page.close()
+    assert {"button-name", "image-alt", "label"} <= found
