@@ -30,9 +30,8 @@ def open_widget(page):
 
 
 def said(bubble) -> str:
-    """A bubble's message without its speaker label for screen readers ("Bussola: ", "Tu: ")."""
-    return bubble.evaluate("n => [...n.childNodes].filter(c => !(c.classList && c.classList.contains('bw-sr')))"
-                           ".map(c => c.textContent).join('')")
+    """A bubble's message, without its speaker label for screen readers ("Bussola: ") and its time."""
+    return bubble.locator(".bw-text").text_content()
 
 
 def last_bot_text(page) -> str:
@@ -130,7 +129,12 @@ def test_ricomincia_starts_over(page):
     before = bot_count(page)
     page.locator(".bw-buttons button[data-payload='/inform{\"org_kind\":\"startup\"}']").click()
     wait_for_reply(page, before)
-    page.get_by_role("button", name="Ricomincia la conversazione da capo").click()
+    restart = page.get_by_role("button", name="Ricomincia la conversazione da capo")
+    restart.click()  # asks first; "No" keeps everything
+    page.get_by_role("button", name="No, continua").click()
+    assert page.locator(".bw-user").count() == 1 and page.locator(".bw-confirm").count() == 0
+    restart.click()
+    page.get_by_role("button", name="Sì, ricomincia").click()
     page.wait_for_function("() => document.querySelectorAll('.bw-user').length === 0")
     page.get_by_text("chi sei?").first.wait_for(timeout=30000)
     assert page.locator(".bw-bot").count() >= 1
@@ -269,6 +273,12 @@ def test_the_plan_turn_shows_everything_the_rest_channel_sent(browser, servers, 
             group = page.locator(".bw-buttons").last
             assert group.locator("button").all_inner_texts() == titles
             assert group.locator("button:not([disabled])").count() == len(titles)  # they answer the question
+    # the privacy notice's address is a link, opened apart from the page
+    links = page.locator(".bw-log .bw-bot a")
+    assert links.count() >= 1
+    for i in range(links.count()):
+        assert links.nth(i).get_attribute("href").startswith(("https://", "http://"))
+        assert links.nth(i).get_attribute("rel") == "noopener noreferrer"
     # the card opens at its top: its heading is inside the visible part of the log
     top = page.evaluate("""() => { const log = document.querySelector('.bw-log');
         const card = [...document.querySelectorAll('.bw-plan')].pop();
@@ -323,3 +333,50 @@ def test_the_axe_check_catches_what_it_should(browser):
     found = {line.split(":")[0] for line in serious_violations(page, "body")}
     page.close()
     assert {"button-name", "image-alt", "label"} <= found
+
+
+def test_a_message_over_the_limit_is_explained_not_cut(page):
+    open_widget(page)
+    page.get_by_text("Per cominciare: chi sei?").wait_for(timeout=30000)
+    box = page.get_by_label("Scrivi un messaggio a Bussola")
+    box.fill("a" * 1001)
+    assert box.input_value() == "a" * 1001  # nothing cut without a word
+    assert "troppo lungo" in page.locator("#bw-note").inner_text() and page.locator(".bw-send").is_disabled()
+    box.fill("a" * 1000)
+    assert page.locator("#bw-note").inner_text() == "" and page.locator(".bw-send").is_enabled()
+
+
+def test_typing_dots_timestamps_and_an_unread_badge_for_a_reply_that_comes_closed(page):
+    open_widget(page)
+    page.get_by_text("Per cominciare: chi sei?").wait_for(timeout=30000)
+    assert page.locator(".bw-bot time").first.get_attribute("datetime")  # each bubble has its time
+    before = bot_count(page)
+    page.get_by_label("Scrivi un messaggio a Bussola").fill("siamo una piccola azienda")
+    # sent, and the chat closed before the reply comes (one tick: the reply is asynchronous)
+    dots = page.evaluate("""() => { document.querySelector('.bw-form').requestSubmit();
+        const dots = !!document.querySelector('.bw-typing .bw-dots');
+        document.querySelector('.bw-close').click(); return dots; }""")
+    assert dots  # the typing indicator looks like one
+    badge = page.locator(".bw-launcher .bw-badge")
+    badge.wait_for(timeout=30000)
+    assert int(badge.inner_text()) >= 1 and "nuov" in badge.get_attribute("aria-label")
+    page.locator(".bw-launcher").click()
+    assert badge.count() == 0 and bot_count(page) > before
+
+
+def test_after_a_network_error_riprova_sends_the_message_again(page):
+    open_widget(page)
+    page.get_by_text("Per cominciare: chi sei?").wait_for(timeout=30000)
+    page.route("**/webhooks/rest/webhook", lambda route: route.abort())
+    page.get_by_label("Scrivi un messaggio a Bussola").fill("siamo un'associazione")
+    page.keyboard.press("Enter")
+    retry = page.get_by_role("button", name="Riprova")
+    retry.wait_for(timeout=10000)
+    assert "Non riesco a raggiungere" in last_bot_text(page)
+    page.unroute("**/webhooks/rest/webhook")
+    before = bot_count(page)
+    retry.click()
+    wait_for_reply(page, before)
+    assert page.locator(".bw-user").count() == 1  # sent again, not shown twice
+    assert page.get_by_role("button", name="Riprova").count() == 0
+    assert "settore" in last_bot_text(page) or "Ho capito" in last_bot_text(page)

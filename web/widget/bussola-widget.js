@@ -43,6 +43,7 @@
     : "/greet";
   var STORE = "bussola-widget:" + settings.server + (settings.sales ? ":vendite" : "");
   var MAX_HISTORY = 200;
+  var MAX_MESSAGE = 1000; // characters, as the server's input check (bot/input_check.py)
 
   function load(key, fallback) {
     try {
@@ -72,6 +73,7 @@
     history: load("history", []),
     open: load("open", false),
     busy: false,
+    unread: 0,
   };
   save("sender", state.sender);
 
@@ -109,6 +111,18 @@
     ".bw-plan .bw-intro{white-space:pre-wrap}.bw-plan-tools{display:flex;gap:6px;margin-top:8px}",
     ".bw-plan-tools button{background:#fff;color:" + settings.color + ";border:1px solid " + settings.color + ";border-radius:6px;padding:4px 10px;font:inherit;font-size:13px;cursor:pointer}",
     ".bw-typing{padding:0 12px 6px;color:#555;font-size:13px;min-height:18px;background:#f5f6f8}",
+    ".bw-dots{display:inline-flex;gap:4px;align-items:center;background:#fff;border:1px solid #dde1e6;border-radius:10px;padding:8px 11px}",
+    ".bw-dots i{width:7px;height:7px;border-radius:50%;background:#8a929b;animation:bw-blink 1.2s infinite both}",
+    ".bw-dots i:nth-child(2){animation-delay:.2s}.bw-dots i:nth-child(3){animation-delay:.4s}",
+    "@keyframes bw-blink{0%,80%,100%{opacity:.25}40%{opacity:1}}",
+    "@media (prefers-reduced-motion:reduce){.bw-dots i{animation:none;opacity:.7}}",
+    ".bw-time{display:block;font-size:11px;opacity:.7;margin-top:2px}",
+    ".bw-note{font-size:13px;color:#8a1c1c;padding:0 10px 6px;min-height:0}",
+    ".bw-confirm{align-self:stretch;background:#fff8e1;border:1px solid #e0c36c;border-radius:8px;padding:8px 10px;display:flex;flex-wrap:wrap;gap:6px;align-items:center}",
+    ".bw-confirm p{margin:0;flex-basis:100%}",
+    ".bw-confirm button,.bw-retry{background:#fff;color:" + settings.color + ";border:1px solid " + settings.color + ";border-radius:6px;padding:4px 10px;font:inherit;font-size:13px;cursor:pointer}",
+    ".bw-badge{display:inline-block;min-width:20px;margin-left:8px;padding:0 6px;border-radius:10px;background:#c62828;color:#fff;font-size:13px;text-align:center}",
+    ".bw-bot a{color:" + settings.color + "}",
     ".bw-form{display:flex;gap:6px;padding:8px;border-top:1px solid #dde1e6}",
     ".bw-input{flex:1;padding:8px 10px;border:1px solid #b9c0c8;border-radius:8px;font:inherit}",
     ".bw-send{background:" + settings.color + ";color:#fff;border:0;border-radius:8px;padding:0 14px;font:inherit;cursor:pointer}",
@@ -136,11 +150,13 @@
   var typing = el("div", { class: "bw-typing", "aria-live": "polite" });
   var form = el("form", { class: "bw-form" });
   var label = el("label", { class: "bw-sr", for: "bw-input" }, "Scrivi un messaggio a " + settings.title);
+  // No maxlength: the browser would cut a long paste without a word. The note says the limit.
   var input = el("input", { class: "bw-input", id: "bw-input", type: "text", autocomplete: "off",
-                            maxlength: "1000", placeholder: "Scrivi qui…" });
+                            "aria-describedby": "bw-note", placeholder: "Scrivi qui…" });
+  var note = el("div", { class: "bw-note", id: "bw-note", "aria-live": "polite" });
   var send = el("button", { type: "submit", class: "bw-send", "aria-label": "Invia il messaggio" }, "Invia");
   form.append(label, input, send);
-  panel.append(header, log, typing, form);
+  panel.append(header, log, typing, form, note);
   // The launcher's accessible name is the text it shows (WCAG "label in name"); aria-expanded says
   // whether the chat is open.
   var launcher = el("button", { type: "button", class: "bw-launcher", "aria-expanded": "false",
@@ -264,9 +280,27 @@
     if (entry.text) {
       var bubble = el("div", { class: "bw-msg " + (entry.from === "user" ? "bw-user" : "bw-bot") });
       // who speaks, for screen readers (the bubbles' side and colour say it to the eye)
-      bubble.append(el("span", { class: "bw-sr" }, entry.from === "user" ? "Tu: " : settings.title + ": "),
-                    document.createTextNode(entry.text));
+      bubble.append(el("span", { class: "bw-sr" }, entry.from === "user" ? "Tu: " : settings.title + ": "));
+      var words = el("span", { class: "bw-text" });
+      if (entry.from === "user") words.textContent = entry.text;
+      else appendWithLinks(words, entry.text);
+      bubble.append(words);
+      if (entry.at) {
+        var when = new Date(entry.at);
+        if (!isNaN(when)) {
+          bubble.append(el("time", { class: "bw-time", datetime: when.toISOString() },
+                           when.toLocaleTimeString("it-IT", { hour: "2-digit", minute: "2-digit" })));
+        }
+      }
       log.append(bubble);
+    }
+    if (entry.retry && isLast) {
+      var again = el("button", { type: "button", class: "bw-retry" }, "Riprova");
+      again.addEventListener("click", function () {
+        again.disabled = true;
+        say(entry.retry, null);
+      });
+      log.append(again);
     }
     if (entry.buttons && entry.buttons.length) {
       var group = el("div", { class: "bw-buttons", role: "group", "aria-label": "Risposte rapide" });
@@ -284,6 +318,19 @@
     }
   }
 
+  // The bot's text with its web addresses as links: only http(s), opened apart with no access to
+  // this page (rel=noopener noreferrer); the rest stays text (textContent, never HTML).
+  function appendWithLinks(node, text) {
+    var pattern = /https?:\/\/[^\s<>"«»]+[^\s<>"«».,;:!?)\]]/g;
+    var last = 0, match;
+    while ((match = pattern.exec(text)) !== null) {
+      node.append(document.createTextNode(text.slice(last, match.index)));
+      node.append(el("a", { href: match[0], target: "_blank", rel: "noopener noreferrer" }, match[0]));
+      last = match.index + match[0].length;
+    }
+    node.append(document.createTextNode(text.slice(last)));
+  }
+
   function renderAll() {
     log.textContent = "";
     state.history.forEach(function (entry, index) {
@@ -299,7 +346,13 @@
   }
 
   function add(entry, keep) {
+    if (!entry.at) entry.at = new Date().toISOString();
     log.querySelectorAll(".bw-buttons button").forEach(function (b) { b.disabled = true; });
+    log.querySelectorAll(".bw-retry").forEach(function (b) { b.remove(); });
+    if (entry.from === "bot" && !state.open) {
+      state.unread += 1; // a reply that came while the chat was closed
+      showUnread();
+    }
     if (keep !== false) remember(entry);
     renderEntry(entry, true);
     scrollDown();
@@ -320,8 +373,36 @@
 
   function setBusy(busy) {
     state.busy = busy;
-    typing.textContent = busy ? settings.title + " sta scrivendo…" : "";
-    send.disabled = busy;
+    typing.textContent = "";
+    if (busy) {
+      var dots = el("span", { class: "bw-dots", "aria-hidden": "true" });
+      dots.append(el("i"), el("i"), el("i"));
+      typing.append(dots, el("span", { class: "bw-sr" }, settings.title + " sta scrivendo…"));
+    }
+    checkLength();
+  }
+
+  function checkLength() {
+    var length = input.value.length;
+    var tooLong = length > MAX_MESSAGE;
+    note.textContent = tooLong ? "Il messaggio è troppo lungo: al massimo " + MAX_MESSAGE + " caratteri (ora " + length +
+      "). Accorcialo per inviarlo." : "";
+    send.disabled = state.busy || tooLong;
+    return !tooLong;
+  }
+
+  function showUnread() {
+    var badge = launcher.querySelector(".bw-badge");
+    if (!state.unread) {
+      if (badge) badge.remove();
+      return;
+    }
+    if (!badge) {
+      badge = el("span", { class: "bw-badge" });
+      launcher.append(badge);
+    }
+    badge.textContent = String(state.unread);
+    badge.setAttribute("aria-label", state.unread === 1 ? "1 messaggio nuovo" : state.unread + " messaggi nuovi");
   }
 
   function showReplies(replies) {
@@ -385,7 +466,8 @@
         showReplies(replies);
       })
       .catch(function (error) {
-        add({ from: "bot", text: (error && error.userMessage) ||
+        // the message stays on screen; "Riprova" sends it again
+        add({ from: "bot", retry: message, text: (error && error.userMessage) ||
           "Non riesco a raggiungere " + settings.title + " in questo momento. Riprova tra poco." });
       })
       .then(function () {
@@ -401,6 +483,8 @@
     root.classList.toggle("bw-open", open);
     launcher.setAttribute("aria-expanded", String(open));
     launcher.textContent = open ? "Chiudi la chat" : "Chatta con " + settings.title;
+    if (open) state.unread = 0;
+    showUnread();
     if (open) {
       scrollDown();
       if (focus) input.focus();
@@ -418,17 +502,34 @@
   panel.addEventListener("keydown", function (event) {
     if (event.key === "Escape") setOpen(false, true);
   });
+  // "Ricomincia" asks first: starting over wipes the conversation from this page.
   restart.addEventListener("click", function () {
-    state.history = [];
-    save("history", state.history);
-    renderAll();
-    say(settings.sales ? OPENING : "/start_over", null);
-    input.focus();
+    if (log.querySelector(".bw-confirm")) return;
+    var box = el("div", { class: "bw-confirm", role: "group", "aria-label": "Conferma" });
+    box.append(el("p", null, "Vuoi ricominciare da capo? Le risposte date finora non saranno più mostrate qui."));
+    var yes = el("button", { type: "button" }, "Sì, ricomincia");
+    var no = el("button", { type: "button" }, "No, continua");
+    yes.addEventListener("click", function () {
+      state.history = [];
+      save("history", state.history);
+      renderAll();
+      say(settings.sales ? OPENING : "/start_over", null);
+      input.focus();
+    });
+    no.addEventListener("click", function () {
+      box.remove();
+      input.focus();
+    });
+    box.append(yes, no);
+    log.append(box);
+    scrollDown();
+    yes.focus();
   });
+  input.addEventListener("input", checkLength);
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value.trim();
-    if (!text || state.busy) return;
+    if (!text || state.busy || !checkLength()) return;
     input.value = "";
     say(text);
   });
