@@ -50,7 +50,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import handoff, senders, texts
+from bot import handoff, paths, senders, texts
 from bot.db import SQLiteFile
 
 logger = logging.getLogger(__name__)
@@ -212,9 +212,21 @@ class BussolaTelegramInput(TelegramInput):
         # does it once the server runs (see blueprint).
         return BussolaTelegramOutput(self.access_token, self.api_url)
 
+    @property
+    def status_path(self) -> Path:
+        """Where the start's outcome is written for the start banner (scripts/serve.py)."""
+        return self.queue_path.parent / paths.TELEGRAM_STATUS
+
+    def _report(self, **status: Any) -> None:
+        try:
+            self.status_path.write_text(json.dumps({"mode": self.mode, **status}), encoding="utf-8")
+        except OSError as error:
+            logger.error(f"Telegram: could not write {self.status_path}: {error}")
+
     async def register_webhook(self, out: BussolaTelegramOutput) -> None:
         if not self.webhook_url:
             logger.warning("Telegram: no webhook URL (BUSSOLA_TELEGRAM_WEBHOOK_URL), webhook not registered")
+            self._report(ok=False, error="nessun BUSSOLA_TELEGRAM_WEBHOOK_URL")
             return
         try:
             # aiogram 2.15 predates `secret_token`, so the call is made by hand; form fields
@@ -222,8 +234,10 @@ class BussolaTelegramInput(TelegramInput):
             await out.request("setWebhook", {"url": self.webhook_url, "secret_token": self.secret_token,
                                              "allowed_updates": json.dumps(ALLOWED_UPDATES)})
             logger.info(f"Telegram webhook registered: {self.webhook_url}")
-        except Exception as error:  # the server still serves the other channels
+            self._report(ok=True)
+        except Exception as error:  # the server still serves the other channels; the banner says it
             logger.error(f"Telegram: could not register the webhook {self.webhook_url}: {error}")
+            self._report(ok=False, error=str(error)[:300])
 
     async def publish_commands(self, out: BussolaTelegramOutput) -> None:
         """The Italian command menu Telegram shows beside the input (setMyCommands)."""
@@ -236,7 +250,12 @@ class BussolaTelegramInput(TelegramInput):
         """Long polling for development: getUpdates in a loop, each update handed to `take` (the
         same queue and handler as the webhook). A webhook set earlier would make getUpdates fail,
         so it is removed first; errors (network, a wrong token) are logged and retried."""
-        await out.request("deleteWebhook", {"drop_pending_updates": "false"})
+        try:
+            await out.request("deleteWebhook", {"drop_pending_updates": "false"})
+            self._report(ok=True)
+        except Exception as error:  # a wrong token, no network: said in the banner, retried below
+            logger.error(f"Telegram: deleteWebhook failed: {error}")
+            self._report(ok=False, error=str(error)[:300])
         offset = 0
         while True:
             try:

@@ -110,3 +110,30 @@ def test_updates_left_by_a_stopped_server_are_adopted_once(tmp_path):
     adopted = queue.adopt_orphans()
     assert [u["update_id"] for _, u in adopted] == [8, 9]
     assert telegram.UpdateQueue(path).adopt_orphans() == []  # a second worker finds them taken
+
+
+class _FailingBotAPI:
+    async def request(self, method, data=None):
+        raise RuntimeError("Unauthorized: invalid token")
+
+
+def test_a_failed_webhook_registration_is_reported_for_the_start_banner(tmp_path):
+    import asyncio
+    import json
+
+    from scripts.serve import telegram_line, telegram_status
+
+    connector = telegram.BussolaTelegramInput("123:bad", None, "https://bussola.example/tg", secret_token="s",
+                                              queue_path=str(tmp_path / "telegram_updates.db"))
+    asyncio.run(connector.register_webhook(_FailingBotAPI()))
+    status = json.loads((tmp_path / paths.TELEGRAM_STATUS).read_text())
+    assert status == {"mode": "webhook", "ok": False, "error": "Unauthorized: invalid token"}
+    line, ok = telegram_line(telegram_status(tmp_path, wait=0.1), "https://bussola.example/tg", "http://127.0.0.1:5005")
+    assert not ok and "NOT working: Unauthorized: invalid token" in line
+    # nothing reported at all (the connector never started) is not taken for success either
+    assert telegram_line(telegram_status(tmp_path / "nowhere", wait=0.1), "", "")[1] is False
+
+
+def test_a_wrong_mode_is_refused_with_a_clear_message():
+    with pytest.raises(ValueError, match="BUSSOLA_TELEGRAM_MODE"):
+        telegram.BussolaTelegramInput("123:x", None, None, secret_token="s", mode="push")
