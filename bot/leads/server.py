@@ -108,12 +108,21 @@ class Tracker:
                 rows = connection.execute(query).all()
         except SQLAlchemyError as error:
             raise TranscriptError(str(error)) from error
-        transcript = []
+        transcript: List[Dict[str, Any]] = []
+        buttons: Dict[str, str] = {}  # the payloads of the last question's buttons -> their titles
         for type_name, timestamp, data in rows:
             try:
-                text = (json.loads(data) if isinstance(data, str) else data or {}).get("text")
+                event = json.loads(data) if isinstance(data, str) else data or {}
             except ValueError:
                 continue
+            text = event.get("text")
+            if type_name == "bot":
+                pressable = ((event.get("data") or {}).get("buttons")) or []
+                if pressable:
+                    buttons = {b.get("payload"): b.get("title") for b in pressable if isinstance(b, dict)}
+            elif text and text.startswith("/"):
+                # what the person saw and pressed, not the intent it carries
+                text = f"[{buttons[text]}]" if buttons.get(text) else "[un pulsante]"
             if text:
                 at = dt.datetime.fromtimestamp(float(timestamp), dt.timezone.utc)
                 transcript.append({"who": SPEAKERS[type_name], "text": text,
@@ -192,19 +201,29 @@ async def health(_: web.Request) -> web.Response:
     return _json({"status": "ok"})
 
 
+MAX_PER_PAGE = 200
+
+
 async def list_leads(request: web.Request) -> web.Response:
     query = request.query
     output = query.get("format") or "json"
     if output not in ("json", "csv"):
         raise ApiError(f"Formato non valido: {output} (ammessi: json, csv)")
-    leads = await _in_thread(
-        request.app[STORE].list,
-        grade=_choice(query, "grade", GRADES, "Valutazione non valida"),
-        status=_choice(query, "status", STATUSES, "Stato non valido"),
-        since=_date(query, "since"), until=_date(query, "until"),
-        entered_by=_choice(query, "entered_by", ENTERED_BY, "Origine non valida"))
-    if output == "json":
-        return _json({"leads": leads, "count": len(leads)})
+    filters = dict(grade=_choice(query, "grade", GRADES, "Valutazione non valida"),
+                   status=_choice(query, "status", STATUSES, "Stato non valido"),
+                   since=_date(query, "since"), until=_date(query, "until"),
+                   entered_by=_choice(query, "entered_by", ENTERED_BY, "Origine non valida"),
+                   # started=hide: without the conversations begun and left before the plan (the console's default)
+                   hide_started=_choice(query, "started", ("show", "hide"), "Valore non valido per started") == "hide")
+    store = request.app[STORE]
+    if output == "json":  # one page, filtered in the database: the console never loads every lead
+        per_page = _integer(query, "per_page", 50, 1, MAX_PER_PAGE)
+        count = await _in_thread(store.count, **filters)
+        pages = max(1, -(-count // per_page))
+        page = min(_integer(query, "page", 1, 1, 10**6), pages)
+        leads = await _in_thread(store.list, limit=per_page, offset=(page - 1) * per_page, **filters)
+        return _json({"leads": leads, "count": count, "page": page, "pages": pages, "per_page": per_page})
+    leads = await _in_thread(store.list, **filters)
     filename = f"bussola-leads-{dt.datetime.now(dt.timezone.utc):%Y%m%d}.csv"
     body = await _in_thread(export.to_csv, leads)  # about 1 s for 10,000 leads: not on the event loop
     return web.Response(body=body.encode("utf-8"), content_type="text/csv", charset="utf-8",

@@ -343,25 +343,45 @@ class LeadStore:
                     "history": [{"old_status": h.old_status, "new_status": h.new_status, "actor": h.actor,
                                  "note": h.note, "at": h.at} for h in history]}
 
+    @staticmethod
+    def _filters(grade: Optional[str], status: Optional[str], since: When, until: When,
+                 entered_by: Optional[str], hide_started: bool) -> List[Any]:
+        """The WHERE clauses of the console's filters, shared by `list` and `count`."""
+        clauses = list(_period(Lead.created_at, since, until))
+        for column, value in ((Lead.grade, grade), (Lead.status, status), (Lead.entered_by, entered_by)):
+            if value is not None:
+                clauses.append(column == value)
+        if hide_started:  # conversations begun and left before the plan: most rows, least use
+            clauses.append(Lead.step != "started")
+        return clauses
+
     def list(self, grade: Optional[str] = None, status: Optional[str] = None, since: When = None,
-             until: When = None, entered_by: Optional[str] = None,
-             limit: Optional[int] = None) -> List[Dict[str, Any]]:
-        """Leads newest first, each with its latest profile (`profile`), in one query."""
+             until: When = None, entered_by: Optional[str] = None, limit: Optional[int] = None,
+             offset: int = 0, hide_started: bool = False) -> List[Dict[str, Any]]:
+        """Leads newest first, each with its latest profile (`profile`), in one query; a page of
+        them with `limit` and `offset`."""
         latest = _latest_snapshots(ProfileSnapshot)
         query = (select(*(Lead.__table__.c[name] for name in LEAD_COLUMNS), ProfileSnapshot.data.label("profile"))
                  .outerjoin(latest, latest.c.lead_id == Lead.id)
                  .outerjoin(ProfileSnapshot, ProfileSnapshot.id == latest.c.id)
-                 .where(*_period(Lead.created_at, since, until))
+                 .where(*self._filters(grade, status, since, until, entered_by, hide_started))
                  .order_by(Lead.created_at.desc(), Lead.id.desc()))
-        for column, value in ((Lead.grade, grade), (Lead.status, status), (Lead.entered_by, entered_by)):
-            if value is not None:
-                query = query.where(column == value)
         if limit is not None:
             query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
         with self.engine.connect() as connection:
             result = connection.execute(query)
             names = list(result.keys())
             return [dict(zip(names, row)) for row in result.all()]  # not row._mapping: 10,000 rows in an export
+
+    def count(self, grade: Optional[str] = None, status: Optional[str] = None, since: When = None,
+              until: When = None, entered_by: Optional[str] = None, hide_started: bool = False) -> int:
+        """How many leads `list` would give without a page."""
+        query = select(func.count()).select_from(Lead).where(
+            *self._filters(grade, status, since, until, entered_by, hide_started))
+        with self.engine.connect() as connection:
+            return connection.execute(query).scalar_one()
 
     def funnel(self, since: When = None) -> Dict[str, int]:
         """{step: leads that reached it}, for every step in order."""

@@ -94,8 +94,18 @@ def test_the_sales_team_works_a_lead(page, sales_server):
     SHOTS.mkdir(parents=True, exist_ok=True)
     url, ids = sales_server
     sign_in(page)
+    # the charts come first; the conversation only begun (and left before the plan) is hidden by default
+    assert page.evaluate("""() => document.querySelector('#charts-title').compareDocumentPosition(
+        document.querySelector('#leads')) & Node.DOCUMENT_POSITION_FOLLOWING""")
+    page.get_by_text("3 lead.").wait_for(timeout=10000)
+    assert lead_rows(page).count() == 3
+    page.get_by_label("Mostra anche le conversazioni iniziate").check()
+    page.get_by_role("button", name="Applica i filtri").click()
     page.get_by_text("4 lead.").wait_for(timeout=10000)
     assert lead_rows(page).count() == 4
+    assert "Lead 1–4 di 4 · pagina 1 di 1" in page.locator("#page-info").inner_text()
+    assert page.locator("#page-next").is_disabled() and page.locator("#page-prev").is_disabled()
+    assert "Telegram" in page.locator("#leads tbody").inner_text() and "rest" not in page.locator("#leads tbody").inner_text()
     names = page.locator("#leads tbody button").all_inner_texts()
     assert "Anna Verdi · Studio Verdi" in names
     assert '=HYPERLINK("http://evil.example") · @Rischio Srl' in names  # shown as text, never run
@@ -144,7 +154,7 @@ def test_charts_are_accessible_svg_with_a_data_table(page):
     funnel.locator("rect").first.wait_for(timeout=10000)
     assert funnel.get_attribute("role") == "img"
     assert funnel.locator("title").first.text_content() == "Lead per fase dell'intervista"
-    assert "Iniziata: 4" in funnel.locator("desc").text_content()
+    assert "Iniziata: 4 (100%)" in funnel.locator("desc").text_content()
     assert funnel.locator("rect").count() == 5
     page.locator("#funnel-chart summary").click()
     assert page.locator("#funnel-chart table tbody tr").count() == 5
@@ -160,6 +170,8 @@ def test_charts_are_accessible_svg_with_a_data_table(page):
 
 def test_the_csv_download(page):
     sign_in(page)
+    page.get_by_label("Mostra anche le conversazioni iniziate").check()
+    page.get_by_role("button", name="Applica i filtri").click()
     page.get_by_text("4 lead.").wait_for(timeout=10000)
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Scarica CSV").click()

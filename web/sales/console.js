@@ -24,6 +24,10 @@
   var CONTACT_LABELS = { name: "Nome", company: "Azienda", company_size: "Dimensione", email: "Email",
                          phone: "Telefono", call_time: "Quando chiamare" };
   var GRADES = ["A", "B", "C"];
+  // Rasa's channel names, as people say them
+  var CHANNEL_LABELS = { rest: "Sito web", telegram: "Telegram", socketio: "Sito web", cmdline: "Terminale" };
+  var PER_PAGE = 50;
+  var page = 1;
 
   // --- small helpers ----------------------------------------------------------------------------
 
@@ -164,19 +168,31 @@
   function filterQuery(extra) {
     var params = new URLSearchParams();
     new FormData($("filters")).forEach(function (value, name) { if (value) params.set(name, value); });
+    if (!params.has("started")) params.set("started", "hide"); // begun and left before the plan: hidden unless asked
     Object.keys(extra || {}).forEach(function (name) { params.set(name, extra[name]); });
     var query = params.toString();
     return "/api/leads" + (query ? "?" + query : "");
   }
 
+  // One page at a time, filtered on the server: the console never loads every lead.
   function loadLeads() {
     notice("Carico i lead…");
-    return api(filterQuery()).then(function (data) {
+    return api(filterQuery({ page: page, per_page: PER_PAGE })).then(function (data) {
+      page = data.page || 1;
       renderLeads(data.leads);
+      var first = data.count ? (page - 1) * (data.per_page || PER_PAGE) + 1 : 0;
+      var last = (page - 1) * (data.per_page || PER_PAGE) + data.leads.length;
+      $("page-info").textContent = data.count ? "Lead " + first + "–" + last + " di " + data.count +
+        " · pagina " + page + " di " + data.pages : "";
+      $("page-prev").disabled = page <= 1;
+      $("page-next").disabled = page >= (data.pages || 1);
       notice(data.count === 1 ? "1 lead." : data.count + " lead.");
       return true;
     }).catch(failed);
   }
+
+  $("page-prev").addEventListener("click", function () { if (page > 1) { page -= 1; loadLeads(); } });
+  $("page-next").addEventListener("click", function () { page += 1; loadLeads(); });
 
   function renderLeads(leads) {
     var body = $("leads").querySelector("tbody");
@@ -201,13 +217,14 @@
         el("td", null, lead.readiness_score === null ? "—" : lead.readiness_score),
         el("td", null, label(STATUS_LABELS, lead.status)), el("td", null, label(STEP_LABELS, lead.step)),
         el("td", null, enteredBy(lead)),
-        el("td", null, lead.channel || "—"));
+        el("td", null, label(CHANNEL_LABELS, lead.channel)));
       body.append(row);
     });
   }
 
   $("filters").addEventListener("submit", function (event) {
     event.preventDefault();
+    page = 1; // new filters: from the first page
     loadLeads();
   });
 
@@ -309,7 +326,7 @@
                      ["Motivo", brief.grade_reason],
                      ["Stato", label(STATUS_LABELS, lead.status)], ["Fase", label(STEP_LABELS, lead.step)],
                      ["Inserito da", enteredBy(lead)],
-                     ["Canale", lead.channel], ["Creato", when(lead.created_at)],
+                     ["Canale", label(CHANNEL_LABELS, lead.channel)], ["Creato", when(lead.created_at)],
                      ["Scade", lead.anonymous && lead.expires_at ? when(lead.expires_at) : null]])]),
       section("Contatto", contactPairs.length ? [definitions(contactPairs)]
         : [el("p", null, "Nessun recapito: il visitatore non l'ha lasciato o non ha dato il consenso.")]));
@@ -348,7 +365,7 @@
     body.append(section("Consensi", consents.length ? [bullets(consents.map(function (consent) {
       return label(CONSENT_LABELS, consent.kind) + ": " + (consent.granted ? "sì" : "no") + ", " + when(consent.given_at)
         + (consent.notice_version ? " (informativa " + consent.notice_version + ")" : "")
-        + (consent.channel ? " via " + consent.channel : "");
+        + (consent.channel ? " via " + label(CHANNEL_LABELS, consent.channel) : "");
     }))] : [el("p", null, "Nessun consenso registrato.")]));
 
     body.append(section("Storico dello stato", [historyTable(lead.history || []), statusForm(lead)]));
@@ -460,7 +477,9 @@
     var figure = $("funnel-chart");
     var width = 520, row = 34, labelWidth = 150, barSpace = width - labelWidth - 50;
     var most = Math.max.apply(null, steps.map(function (s) { return s.leads; }).concat([1]));
-    var description = steps.map(function (s) { return label(STEP_LABELS, s.step) + ": " + s.leads; }).join(", ");
+    var started = steps.length ? steps[0].leads : 0;
+    function share(leads) { return started ? Math.round(100 * leads / started) + "%" : "—"; }
+    var description = steps.map(function (s) { return label(STEP_LABELS, s.step) + ": " + s.leads + " (" + share(s.leads) + ")"; }).join(", ");
     var chart = chartFrame(figure, width, steps.length * row + 6, "Lead per fase dell'intervista", description);
     steps.forEach(function (step, index) {
       var y = index * row + 4;
@@ -468,9 +487,11 @@
       var bar = svg("rect", { class: "bar", x: labelWidth, y: y, width: barWidth, height: row - 12, rx: 3 });
       bar.append(svg("title", null, label(STEP_LABELS, step.step) + ": " + step.leads + " lead"));
       chart.append(svg("text", { x: 0, y: y + row / 2 }, label(STEP_LABELS, step.step)), bar,
-                   svg("text", { x: labelWidth + barWidth + 6, y: y + row / 2 }, step.leads));
+                   svg("text", { x: labelWidth + barWidth + 6, y: y + row / 2 }, step.leads + " · " + share(step.leads)));
     });
-    dataTable(figure, ["Fase", "Lead"], steps.map(function (s) { return [label(STEP_LABELS, s.step), s.leads]; }));
+    dataTable(figure, ["Fase", "Lead", "Sul totale"], steps.map(function (s) {
+      return [label(STEP_LABELS, s.step), s.leads, share(s.leads)];
+    }));
   }
 
   function drawGrades(days, series) {

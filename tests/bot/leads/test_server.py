@@ -217,7 +217,18 @@ async def test_the_list_and_its_filters(client, ids):
     assert names(await get_json(client, f"/api/leads?until={today - dt.timedelta(days=5)}")) == ["anon"]
     assert names(await get_json(client, "/api/leads?grade=&status=")) == ["anna", "anon", "bruno", "carla"]
 
-    for query, error in (("grade=D", "Valutazione non valida: D"), ("status=boh", "Stato non valido: boh"),
+    # one page at a time, the count of them all; the conversations only begun hidden when asked
+    first = await get_json(client, "/api/leads?per_page=3")
+    assert (first["count"], first["page"], first["pages"], len(first["leads"])) == (4, 1, 2, 3)
+    second = await get_json(client, "/api/leads?per_page=3&page=2")
+    assert [l["public_id"] for l in second["leads"]] == [ids["anon"]]
+    assert (await get_json(client, "/api/leads?per_page=3&page=99"))["page"] == 2  # past the end: the last page
+    assert names(await get_json(client, "/api/leads?started=hide")) == ["anna", "bruno", "carla"]
+    assert (await get_json(client, "/api/leads?started=hide"))["count"] == 3
+
+    for query, error in (("per_page=0", "Valore non valido per per_page"), ("page=x", "Valore non valido per page"),
+                         ("started=forse", "Valore non valido per started"),
+                         ("grade=D", "Valutazione non valida: D"), ("status=boh", "Stato non valido: boh"),
                          ("entered_by=bot", "Origine non valida: bot"), ("since=ieri", "Data non valida: ieri"),
                          ("format=xml", "Formato non valido: xml")):
         assert (await get_json(client, f"/api/leads?{query}", status=400))["error"].startswith(error)
@@ -416,3 +427,25 @@ def test_the_retention_pass_forgets_declined_and_expired_conversations(store, id
     assert {"web-anna", "someone-else"} <= left()
     assert store.get(ids["anon"]) is None and store.get(ids["anna"]) is not None
     connection.close()
+
+
+def test_a_transcript_shows_the_button_pressed_not_its_payload(tmp_path):
+    from bot.leads.server import Tracker
+
+    url = make_tracker(tmp_path / "tracker.db", sender="web-bruno")
+    connection = sqlite3.connect(tmp_path / "tracker.db")
+    question = {"text": "Chi se ne occuperebbe?", "data": {"buttons": [
+        {"title": "Io", "payload": '/inform{"team":"da_solo"}'},
+        {"title": "Un'agenzia o un esterno", "payload": '/inform{"team":"agenzia"}'}]}}
+    later = utc_now().timestamp()
+    connection.executemany("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, ?, ?, ?)", [
+        ("web-bruno", "bot", later, json.dumps(question)),
+        ("web-bruno", "user", later + 1, json.dumps({"text": '/inform{"team":"agenzia"}'})),
+        ("web-bruno", "user", later + 2, json.dumps({"text": '/affirm'}))])
+    connection.commit()
+    connection.close()
+    tracker = Tracker(url)
+    said = [m["text"] for m in tracker.messages("web-bruno")]
+    tracker.close()
+    assert said[-2:] == ["[Un'agenzia o un esterno]", "[un pulsante]"]
+    assert not any(text.startswith("/") for text in said)
