@@ -65,6 +65,12 @@ def test_full_interview_to_a_saved_profile(client, sender, servers):
     assert grade in ("A", "B", "C") and step == "plan"
 
 
+def test_the_first_reply_says_how_answers_are_used_before_any_is_kept(client, sender):
+    for first in ("ciao", "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende"):
+        replies = " ".join(client.texts(new_web_sender("privacy-first"), first))
+        assert "prima di conservarle ti chiedo il permesso" in replies and "cancella i miei dati" in replies
+
+
 def test_rich_first_message_is_not_asked_again(client, sender):
     replies = " ".join(client.texts(
         sender, "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende"))
