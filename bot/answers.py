@@ -77,7 +77,8 @@ _HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"non sempre", r"a v
              r"si e no", r"ni", r"insomma", r"non sono sicur\w", r"non ne sono sicur\w", r"non (lo )?escludo",
              r"spero", r"speriamo", r"difficile", r"(posso|possiamo|devo|dobbiamo) imparare", r"un po'?\s*$",
              r"si,? (\w+'? ){1,5}(meno|un po'? meno|di meno|poco)\s*$",  # "ai commenti sì, ai messaggi meno"
-             r"solo (il|la|lo|i|le|gli|l') ?\w+,? (ma )?(il|la|lo|i|le|gli|l') ?\w+ no",  # "solo il nome, la faccia no" r"dovrei", r"dovremmo", r"potrei", r"potremmo", r"probabilmente",
+             r"solo (il|la|lo|i|le|gli|l') ?\w+,? (ma )?(il|la|lo|i|le|gli|l') ?\w+ no",  # "solo il nome, la faccia no"
+             r"dovrei", r"dovremmo", r"potrei", r"potremmo", r"probabilmente",
              r"in parte", r"fino a un certo punto", r"entro certi limiti", r"se serve", r"se capita",
              r"quando (posso|possiamo|riesco|riusciamo|capita|ho tempo)", r"non ci (ho|abbiamo) (mai |ancora )?pensato",
              r"teoricamente", r"in linea (di massima|teorica|di principio)", r"sulla carta", r"solo se",

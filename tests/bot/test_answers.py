@@ -217,3 +217,8 @@ def test_yes_no_partial_answers_promises_and_private_replies(text, expected):
 def test_a_person_of_ones_own_place_is_the_team_and_tuscan_io_is_alone():
     assert answers.team("il portiere dell'albergo") == "team" and answers.team("la receptionist") == "team"
     assert answers.team("i' stesso") == "da_solo"
+
+
+@pytest.mark.parametrize("text", ["probabilmente sì", "dovrei riuscirci", "potremmo provarci"])
+def test_a_conditional_or_a_probability_is_a_doubt(text):
+    assert answers.yes_no(text) == answers.HEDGE
