@@ -378,6 +378,18 @@ def _hiring_a_trade(text: str, voc: Vocabulary) -> Optional["re.Match[str]"]:
     return None
 
 
+def _customers_served_not_sought(folded: str) -> bool:
+    """Whether every "clienti" of the text is the object of serving them ("assistere i clienti",
+    "rispondere ai clienti") and nothing asks for new ones or for leads."""
+    mentions = list(re.finditer(r"\bclient\w*", folded))
+    served = r"\b(assister\w*|assistiamo|rispondere|rispondiamo|supportare|aiutare|seguire|servire)\s+" \
+             r"(a |ai |alle |i |le |gli |meglio )*$"
+    sought = r"\b(nuov\w*|piu|altri|trovare|cercare|acquisire|attirare|portare)\s+(\w+\s+)?client|" \
+             r"\b(contatt|lead|preventiv|richiest)"
+    return bool(mentions) and all(re.search(served, folded[:m.start()]) for m in mentions) \
+        and not re.search(sought, folded)
+
+
 def _wanting(nouns: str) -> "re.Pattern[str]":
     """"trovare/più/nuovi … NOUNS", "NOUNS nuovi / in più", or the nouns alone as the whole answer."""
     return re.compile(rf"\b(trovare|trova'?|cercare|attirare|portare|riportare|riporta'?|piu|nuov[ie]|altr[ie]|acquisire|"
@@ -422,12 +434,7 @@ def _objectives_in(message: UserMessage, voc: Vocabulary) -> List[str]:
     for value, match in (("recruiting", hiring), *((v, wanted.search(folded)) for v, wanted in _WANTED)):
         if match and value not in found:
             found[value] = match.start()
-    if "assistenza" in found and "contatti" in found and not re.search(
-            r"\b(nuov\w*|piu|altri|trovare|cercare|acquisire|attirare|portare)\s+(\w+\s+)?client", folded) \
-            and all(re.search(r"\b(assister\w*|assistiamo|rispondere|rispondiamo|supportare|aiutare|seguire|servire)\s+"
-                              r"(a |ai |alle |i |le |gli |meglio )*$", folded[:m.start()])
-                    for m in re.finditer(r"\bclient\w*", folded)) and re.search(r"\bclient", folded) \
-            and not re.search(r"\b(contatt|lead|preventiv|richiest)", folded):
+    if "assistenza" in found and "contatti" in found and _customers_served_not_sought(folded):
         found.pop("contatti")  # "assistere i clienti": the customers one has, not new ones
     if "recruiting" in found and hiring and "community" in found \
             and not re.search(r"\b(community|comunita|fideliz|gruppo|legame)", folded):
