@@ -81,6 +81,13 @@ def _values(message: UserMessage, entity: str, voc: Vocabulary, label: str | Non
     return out
 
 
+def _said_before(message: UserMessage, first: str, then: str) -> bool:
+    """Whether the message's first entity of type `first` comes before its first of type `then`."""
+    starts = {label: min((e["start"] for e in message.entities if e.get("entity") == label
+                          and isinstance(e.get("start"), int)), default=None) for label in (first, then)}
+    return None not in starts.values() and starts[first] < starts[then]
+
+
 def _learned(message: UserMessage, entity: str, allowed, voc: Vocabulary) -> List[str]:
     """Values of an entity the statistical extractor learned, made canonical: a value outside the
     allowed set ("fidelizzare i clienti") is read through the vocabulary's keyword stems."""
@@ -116,7 +123,9 @@ def extract(message: UserMessage, slots: Mapping[str, Any], requested: Optional[
     if professions:
         updates["profession"] = professions[0]
         kind = kind or _org_kind(message, voc) or "professionista"  # "ho un salone": a business
-        sectors = sectors or [voc.professions[professions[0]]["sector"]]
+        if not sectors or _said_before(message, PROFESSION, SECTOR):
+            # "sono una fotografa di matrimoni": who one is comes before what one works on
+            sectors = [voc.professions[professions[0]]["sector"]]
     if kind:
         updates["org_kind"] = kind
     if sectors:

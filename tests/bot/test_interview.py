@@ -548,3 +548,13 @@ def test_any_trade_after_a_verb_of_hiring_is_recruiting(voc):
     slots = {"objectives": ["contatti", "recruiting"]}
     assert interpret(msg("trovare un fisioterapista bravo, il resto dopo"), "priority", slots, voc).updates["priority"] \
         == "recruiting"
+
+
+def test_in_a_first_message_too_the_profession_said_first_gives_the_sector(voc):
+    text = "Sono una fotografa di matrimoni a Firenze"
+    turn = interpret(msg(text, "inform", ent("profession", "fotografa", text.index("fotografa")),
+                         ent("sector", "matrimoni", text.index("matrimoni"))), None, {}, voc)
+    assert turn.updates["sector"] == "creative"
+    text = "Organizzo matrimoni, sono una wedding planner"
+    turn = interpret(msg(text, "inform", ent("sector", "matrimoni", text.index("matrimoni"))), None, {}, voc)
+    assert turn.updates["sector"] == "events"
