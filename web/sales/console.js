@@ -475,7 +475,7 @@
 
   function drawFunnel(steps) {
     var figure = $("funnel-chart");
-    var width = 520, row = 34, labelWidth = 150, barSpace = width - labelWidth - 50;
+    var width = 520, row = 34, labelWidth = 150, barSpace = width - labelWidth - 100; // room for "1234 · 100%"
     var most = Math.max.apply(null, steps.map(function (s) { return s.leads; }).concat([1]));
     var started = steps.length ? steps[0].leads : 0;
     function share(leads) { return started ? Math.round(100 * leads / started) + "%" : "—"; }
