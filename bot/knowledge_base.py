@@ -57,7 +57,7 @@ EMPTY_HINT = "knowledge base is empty: run python -m bot.knowledge_base load"
 FIELDS = ("id", "name", "aliases", "kinds", "description", "audience", "strength", "sectors",
           "offerings", "objectives", "formats", "min_weekly_hours", "ads", "local", "requirements",
           "listening", "figures")
-OPTIONAL_FIELDS = ("serves", "made_for")  # serves: required when `offerings` is not [any]
+OPTIONAL_FIELDS = ("serves", "made_for", "url")  # serves: required when `offerings` is not [any]
 # Kinds that serve some offerings only: they must say which (issue 15), never "any".
 SELECTIVE_KINDS = ("marketplace", "directory", "vertical")
 AUDIENCE_FIELDS = ("ages", "b2b", "b2c")
@@ -97,6 +97,7 @@ class Channel:
     requirements: Tuple[str, ...]
     listening: str
     figures: Tuple[Figure, ...]
+    url: str = ""  # the channel's own site (https), for the plan's "Vai a …" link; "" when not given
 
     def strength_in(self, market: str) -> int:
         return self.strength.get(market, self.strength["other"])
@@ -303,6 +304,9 @@ def _channel_problems(channel: dict, sectors: Iterable[str]) -> List[str]:
                                 "case e lavoro\"), for the plan's reasons")
     if "made_for" in channel:
         problems += _text_list("made_for", get("made_for"))
+    if "url" in channel and not (_is_text(get("url")) and re.fullmatch(r"https://[\w.-]+\.[a-z]{2,}(/[\w./-]*)?",
+                                                                        get("url"))):
+        problems.append(f"url: {get('url')!r} is not the https address of the channel's site")
     if "formats" in channel:
         problems += _text_list("formats", get("formats"))
     if "min_weekly_hours" in channel:
@@ -422,7 +426,7 @@ def _channel(raw: dict) -> Channel:
         formats=tuple(raw["formats"]), min_weekly_hours=float(raw["min_weekly_hours"]),
         ads=raw["ads"], local=raw["local"], requirements=tuple(raw["requirements"]),
         listening=raw["listening"],
-        figures=tuple(_figure(f) for f in raw["figures"]))
+        figures=tuple(_figure(f) for f in raw["figures"]), url=raw.get("url") or "")
 
 
 def from_dict(raw: dict, legacy: bool = False) -> KnowledgeBase:
@@ -474,6 +478,7 @@ class ChannelRow(Base):
     local = Column(Boolean, nullable=False)
     requirements = Column(JSON, nullable=False)
     listening = Column(Text, nullable=False)
+    url = Column(Text, nullable=False)
 
 
 class AliasRow(Base):
@@ -507,7 +512,7 @@ def _channel_rows(kb: KnowledgeBase) -> List[dict]:
                  objectives=dict(c.objectives), formats=list(c.formats),
                  min_weekly_hours=c.min_weekly_hours, ads=c.ads, local=c.local,
                  requirements=list(c.requirements),
-                 listening=c.listening) for c in kb.all()]
+                 listening=c.listening, url=c.url) for c in kb.all()]
 
 
 def _alias_rows(kb: KnowledgeBase) -> List[dict]:
@@ -627,7 +632,7 @@ def _from_rows(meta: Mapping[str, str], channels: Sequence[ChannelRow],
             objectives={o: r.objectives[o] for o in OBJECTIVES}, formats=tuple(r.formats),
             min_weekly_hours=r.min_weekly_hours, ads=r.ads, local=r.local,
             requirements=tuple(r.requirements),
-            listening=r.listening, figures=tuple(figures_of.get(r.id, ())))
+            listening=r.listening, figures=tuple(figures_of.get(r.id, ())), url=r.url)
     return KnowledgeBase(version=meta["version"], reviewed=meta["reviewed"], channels=built)
 
 

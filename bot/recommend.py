@@ -46,6 +46,7 @@ class Recommendation:
     reasons: List[str]
     first_step: str
     weekly_hours: float
+    url: str = ""  # the channel's site, from the knowledge base ("" when it has none)
 
 
 @dataclass
@@ -388,7 +389,7 @@ def recommend(profile: Mapping[str, Any], kb: KnowledgeBase, voc: Vocabulary) ->
             reasons.append(_tie_reason(fit, following))
         recommendations.append(Recommendation(
             fit.channel.id, fit.channel.name, fit.score, fit.breakdown, reasons or [t("generic_fit")],
-            fit.channel.listening, fit.channel.min_weekly_hours))
+            fit.channel.listening, fit.channel.min_weekly_hours, fit.channel.url))
 
     # channels the user uses or named that are not in the plan: why not
     chosen_ids = {r.id for r in recommendations}

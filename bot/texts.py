@@ -258,7 +258,8 @@ def plan_messages(plan) -> List[str]:
     out = [t("saved") + "\n\n" + intro]
     for rank, channel in enumerate(plan.channels, 1):
         out.append(t("channel", rank=rank, name=channel.name, score=percent_with_article(channel.score),
-                     reasons="; ".join(channel.reasons)) + "\n" + t("first_step", step=channel.first_step))
+                     reasons="; ".join(channel.reasons)) + "\n" + t("first_step", step=channel.first_step)
+                   + ("\n" + t("site", url=channel.url) if channel.url else ""))
     notes = ([plan.time_note] if plan.time_note else []) + [
         t("why_not", name=rejected.name, reasons="; ".join(rejected.reasons)) for rejected in plan.not_a_fit
     ] + list(plan.caution_notes)

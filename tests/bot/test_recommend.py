@@ -95,7 +95,18 @@ def test_payload_schema(kb, voc):
     assert set(payload) >= {"channels", "not_a_fit", "specialist_advised", "specialist_reasons",
                             "specialist_help", "time_note", "kb_version", "markets", "offering"}
     first = payload["channels"][0]
-    assert set(first) == {"id", "name", "score", "breakdown", "reasons", "first_step", "weekly_hours"}
+    assert set(first) == {"id", "name", "score", "breakdown", "reasons", "first_step", "weekly_hours", "url"}
+    assert all(c["url"].startswith("https://") for c in payload["channels"])  # every channel recommended here has a site
+
+
+def test_a_channel_site_must_be_an_https_address():
+    from bot import knowledge_base as K
+
+    raw = K._parse(K.paths.CHANNELS_FILE.read_bytes(), K.paths.CHANNELS_FILE)
+    for bad in ("http://www.example.com/", "javascript:alert(1)", "https://exa mple.com/", ""):
+        raw["channels"][0]["url"] = bad
+        with pytest.raises(K.KnowledgeBaseError, match="url"):
+            K.from_dict(raw)
 
 
 # --- properties over random profiles ------------------------------------------------------

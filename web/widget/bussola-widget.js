@@ -193,6 +193,11 @@
       item.append(el("strong", null, channel.name + " — adatto al " + Math.round(channel.score) + "%"));
       item.append(el("div", null, (channel.reasons || []).join("; ")));
       if (channel.first_step) item.append(el("div", { class: "bw-step" }, "Prime settimane: " + channel.first_step));
+      if (/^https:\/\//.test(channel.url || "")) {  // the channel's site, from the knowledge base
+        var visit = el("div", { class: "bw-step" });
+        visit.append(el("a", { href: channel.url, target: "_blank", rel: "noopener noreferrer" }, "Vai a " + channel.name));
+        item.append(visit);
+      }
       list.append(item);
     });
     if ((plan.channels || []).length) card.append(list);
@@ -231,6 +236,7 @@
       lines.push("", (index + 1) + ". " + channel.name + " — adatto al " + Math.round(channel.score) + "%");
       lines.push("   " + (channel.reasons || []).join("; "));
       if (channel.first_step) lines.push("   Prime settimane: " + channel.first_step);
+      if (channel.url) lines.push("   " + channel.url);
     });
     var notes = [].concat(plan.time_note ? [plan.time_note] : [],
       (plan.not_a_fit || []).map(function (c) { return "Perché non " + c.name + ": " + (c.reasons || []).join("; ") + "."; }),
