@@ -263,6 +263,9 @@ def test_the_plan_turn_shows_everything_the_rest_channel_sent(browser, servers, 
     assert "Ho salvato" not in card_text  # the profile is kept only with the consent asked next
     for channel in plan["channels"]:
         assert channel["name"] in card_text and channel["first_step"][:40] in card_text
+        if channel["url"]:  # a link to the channel's site, opened apart from the page
+            visit = card.get_by_role("link", name=f"Vai a {channel['name']}")
+            assert visit.get_attribute("href") == channel["url"] and visit.get_attribute("rel") == "noopener noreferrer"
     shown = [said(bubble) for bubble in page.locator(".bw-log > .bw-bot").all()]
     assert own[-1] in shown  # the closing advice: "Prima di pubblicare, ascolta…"
     for reply in after:
