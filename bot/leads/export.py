@@ -29,10 +29,16 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_INSIDE = re.compile(r"([,;\t|\r\n][ ]*)(?=[=+\-@])")
 
 
+_SEPARATOR = re.compile(r"[,;\t|\r\n]")
+_STARTS = "".join(FORMULA_STARTS)
+
+
 def neutralise(value: str) -> str:
     """The text a spreadsheet shows as text, never evaluates, however it splits the line."""
-    value = _FORMULA_INSIDE.sub(r"\1'", value)
-    return "'" + value if value.lstrip(" ").startswith(FORMULA_STARTS) else value
+    if _SEPARATOR.search(value):  # most cells have none: the substitution, the costly part, is skipped
+        value = _FORMULA_INSIDE.sub(r"\1'", value)
+    first = value.lstrip(" ")[:1]
+    return "'" + value if first and first in _STARTS else value
 
 
 def flat(lead: Dict[str, Any]) -> Dict[str, Any]:
