@@ -473,8 +473,9 @@ def _read_priority(message: UserMessage, question: F.Question, slots: Mapping[st
     folded = fold(message.text)
     # among the objectives given, a role names the hiring and a customer the contacts: "er barista"
     for value, nouns in _NOUN_CLASSES:
-        match = re.search(rf"\b({nouns})\b", folded) or (value == "recruiting" and _hiring_a_trade(message.text, voc))
-        if value in chosen and value not in named and match:
+        if value not in chosen or value in named:
+            continue  # nothing to add: the vocabulary scan below is skipped
+        if re.search(rf"\b({nouns})\b", folded) or (value == "recruiting" and _hiring_a_trade(message.text, voc)):
             named.append(value)
     if named:
         return named[0]
