@@ -93,6 +93,12 @@ _HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"non sempre", r"a v
              r"(leggere|capire|vedere|sapere)", r"non (lo )?(garantisco|garantiamo|prometto|posso garantire)",
              r"non (te |ve |glie)?(lo )?(posso |possiamo )?(garantire|promettere|garantirl\w*|prometterl\w*)", r"ci (devo|dobbiamo) (ancora )?riflettere",
              r"non molto", r"poco poco", r"un po'? si", r"abbastanza",
+             # not decided yet, or someone to hear first: "sto valutando", "previa consultazione del legale"
+             r"sto (ancora )?(valutando|pensando|decidendo|riflettendo)", r"valutando",
+             r"(nessuna|alcuna) decisione", r"non (e|sono) stat\w (ancora )?(pres\w|assunt\w)",
+             r"non (ho|abbiamo) (ancora )?deciso", r"ho un (attimo|momento)", r"(mi|ci|si) riserv\w*",
+             r"previ[ao]", r"ne (devo )?parl\w+ con", r"prima (ne )?(parlo|sento|chiedo|consulto)",
+             r"dopo aver\w* (sentito|consultato|parlato|letto|chiesto)",
              # one of us yes, the other less: "il mio socio sì, io meno"
              r"si,? (ma |mentre |invece )?(io|lui|lei|noi|loro|l'altr\w) (un po'? |molto )?(no|meno|poco|mica)",
              r"(io|lui|lei) (un po'? )?meno")
@@ -105,7 +111,8 @@ _NEGATED_YES = _rx(r"non vedo l'ora", r"non (c'e|ci sono) problem\w*", r"nessun 
                    r"non ci tiriamo indietro", r"senza (problemi|paura|dubbio|dubbi)", r"non manca",
                    r"com[eu]m?m?e? no", r"comu no", r"non vedo (alcun|nessun|il) problem\w*",
                    r"(non (ho|abbiamo) )?(nulla|niente) da nascondere", r"(nulla|niente) (lo |la )?sostituisce",
-                   r"non (c'e|esiste) (niente|nulla) di meglio", r"non chiedo altro", r"non chiediamo altro")
+                   r"non (c'e|esiste) (niente|nulla) di meglio", r"non chiedo altro", r"non chiediamo altro",
+                   r"no problem\w*", r"(nulla|niente) in contrario")
 _YES = _rx(r"si+", r"s", r"sii+", r"certo", r"certamente", r"certissimo", r"ma certo", r"assolutamente(?! no)",
            r"ovvio", r"ovviamente", r"esatto", r"esattamente", r"va bene?", r"va benissimo", r"d'accordo",
            r"daccordo", r"ok", r"okay", r"okk?", r"volentieri", r"sicuro", r"sicuramente", r"senz'altro",
@@ -116,7 +123,10 @@ _YES = _rx(r"si+", r"s", r"sii+", r"certo", r"certamente", r"certissimo", r"ma c
            r"accetto", r"autorizzo", r"do il consenso", r"do il mio consenso", r"procedi", r"procediamo",
            r"fatelo", r"fallo", r"ci puoi contare", r"ci potete contare", r"con piacere", r"altroche",
            r"altro che", r"di sicuro", r"eccerto", r"sine", r"ja", r"jawohl", r"eja", r"certu", r"oui",
-           r"sisi", r"si si",
+           r"sisi", r"si si", r"ok+e[iy]+", r"okey", r"sissignor\w*", r"ya",
+           # the formal consent: "si presta il consenso", "la scrivente autorizza", "consento"
+           r"consent(o|iamo)", r"autorizz(a|ano|iamo)", r"(prest|rilasc|conferisc|esprim|dat)\w* (il )?(proprio |mio |nostro )?consenso",
+           r"(tenete|conservate|salvate)(lo|li|la|le)?",
            r"(e )?(proprio |esattamente )?quello che (voglio|vogliamo|cerco|cerchiamo|serve)",
            r"(e )?(il|l') (mio|nostro) obiettivo", r"lo (faccio|facciamo) (gia|sempre|volentieri)",
            r"e il (mio|nostro) lavoro", r"fa parte del (mio|nostro) lavoro", r"ovvio che si",
@@ -136,7 +146,9 @@ _NO = _rx(r"no+", r"nope", r"nah", r"mai", r"per niente", r"per nulla", r"niente
           r"dietro le quinte", r"preferisco (restare|rimanere|stare|evitare)", r"preferirei (restare|rimanere|evitare)",
           r"ignor\w+", r"lascio perdere", r"lasciamo correre", r"lascio correre", r"non rispondo",
           r"non rispondiamo", r"cancell\w+ (i commenti|le critiche)", r"nein", r"nossignor\w*", r"ma quale",
-          r"(li|le|lo|la) (blocco|blocchiamo|cancello|cancelliamo|elimino|eliminiamo|banno)")
+          r"(li|le|lo|la) (blocco|blocchiamo|cancello|cancelliamo|elimino|eliminiamo|banno)",
+          r"neg(a|ano|ato|ata|hiamo)", r"rifiut(a|ano|iamo|ato|ata)", r"nada", r"col cavolo", r"(e )?chi ce li ha",
+          r"meglio (restare|rimanere|stare) (solo )?online", r"in pubblico (no|mai)")
 # Words that say yes only when the answer begins with them: "bene", "perfetto!" are a yes, but
 # "devo leggere bene prima" is not, nor "sempre che…" in a longer sentence.
 _WEAK_YES = re.compile(r"^(bene|benissimo|perfetto|vai|chiaro|chiaramente|tranquill[oaie]|tranquillamente|"
@@ -145,7 +157,7 @@ _WEAK_YES = re.compile(r"^(bene|benissimo|perfetto|vai|chiaro|chiaramente|tranqu
 _DIALECT_NOT = re.compile(r"(?<!\w)(nun|nen)(?!\w)")
 # A plain negation in a statement: "non rispondiamo ai commenti", "i volti non li mostriamo".
 _NEGATION = _rx(r"non", r"ne \w+ ne", r"senza")  # "né … né"; the folded "ne" alone is the pronoun ("se ne occupa")
-_STARTS_WITH_YES = re.compile(r"^(si+|s|certo|certamente|assolutamente|ovvio|ovviamente|esatto|ok|okay|va ben|"
+_STARTS_WITH_YES = re.compile(r"^(si+|s|ok+e[iy]+|okey|sissignor\w*|ya|certo|certamente|assolutamente|ovvio|ovviamente|esatto|ok|okay|va ben|"
                               r"va bene|d'accordo|sicuro|sicuramente|volentieri|eccome|yes|giusto|"
                               r"ma certo|ci mancherebbe|perche no|come no|sempre|sine|eccerto|eja|certu|ja|"
                               r"jawohl|oui|sisi)\b")
@@ -153,8 +165,15 @@ _STARTS_WITH_NO = re.compile(r"^(no+|nope|mai|macche|assolutamente no|per niente
                              r"neanche per sogno|manco per sogno|niente|nessun\w*|nein|nossignor\w*|"
                              r"ma quale|ma che|nisba|giammai|gnente|niet)\b")
 # The impersonal "si" before its verb ("di cosa si tratta", "se si può") is not a yes.
-_IMPERSONAL_SI = re.compile(r"(?<=\w )si (tratt|puo|fa|fann|ved|dic|sa|dev|capisc|parl|us|trov|chiam|pag|poss|"
-                            r"potr|dovr|lavor|guadagn|perd|rischi|intend|legg|scriv)\w*")
+_IMPERSONAL_VERBS = (r"tratt|puo|fa|fann|ved|dic|sa|dev|capisc|parl|us|trov|chiam|pag|poss|potr|dovr|lavor|"
+                     r"guadagn|perd|rischi|intend|legg|scriv|"
+                     # the bureaucratic register: "si nega il consenso", "si comunica", "si preferisce"
+                     r"neg|preg|comunic|indic|precis|prefer|dichiar|specific|segnal|inform|rappresent|chied|"
+                     r"richied|riten|oper|provved|valut|preved|rest|riman|riserv|present|allega|trasmett|"
+                     r"rifiut|attest|evidenz|sottolin|ribad|desider|propon|proced|conced|manifest|ringrazi")
+_IMPERSONAL_SI = re.compile(r"(?<=\w )si (" + _IMPERSONAL_VERBS + r")\w*")
+# At the start, an unaccented "Si" before such a verb is impersonal too: "Si nega il consenso".
+_IMPERSONAL_START = re.compile(r"^si (" + _IMPERSONAL_VERBS + r")\w*")
 # A condition first: "se è educata sì", "se vedo risultati sì".
 _CONDITION_FIRST = re.compile(r"^(solo )?se (\w+ ){1,6}(si|certo|ok|va bene)\b")
 
@@ -167,13 +186,20 @@ def yes_no(text: str) -> Optional[str]:
     a statement with a plain negation is a no ("le critiche non le gestisco").
     """
     t = " ".join(_IMPERSONAL_SI.sub(" ", _DIALECT_NOT.sub("non", words(text))).split())
+    if re.match(r"\s*si\s+\w", (text or "").lower()) and _IMPERSONAL_START.match(t):
+        t = t[3:]  # "Si nega il consenso" is not "Sì, …": no accent and no comma after it
     if not t:
         return None
     if re.fullmatch(r"(non so|non lo so|non saprei|boh+|mah+|bo)", t):
         return HEDGE
     if _CONDITION_FIRST.match(t):
         return HEDGE
+    if re.search(r"\bin pubblico (no|mai|non)\b", t):
+        return NO  # "in privato sì, in pubblico no": asked about answering in public
     if "?" in (text or "") and not (_STARTS_WITH_YES.match(t) or _STARTS_WITH_NO.match(t) or _NEGATED_YES.search(t)):
+        after = text.rsplit("?", 1)[1]
+        if words(after):  # "pubblicità? manco morto": the question echoed, then the answer
+            return yes_no(after)
         return None  # a question back ("mi dite prima di cosa si tratta?"), not "e perché no?"
     if re.fullmatch(r"(ma )?magari\s*!+.*", fold(text).strip()):
         return YES  # "magari!": a wish, not a doubt
@@ -202,6 +228,15 @@ def yes_no(text: str) -> Optional[str]:
     if _NEGATION.search(t):
         return NO
     return None
+
+
+def clear_yes(text: str) -> bool:
+    """A yes with nothing against it: no negation left in the sentence unless it is one that means
+    yes ("nessun problema"). A consent is only ever this (bot/leads/capture.py)."""
+    if yes_no(text) != YES:
+        return False
+    t = _DIALECT_NOT.sub("non", words(text))
+    return not (_NEGATION.search(t) or _NO.search(t)) or bool(_NEGATED_YES.search(t))
 
 
 def starts_with_answer(text: str) -> bool:
@@ -244,7 +279,7 @@ for _ten, _ten_value in _TENS.items():  # "ventidue", "trentacinque", "ventotto"
 _SHORT_WORDS = set(UNITS) | {"io", "noi", "si", "no", "mai", "tutte", "tutti", "tutto", "ciao", "ok", "bene", "vero",
                               "niente", "nulla", "sempre", "certo", "forse", "boh", "grazie", "sera", "mattina"}
 # "una decina", "un paio": approximate quantities.
-APPROXIMATE = {"paio": 2, "coppia": 2, "decina": 10, "dozzina": 12, "quindicina": 15, "ventina": 20,
+APPROXIMATE = {"paio": 2, "coppia": 2, "cinquina": 5, "decina": 10, "dozzina": 12, "quindicina": 15, "ventina": 20,
                "trentina": 30, "quarantina": 40, "cinquantina": 50, "sessantina": 60, "centinaio": 100,
                "centinaia": 300, "migliaio": 1000, "qualche": 3, "poche": 2, "pochissime": 1,
                "alcune": 3, "diverse": 5, "parecchie": 8, "tante": 10, "molte": 10}
@@ -328,7 +363,9 @@ _TEAM_OUTSIDE = _rx(r"agenzi\w*", r"web agency", r"estern[oia]", r"freelance\w*"
                     r"social media manager", r"smm", r"uno bravo", r"qualcuno di bravo",
                     r"un ragazzo che (lo )?fa di mestiere", r"outsourc\w*", r"virtual assistant", r"che pag(o|hiamo)", r"(dar|daremmo|diamo|do|darei|"
                     r"mandar|passar)\w* fuori", r"all'esterno", r"fuori (casa|azienda)",
-                    r"(una|na|n'|un'|un) ?(societa|ditta|azienda|impresa) (che|di|specializzat\w*)")
+                    r"(una|la|na|n'|un'|un) ?(societa|ditta|azienda|impresa) (che|di|specializzat\w*)",
+                    # paid: "a qualcuno fuori, pagando", "un'amica grafica, la pago a lavoro"
+                    r"pagand\w*", r"qualcuno (di )?fuori", r"(la|lo|li|le) pag(o|hiamo|herei|heremmo)")
 _TEAM_INSIDE = _rx(r"io e \w+", r"noi", r"insieme", r"a turno", r"tutti", r"tutte", r"ce ne occupiamo",
                    r"lo facciamo", r"team", r"squadra", r"staff", r"ufficio", r"reparto", r"gruppo",
                    r"collaborat\w+", r"dipendent\w+", r"impiegat\w+", r"assistent\w*", r"segretari\w",
@@ -344,6 +381,9 @@ _TEAM_INSIDE = _rx(r"io e \w+", r"noi", r"insieme", r"a turno", r"tutti", r"tutt
                    r"consiglio direttivo", r"direttiv\w", r"redazione", r"maestr\w", r"insegnant\w",
                    r"docent\w", r"dottorand\w", r"ricercator\w", r"persone", r"dipende da noi",
                    r"receptionist", r"portier\w", r"concierge", r"centralinist\w", r"camerier\w", r"barist\w",
+                   r"allenator\w", r"presidente", r"vicepresident\w", r"personale", r"parroco", r"sacrestan\w",
+                   # a role of the place: "l'allenatore dei pulcini", "la coordinatrice del centro"
+                   r"(il|la|l'|lo) \w+(tore|trice|ista|iere|iera) (del|della|dei|delle|dell'|degli|dello) \w+",
                    # anyone of our own place: "la receptionist dell'hotel", "il ragazzo del negozio"
                    r"\w+ (dell'|del |della |dello |in )(hotel|albergo|negozio|studio|ditta|azienda|ristorante|ufficio|"
                    r"agriturismo|associazione|parrocchia|comune|bottega|laboratorio|cantina|b&b)")
@@ -364,10 +404,12 @@ def team(text: str) -> Optional[str]:
                            alone.group("rest")):
         return "da_solo"  # "io, mio marito col computer è negato": a person named and left out
     outside = _TEAM_OUTSIDE.search(t)
-    if outside and re.search(r"\b(intern[oai]|in casa|dipendente|assunt[oa])\b", t):
-        return "team"  # "una social media manager interna"
+    if outside and re.search(r"\b(intern[oai]|in casa|dipendent\w|assunt[oa]|personale|ufficio|staff)\b", t):
+        return "team"  # "una social media manager interna", "affidata al personale dell'ufficio"
     if outside and not re.search(r"\b(non|niente|nessun\w*|senza)\s+(\w+\s+)?" + re.escape(outside.group(0)), t):
         return "agenzia"
+    if re.search(r"(?<!non )(?<!non lo faccio )\b(da sol[oa]|l'unic[oa]|sono sol[oa]|cioe io|nessun altro)\b", t):
+        return "da_solo"  # "il presidente dell'associazione, cioè io, da solo"
     inside = [m for m in _TEAM_INSIDE.finditer(t)
               if not re.search(r"\b(non ho|non abbiamo|niente|nessun\w*|senza)\s+(\w+\s+)?$", t[:m.start()])]
     if inside:  # "solo io, non ho dipendenti": the negated staff is nobody
@@ -386,14 +428,16 @@ _BUSINESS_CUSTOMERS = _rx(r"b2b", r"aziend\w*", r"impres\w*", r"pmi", r"societa"
                           r"professionist\w*", r"enti", r"comuni", r"scuole", r"pubblica amministrazione",
                           r"industri\w*", r"fabbric\w+", r"officin\w+", r"artigian\w*", r"farmaci\w+",
                           r"cantine", r"clinich\w+", r"condomin\w*", r"amministrator\w*", r"commercialist\w*",
-                          r"partite iva", r"uffici", r"catene", r"franchising", r"business", r"clienti aziendali",
+                          r"partite iva", r"partita iva", r"uffici", r"catene", r"franchising", r"business", r"clienti aziendali",
                           r"costruttor\w*", r"produttor\w*", r"rivenditor\w*", r"agenzie", r"associazioni")
 _BUSINESS_CUSTOMERS_MORE = _rx(r"palestr\w*", r"botteg\w*", r"ditt\w+", r"marchi", r"brand", r"locali",
                                r"concessionar\w*", r"b&b", r"strutture", r"cooperative", r"terzist\w*",
                                r"feste aziendali", r"eventi aziendali", r"enoteche", r"erboristerie", r"ospedali",
                                r"asl", r"architett\w*", r"imprese edili", r"costruttori", r"installatori",
                                r"librerie", r"pub", r"importator\w*", r"location", r"wedding planner", r"hotel",
-                               r"tour operator", r"agenzie di viaggio", r"catering")
+                               r"tour operator", r"agenzie di viaggio", r"catering",
+                               # a shop or workshop by its trade: "a qualche falegnameria", "alle macellerie"
+                               r"(?!materi|criteri)\w{3,}eri[ae]")
 _PEOPLE_CUSTOMERS = _rx(r"b2c", r"privat\w*", r"consumator\w*", r"famigli\w*", r"persone", r"gente",
                         r"genitori", r"mamme", r"papa", r"bambin\w*", r"ragazz\w*", r"giovan\w*", r"turist\w*",
                         r"pazient\w*", r"clienti finali", r"cliente finale", r"cittadin\w*", r"sposi",
@@ -402,15 +446,17 @@ _PEOPLE_CUSTOMERS = _rx(r"b2c", r"privat\w*", r"consumator\w*", r"famigli\w*", r
                         r"visitatori", r"ospiti", r"spettator\w*", r"lettori", r"atleti", r"sportivi",
                         r"proprietari di casa", r"chiunque", r"pubblico", r"proprietari di (animali|cani|gatti|auto\w*)",
                         r"padron\w* di (cani|gatti|animali)", r"signor[ei]", r"clienti privati", r"individui",
-                        r"singol[ie] \w+", r"lettori", r"fan", r"tifosi", r"pazienti")
+                        r"singol[ie] \w+", r"lettori", r"fan", r"tifosi", r"pazienti", r"abitanti", r"paesani",
+                        r"compaesani", r"residenti", r"foresti", r"villeggianti", r"passanti", r"vicini")
 _BOTH = _rx(r"entramb\w*", r"tutti e due", r"tutte e due", r"sia .{1,60} (sia|che)", r"un po' tutti",
             r"un po tutti", r"di tutto", r"misto", r"met[aà] e met[aà]", r"b2b e b2c", r"b2c e b2b",
-            r"un po'? e un po'?", r"tutte e due le cose", r"l'uno e l'altro", r"gli uni e gli altri")
+            r"un po'? e un po'?", r"tutte e due le cose", r"l'uno e l'altro", r"gli uni e gli altri",
+            r"mix", r"mista", r"50 e 50", r"50 50", r"fifty fifty")
 
 
 def segment(text: str) -> Optional[str]:
     """b2b, b2c or entrambi for "a chi vendi?", from who the customers are."""
-    t = words(text)
+    t = re.sub(r"\bb ?(?:to|2) ?([bc])\b", r"b2\1", words(text))  # "B to C"
     if not t:
         return None
     if _BOTH.search(t):
@@ -418,16 +464,20 @@ def segment(text: str) -> Optional[str]:
     said = {m.group(0) for m in re.finditer(r"\bb2[bc]\b", t)}
     if len(said) == 1:  # "b2c ovviamente, siamo un negozio": the term of the trade says it all
         return said.pop()
-    negated = r"\b(non|niente|mai|mica|manco|neanche|nemmeno|tranne|nessun[oa]?|nessun')\s*(\w+\s+)?$"
+    # "non ai privati", "no privati", "noi no vende al pubblico"; "non solo ai privati" negates nothing
+    negated = r"(\b(non|niente|mai|mica|manco|neanche|nemmeno|tranne|nessun[oa]?|nessun')|^no|\bnoi no)(?! solo| soltanto)\s*(\w+\s+){0,2}$"
     # "vendita diretta in negozio", "siamo una bottega": where one sells, or what one is, not the customer
     own_place = r"\b(in|nel|nella|nello|nei|nelle|dal|dalla|dallo|un|una|uno|un'|mio|mia|nostro|nostra|nostri)\s*$"
     # "agli alberghi, che lo danno ai loro ospiti": the customers' customers are not the customers
     theirs = r"\b(loro|dei loro|ai loro|alle loro|per i loro|per le loro)\s*$"
+    refused = r"^\s*(no|mai|nemmeno|neanche)\b"  # "aziende no, privati sì"
     business = [m for m in [*_BUSINESS_CUSTOMERS.finditer(t), *_BUSINESS_CUSTOMERS_MORE.finditer(t)]
-                if not re.search(negated, t[:m.start()]) and not re.search(own_place, t[:m.start()])]
+                if not re.search(negated, t[:m.start()]) and not re.search(own_place, t[:m.start()])
+                and not re.match(refused, t[m.end():])]
     people = [m for m in _PEOPLE_CUSTOMERS.finditer(t)
-              if not re.search(negated, t[:m.start()]) and not re.search(theirs, t[:m.start()])]
-    only = r"\b(solo|soltanto|esclusivamente|unicamente|solamente)\s+((a|ai|agli|alle|alla|al|per|con)\s+)?(i |le |gli )?$"
+              if not re.search(negated, t[:m.start()]) and not re.search(theirs, t[:m.start()])
+              and not re.match(refused, t[m.end():])]
+    only = r"(?<!non )\b(solo|soltanto|esclusivamente|unicamente|solamente)\s+((a|ai|agli|alle|alla|al|per|con)\s+)?(i |le |gli )?$"
     if people and not any(re.search(only, t[:m.start()]) for m in business) \
             and any(re.search(only, t[:m.start()]) for m in people):
         return "b2c"  # "soltanto ai privati che entrano in bottega"
@@ -455,7 +505,10 @@ _BUDGET_SOME = _rx(r"piccol\w*", r"poco", r"pochi", r"pochino", r"qualcosa", r"q
                    r"qualche centinaio", r"centinaia", r"migliaia", r"euro", r"eur", r"€", r"k",
                    r"al mese", r"all'anno", r"l'anno", r"annu\w+", r"mensil\w+", r"sponsorizz\w*",
                    r"investiamo", r"investo", r"possiamo spendere", r"posso spendere", r"budget (c'e|ce)",
-                   r"abbiamo un budget", r"ho un budget", r"stanziat\w", r"previst\w")
+                   r"abbiamo un budget", r"ho un budget", r"stanziat\w", r"previst\w",
+                   r"(lo|li|ce li|ce lo|ce ne|qualcosa) mett\w+", r"(vent|trent|quarant|cinquant|cent)in[oa]")
+# Small amounts: a yes to a budget ("sì, ma poco poco"), not the doubt they are in other answers.
+_SMALL = re.compile(r"\b(proprio )?(poco poco|pochissim\w|poco|pochino|un po'?|non molto|non tanto)\b")
 
 
 def budget(text: str) -> Optional[str]:
@@ -464,6 +517,8 @@ def budget(text: str) -> Optional[str]:
     if not t:
         return None
     answer = yes_no(t)
+    if answer == HEDGE and _SMALL.search(t) and yes_no(_SMALL.sub(" ", t)) == YES:
+        answer = YES  # "si ma poco poco": a small budget is a budget
     amounts = [n for n in numbers(t) if n > 0]
     if answer == HEDGE and (not amounts or re.match(r"^(forse|magari|boh|dipende|non so|vedremo|vediamo)\b", t)):
         return HEDGE  # "forse una cinquantina": an amount only perhaps

@@ -60,7 +60,7 @@ INTERVIEW: Tuple[Question, ...] = (
              entity="team"),
     Question("ad_budget", BUDGET, "budget pubblicitario", "Budget pubblicitario", entity="budget"),
     Question("replies_to_messages", YES_NO, "rispondere a commenti e messaggi", "Risponde a commenti e messaggi",
-             group=TRANSPARENCY, topic=("rispond", "rispost", "messagg", "comment", "scriv", "chat", "dialog")),
+             group=TRANSPARENCY, topic=("rispond", "rispost", "messagg", "comment", "scriv", "chat", "dialog", "riscontr", "richiest")),
     Question("shows_identity", YES_NO, "mostrare chi c'è dietro l'account", "Mostra chi c'è dietro l'account",
              group=TRANSPARENCY, topic=("faccia", "facce", "mostr", "volt", "nom", "metterci", "mettiamo", "metto",
                                         "present", "nascond", "foto", "visib", "espor", "dietro")),

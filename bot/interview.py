@@ -39,7 +39,9 @@ QUESTION_INTENTS = {"ask_channel_info", "ask_channel_country", "ask_channel_user
 _USAGE = re.compile(r"\b(uso|usiamo|usa|usano|utilizz\w*|abbiamo|ho|siamo su|sono su|gestisc\w*|"
                     r"gia|attiv\w*|profilo|pagina|account)\b")
 _ADDITIVE = re.compile(r"\b(anche|pure|inoltre|in piu|aggiung\w*)\b")
-_NEGATED_BEFORE = re.compile(r"\b(non|no|niente|tranne|ma non)\s*$")
+# "non Instagram", "nn sono un'azienda", "non siamo più una startup": the mention is negated
+_NEGATED_BEFORE = re.compile(r"(\b(non|nn|no|niente|tranne|ma non|mica)\s*|\b(non|nn|mica)\s+((sono|siamo|è|e|sei|più|piu)\s+)+"
+                             r"(un'|un |una |uno |il |la |lo |l')?)$")
 # Words that mark a correction of something said before ("no, in realtà ...").
 _CORRECTION = re.compile(r"^\s*no\b|\b(in realta|anzi|volevo dire|intendevo|correggo|correggi|"
                          r"scusa|mi sono sbagliat\w*|ho sbagliato|cambia\w*|modific\w*)\b")
@@ -317,6 +319,10 @@ def ateco_code(sector: str, texts_: List[str]) -> Optional[str]:
 
 
 _NEGATED_CHANNEL = r"\b(manco|neanche|nemmeno|neppure|tranne|non uso|non usiamo|non ho|non abbiamo)\s+(\w+\s+)?$"
+# "avevo Instagram anni fa, ora più niente", "usavamo Facebook, poi l'abbiamo chiuso": used once, not now
+_USED_ONCE = re.compile(r"\b(avevo|avevamo|aveva|usavo|usavamo|usava|chius\w|abbandonat\w|cancellat\w|"
+                        r"non (lo |la |li |le )?(uso|usiamo) piu)\b")
+_CLAUSES = re.compile(r"[,;.]|\b(ma|pero|poi|e|ed)\b")
 
 
 def _read_channels(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
@@ -327,6 +333,14 @@ def _read_channels(message: UserMessage, question: F.Question, slots: Mapping[st
     named = [c for c in named if not any(re.search(_NEGATED_CHANNEL, folded[:m.start()])
                                          for alias, cid in voc.raw_aliases.get(CHANNEL, []) if cid == c
                                          for m in re.finditer(rf"\b{re.escape(fold(alias))}\b", folded))]
+    if named and _USED_ONCE.search(folded):
+        clauses = [c for c in _CLAUSES.split(folded) if c]
+        current = [c for c in named if any(re.search(rf"\b{re.escape(fold(alias))}\b", clause)
+                                           and not _USED_ONCE.search(clause)
+                                           for alias, cid in voc.raw_aliases.get(CHANNEL, []) if cid == c
+                                           for clause in clauses)]
+        if not current and not any(_USED_ONCE.search(c) is None and voc.named_in_text(CHANNEL, c) for c in clauses):
+            return []  # every channel named was used once and is not any more
     if named:
         return named
     if answers.yes_no(message.text) == answers.NO \
@@ -370,7 +384,7 @@ _VOLUNTEERS = rf"volontar\w*|nuove forze|{_HELPERS}"
 _DONORS = (r"donator\w*|donazion\w*|sponsor\w*|sostenitor\w*|fondi|finanziament\w*|lasciti|"
            r"(5|cinque) ?(per|x) ?(mille|1000)")
 _BOOKINGS = r"prenotazion\w*|appuntament\w*|booking|camere (prenotate|piene|occupate)|tavoli (prenotati|pieni)"
-_HIRING = re.compile(rf"\b(trovare|trova'?|cercare|assumere|reclutare|selezionare|inserire|prendere|attirare|"
+_HIRING = re.compile(rf"\b(trovare|trova'?|cercare|cerco|cerchiamo|assumere|assumo|assumiamo|reclutare|selezionare|inserire|prendere|attirare|"
                      rf"nuov[ie]|altr[io])\s+(\w+'?\s*){{0,4}}?({_ROLES})\b|^\W*(i |le |gli |dei |delle )?({_ROLES})\b")
 
 
@@ -415,10 +429,39 @@ _NOUN_CLASSES = (("recruiting", _ROLES), ("volontari", _VOLUNTEERS), ("donazioni
 _WANTED = tuple((value, _wanting(nouns)) for value, nouns in _NOUN_CLASSES if value != "recruiting")
 
 
+# Customers described by what they bought ("aiutare i clienti che hanno già comprato") want help, not sales:
+# the purchase is read as "già serviti", a stem of assistenza in data/vocabulary.yml.
+_BOUGHT_ALREADY = re.compile(r"(?<=ch[ei] )(hanno|ha|avevano|aveva) (gi[aà] )?(comprat|acquistat|ordinat)\w*"
+                             r"(\s+da (noi|me))?", re.IGNORECASE)
+# The nouns of the objectives, as their misspellings are taken back to them ("nuovi clineti", "recenzioni").
+_OBJECTIVE_NOUNS = ("clienti", "recensioni", "prenotazioni", "donazioni", "volontari", "vendite", "visibilita",
+                    "contatti", "preventivi", "appuntamenti", "community", "notorieta", "assistenza")
+
+
+def _spelled(text: str) -> str:
+    """The text with words close to an objective's noun written as that noun."""
+    def fix(match: "re.Match[str]") -> str:
+        word = match.group(0)
+        close = difflib.get_close_matches(word.lower(), _OBJECTIVE_NOUNS, n=1, cutoff=0.82) if len(word) >= 6 else []
+        return close[0] if close and close[0] != word.lower() else word
+    return re.sub(r"[^\W\d_]+", fix, text)
+
+
 def _objectives_in(message: UserMessage, voc: Vocabulary) -> List[str]:
     """The objectives a message names, in text order: the extractor's spans (each split at "e" and
     commas: "vendite e community" is two), the vocabulary's stems elsewhere, people to hire and
-    customers to win."""
+    customers to win; again on the text with misspelt nouns set right, where there are any."""
+    if _BOUGHT_ALREADY.search(message.text):
+        message = UserMessage(_BOUGHT_ALREADY.sub("gia serviti", message.text), message.intent, [])
+    found = _objectives_named(message, voc)
+    spelled = _spelled(message.text)
+    if spelled != message.text:  # in the order of the text as it was meant
+        in_order = _objectives_named(UserMessage(spelled, message.intent, []), voc)
+        found = in_order + [o for o in found if o not in in_order]
+    return found
+
+
+def _objectives_named(message: UserMessage, voc: Vocabulary) -> List[str]:
     text, found = message.text, {}
     for e in message.entities:
         if e.get("entity") != "objective":

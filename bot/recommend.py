@@ -30,6 +30,7 @@ GOOD_ENOUGH = 55.0        # below this best score, no channel fits well enough
 MIN_STRENGTH = 2          # "present" in at least one target market
 MIN_SEGMENT_FIT = 1
 MIN_PRIORITY_FIT = 2      # the main objective must be something the channel is good at
+MAX_USED_KEPT = 2         # channels already in use that fit are kept first, up to this many
 DEFAULT_MARKETS = ("IT",)
 MULTI_BRAND = re.compile(r"\b(multi-?brand|multimarca|piu marchi|diversi marchi|vari marchi|"
                          r"piu brand|diversi brand|vari brand|gruppo di aziende|holding)\b")
@@ -88,11 +89,19 @@ def _given(value: Any) -> bool:
 
 
 def markets_of(profile: Mapping[str, Any], voc: Vocabulary) -> Tuple[str, ...]:
-    """Knowledge-base markets for the profile's places; Italy when none was given."""
+    """Knowledge-base markets for the profile's places; Italy when none was given. A B2B business
+    that names its own town or region and foreign countries, not Italy as a whole, is looking for
+    customers in those countries (an exporter: "valvole da Lumezzane, distributori in Cina"): its
+    markets are the foreign ones."""
+    places = [voc.places[p] for p in (profile.get("locations") or [] if _given(profile.get("locations")) else [])
+              if p in voc.places]
+    foreign = [p for p in places if p.kind == "country" and "IT" not in p.markets]
+    if profile.get("segment") == "b2b" and foreign \
+            and all(p.kind in ("city", "region") or p in foreign for p in places):
+        places = foreign
     found: List[str] = []
-    for place in profile.get("locations") or [] if _given(profile.get("locations")) else []:
-        info = voc.places.get(place)
-        for market in (info.markets if info else ()):
+    for info in places:
+        for market in info.markets:
             if market not in found:
                 found.append(market)
     return tuple(found) or DEFAULT_MARKETS
@@ -200,8 +209,11 @@ def score_channel(channel: Channel, profile: Mapping[str, Any], markets: Sequenc
         fit.excluded.append(t("verified_only"))
     # a special case that rules the channel out (no social pages for betting; no adult platforms for children)
     for case in special_cases.matching(profile, markets) if cases is None else cases:
-        if case.rules_out(channel.kinds, channel.ages):
+        if case.rules_out(channel.kinds, channel.ages, channel.id):
             fit.excluded.append(case.avoid_why)
+    # a channel made for conversation, for someone who said they will not answer messages
+    if profile.get("replies_to_messages") is False and "messaging" in channel.kinds:
+        fit.excluded.append(t("no_replies"))
     # what the business offers: a marketplace, directory or vertical serves some offerings only
     offering = profile.get("offering")
     hiring = "recruiting" in objectives and "lavoro" in channel.offerings  # job ads serve any employer
@@ -273,7 +285,7 @@ def _with_an_audience(chosen: List[_Fit], candidates: List[_Fit], total: float,
     for listing in reversed(chosen):  # the lowest first; the one built for what the user makes stays
         if listing.made_for:
             continue
-        after = total - listing.channel.min_weekly_hours + audience.channel.min_weekly_hours
+        after = total - _hours(listing) + _hours(audience)
         if hours is None or after <= hours:
             return [f for f in chosen if f is not listing] + [audience], after
     return chosen, total
@@ -286,10 +298,10 @@ def _with_what_you_make(chosen: List[_Fit], candidates: List[_Fit], total: float
     made = next((f for f in candidates if f.made_for), None)
     if made is None or any(f.made_for for f in chosen):
         return chosen, total
-    if len(chosen) < MAX_PLAN and (hours is None or total + made.channel.min_weekly_hours <= hours):
-        return chosen + [made], total + made.channel.min_weekly_hours
+    if len(chosen) < MAX_PLAN and (hours is None or total + _hours(made) <= hours):
+        return chosen + [made], total + _hours(made)
     for lowest in reversed(chosen):
-        after = total - lowest.channel.min_weekly_hours + made.channel.min_weekly_hours
+        after = total - _hours(lowest) + _hours(made)
         if hours is None or after <= hours:
             return [f for f in chosen if f is not lowest] + [made], after
     return chosen, total
@@ -307,17 +319,32 @@ def _same_kind_count(chosen: List[_Fit], fit: _Fit) -> int:
     return sum(_is_listing(f) for f in chosen)
 
 
-def _choose(candidates: List[_Fit], hours: Optional[float]) -> Tuple[List[_Fit], Optional[str]]:
-    """Up to four channels by rank whose weekly effort fits the stated hours; says so when the
-    smallest useful set (two) does not fit."""
+def _first_looked_at(candidates: List[_Fit], used: Sequence[str]) -> List[_Fit]:
+    """The candidates in the order the plan considers them: (at most two of) the channels already in
+    use that fit, then the rest by rank. A consultant starts from what is already working, not from a
+    blank page."""
+    kept = [f for f in candidates if f.channel.id in used][:MAX_USED_KEPT]
+    return kept + [f for f in candidates if f not in kept]
+
+
+def _hours(fit: _Fit) -> float:
+    """The weekly time a channel asks of this user: half its usual time for a channel built for what
+    the user already makes (a podcast on a podcast platform), where the work is publishing it."""
+    return fit.channel.min_weekly_hours / 2 if fit.made_for else fit.channel.min_weekly_hours
+
+
+def _choose(candidates: List[_Fit], hours: Optional[float],
+            used: Sequence[str] = ()) -> Tuple[List[_Fit], Optional[str]]:
+    """Up to four channels, in the order of `_first_looked_at`, whose weekly effort fits the stated
+    hours; says so when the smallest useful set (two) does not fit."""
     chosen: List[_Fit] = []
     total = 0.0
-    for fit in candidates:
+    for fit in _first_looked_at(candidates, used):
         if len(chosen) == MAX_PLAN:
             break
         if _same_kind_count(chosen, fit) >= MAX_OF_A_KIND:
             continue  # four marketplaces are one way to sell, not a plan: others get a place
-        need = fit.channel.min_weekly_hours
+        need = _hours(fit)
         if hours is None or total + need <= hours:
             chosen.append(fit)
             total += need
@@ -325,12 +352,12 @@ def _choose(candidates: List[_Fit], hours: Optional[float]) -> Tuple[List[_Fit],
     chosen, total = _with_an_audience(chosen, candidates, total, hours)
     note = None
     if hours is not None and len(chosen) < MIN_PLAN:
-        for fit in candidates:
+        for fit in _first_looked_at(candidates, used):
             if len(chosen) >= MIN_PLAN:
                 break
             if fit not in chosen:
                 chosen.append(fit)
-                total += fit.channel.min_weekly_hours
+                total += _hours(fit)
         if total > hours:
             note = texts.plan_text("over_time", total=texts.hours(total), hours=texts.hours(hours))
     return _rank(chosen), note
@@ -358,8 +385,8 @@ def _why_not_chosen(fit: _Fit, chosen: List[_Fit], hours: Optional[float]) -> st
     if _same_kind_count(chosen, fit) >= MAX_OF_A_KIND:
         return t("enough_listings")
     if hours is not None:
-        used = sum(f.channel.min_weekly_hours for f in chosen)
-        return t("no_time_left", need=texts.hours(fit.channel.min_weekly_hours), hours=texts.hours(hours),
+        used = sum(_hours(f) for f in chosen)
+        return t("no_time_left", need=texts.hours(_hours(fit)), hours=texts.hours(hours),
                  used=texts.hours(used))
     return t("plan_full", count=len(chosen))
 
@@ -376,11 +403,15 @@ def recommend(profile: Mapping[str, Any], kb: KnowledgeBase, voc: Vocabulary) ->
     # a plan holds only channels that fit well enough; fewer than two means no standard recipe
     candidates = _rank([f for f in fits if not f.excluded and f.score >= GOOD_ENOUGH])
     hours = profile.get("weekly_hours") if isinstance(profile.get("weekly_hours"), (int, float)) else None
-    chosen, time_note = _choose(candidates, hours)
+    used = [c for c in profile.get("channels_used") or [] if isinstance(c, str)] \
+        if _given(profile.get("channels_used")) else []
+    chosen, time_note = _choose(candidates, hours, used)
 
     recommendations = []
     for n, fit in enumerate(chosen):
         reasons = list(fit.reasons)
+        if fit.channel.id in used:
+            reasons.insert(0, t("already_used"))
         figure = _figure_reason(fit.channel, markets)
         if figure:
             reasons.append(figure)
@@ -389,7 +420,7 @@ def recommend(profile: Mapping[str, Any], kb: KnowledgeBase, voc: Vocabulary) ->
             reasons.append(_tie_reason(fit, following))
         recommendations.append(Recommendation(
             fit.channel.id, fit.channel.name, fit.score, fit.breakdown, reasons or [t("generic_fit")],
-            fit.channel.listening, fit.channel.min_weekly_hours, fit.channel.url))
+            fit.channel.listening, _hours(fit), fit.channel.url))
 
     # channels the user uses or named that are not in the plan: why not
     chosen_ids = {r.id for r in recommendations}
@@ -405,6 +436,11 @@ def recommend(profile: Mapping[str, Any], kb: KnowledgeBase, voc: Vocabulary) ->
 
     specialist = _specialist_reasons(profile, markets, candidates, hours, cases)
     cautions = [rule.why for rule in cases if rule.severity == special_cases.CAUTION]
+    # not replying, or hiding both faces and answers: said first and plainly, but no specialist can
+    # answer messages in the user's place; the plan leaves out the channels made for conversation
+    if profile.get("replies_to_messages") is False \
+            or (profile.get("shows_identity") is False and profile.get("handles_criticism") is False):
+        cautions.append(t("reason_not_ready"))
     if profile.get("shows_identity") is False:
         cautions.append(t("caution_identity"))
     if profile.get("handles_criticism") is False:
@@ -427,12 +463,7 @@ def _specialist_reasons(profile, markets, candidates, hours, cases) -> List[Tupl
         out.append(("sanctions", t("reason_sanctions")))
     # regulated or sensitive trades and audiences (data/specialist_rules.yml)
     rules = [(r.code, r.why, r.help) for r in cases if r.severity == special_cases.SPECIALIST]
-    # not replying, or hiding both faces and answers, makes any channel do harm; not wanting to meet
-    # online contacts in person is a caution only (a delivery kitchen or an app may sell without it)
-    if profile.get("replies_to_messages") is False \
-            or (profile.get("shows_identity") is False and profile.get("handles_criticism") is False):
-        out.append(("not_ready_for_dialogue", t("reason_not_ready")))
-    least = min((f.channel.min_weekly_hours for f in candidates), default=None)
+    least = min((_hours(f) for f in candidates), default=None)
     if hours is not None and least is not None and hours < least:
         out.append(("insufficient_resources", t("reason_resources", hours=texts.hours(hours),
                                                  need=texts.hours(least))))
@@ -442,7 +473,7 @@ def _specialist_reasons(profile, markets, candidates, hours, cases) -> List[Tupl
     elif len(objectives) >= 3 and hours is not None:
         best = {o: max((f for f in candidates), key=lambda f: (f.channel.objectives[o], f.score), default=None)
                 for o in objectives}
-        needed = {f.channel.id: f.channel.min_weekly_hours for f in best.values() if f}
+        needed = {f.channel.id: _hours(f) for f in best.values() if f}
         if len(needed) >= 3 and sum(needed.values()) > hours:
             out.append(("conflicting_objectives", t("reason_conflicting_objectives")))
     if len(candidates) < MIN_PLAN:

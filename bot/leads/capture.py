@@ -129,7 +129,8 @@ def consent_answer(message: UserMessage, requested: str = "consent_profile") -> 
                          answers.words(message.text))):
         return True  # "chiamatemi pure", "e vabbuò, chiamate": asked whether a consultant may call
     if reading == answers.YES:
-        return True
+        # "sì, ma non chiamatemi": a yes with a negation left in it is asked again, never guessed
+        return True if answers.clear_yes(message.text) else None
     if reading == answers.NO or (reading is None and message.intent == "deny"):
         return False
     return None

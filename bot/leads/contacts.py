@@ -7,6 +7,7 @@ phonenumbers (stored E.164).
 """
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -72,8 +73,11 @@ _REFUSAL = re.compile(
 
 def refusal(text: str) -> bool:
     """Whether the answer declines to give the detail ("preferisco non dirlo", "no grazie", "salta").
-    A preference is not a refusal: "preferirei non essere chiamato la sera" is a call time."""
+    A preference is not a refusal: "preferirei non essere chiamato la sera" is a call time, and
+    "non ho azienda, sono freelance, Laura Gentile" gives the name to use."""
     words = " ".join(re.sub(r"[^\w']+", " ", fold(text or "")).split())
+    if re.search(r"[,:;-]\s*[A-ZÀ-Ý][\w'’]+(\s+[A-ZÀ-Ý][\w'’]+)*\s*[.!]?\s*$", text or ""):
+        return False
     return bool(_REFUSAL.search(words))
 
 
@@ -91,17 +95,56 @@ _NAME_TAIL = re.compile(r"\s*(,|\be (sono|lavoro|faccio)\b|\b(la|il|lo|l') ?(tit
                         r"amministrat\w+|fondat\w+|ceo|referente)\b|\b(titolare|responsabile|socio|socia|ceo|"
                         r"fondat\w+)\b).*$", re.IGNORECASE)
 _NAME_PUNCTUATION = " '’-."
+# In a sentence, a full name is a run of capitalised words ("eh, sono Bepi... Giuseppe Zanon", "Scrive il
+# geom. Roberto Vitali"); these capitalised words open sentences or name places and roles, not people.
+_NAME_WORD = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+(?:['’][A-ZÀ-Ý][a-zà-ÿ]+)?")
+_NAME_PARTICLES = {"de", "di", "da", "del", "della", "dal", "dalla", "van", "von", "d'", "d’", "la", "lo", "le"}
+_NOT_NAMES = {"mi", "sono", "io", "il", "la", "lo", "le", "gli", "eh", "ehm", "allora", "ciao", "salve", "buongiorno",
+              "buonasera", "scrive", "scrivo", "per", "nome", "cognome", "piacere", "ecco", "certo", "si", "sì", "ok",
+              "comunque", "cmq", "ma", "e", "sig", "signor", "signora", "dottor", "dottoressa", "avvocato", "ingegner",
+              "geometra", "architetto", "professor", "professoressa", "don", "suor", "padre", "madre", "zio", "zia",
+              "mr", "mrs", "ms", "dr", "dott", "titolare", "responsabile", "pizzeria", "studio", "hotel", "bar",
+              "ristorante", "comune", "ufficio", "associazione", "srl", "spa", "snc", "sas", "negozio", "macelleria",
+              "panificio", "azienda", "ditta", "società", "societa", "agenzia", "cooperativa", "parrocchia", "via",
+              "presidente", "direttore", "direttrice", "segretario", "segretaria", "chiamatemi", "chiamami"}
+
+
+def _name_in_sentence(text: str) -> Optional[str]:
+    """The first run of two to four capitalised words in a sentence, or None: "la responsabile è Elena
+    Marchetti, cioè io" -> "Elena Marchetti". A text without lower-case words is a name as typed."""
+    tokens = re.findall(r"[\w'’]+|[^\w\s]+", text)
+    if not any(t[:1].islower() and t.lower() not in _NAME_PARTICLES for t in tokens):
+        return None
+    runs, run = [], []
+    for n, token in enumerate(tokens + [""]):
+        following = tokens[n + 1] if n + 1 < len(tokens) else ""
+        if _NAME_WORD.fullmatch(token) and token.lower() not in _NOT_NAMES:
+            run.append(token)
+        elif run and token.lower() in _NAME_PARTICLES and _NAME_WORD.fullmatch(following):
+            run.append(token)  # "Maria de Luca"
+        else:
+            if run:
+                runs.append(run)
+            run = []
+    full = [r for r in runs if 2 <= len(r) <= 4]
+    return " ".join(full[0]) if full else None
 
 
 _TITLES = re.compile(r"^((l'|il |la )?(dott\.?|dottor|dottore|dottoressa|dott\.ssa|ing\.?|ingegner|ingegnere|"
                      r"avv\.?|avvocato|avvocata|avvocatessa|prof\.?|professor|professore|professoressa|"
                      r"geom\.?|geometra|arch\.?|architetto|architetta|rag\.?|ragioniere|sig\.?|sig\.ra|signor|"
-                     r"signora|signore|sig\.na|don|suor|suora|padre|fra|frate|madre|rev\.?|reverendo|mr\.?|mrs\.?|ms\.?)\s+)+",
+                     r"signora|signore|sig\.na|dr\.ssa|dr\.?|don|suor|suora|padre|fra|frate|madre|rev\.?|reverendo|mr\.?|mrs\.?|ms\.?)\s+)+",
                      re.IGNORECASE)
 
 
 def _name(text: str) -> Checked:
     text = re.sub(r"\([^)]*\)", " ", text.strip())  # "Ilaria Costa (sono la figlia del titolare)"
+    surname = re.match(r"^(?:mi chiamo|sono|nome:?)\s+(\S+?),?\s+(?:e\s+)?(?:di\s+)?cognome:?\s+(.+)$", text, re.IGNORECASE)
+    if surname:  # "Mi chiamo Ahmed, cognome Benali"
+        text = f"{surname.group(1)} {surname.group(2)}"
+    in_sentence = _name_in_sentence(text)
+    if in_sentence:
+        return Checked(in_sentence)
     text = re.sub(r"^(ciao|salve|buongiorno|buonasera|ok|si|sì|certo)\s*[!,.]\s*", "", text, flags=re.IGNORECASE)
     split = re.match(r"^\s*nome:?\s+(.+?),?\s+cognome:?\s+(.+)$", text, re.IGNORECASE)
     if split:  # "nome Alessandro, cognome Greco"
@@ -144,7 +187,7 @@ _COMPANY_INTRO = re.compile(
     r"^(spettabile|spett\.le|spett\.)\s+((ditta|azienda|societ[aà]|impresa)\s+)?|"
     r"^((si|sì|ok|certo)[,!.]?\s+)?(lavoro|lavoriamo|sono|siamo) (per|con|presso|da|di|alla|al|nella|nello) (la |il |lo |l')?|"
     r"^((si|sì|ok|certo)[,!.]?\s+)?(sono (il |la )?(titolare|socio|socia|responsabile|fondat\w+) (di|della|del|dello) "
-    r"(la |il |lo |l')?)|^(per|presso) (la |il |lo |l')?", re.IGNORECASE)
+    r"(la |il |lo |l')?)|^(per conto (della|dello|dell'|del|di)\s*|(per|presso) (la |il |lo |l')?)", re.IGNORECASE)
 # "lavoro in proprio, Marco Bianchi": the name after the explanation is the company
 _ON_MY_OWN = re.compile(r"^((lavoro |sono )?(in proprio|da sol[oa]|freelance|libero professionista|libera "
                         r"professionista|ditta individuale|per (me stess[oa]|conto mio|conto proprio))|"
@@ -156,11 +199,12 @@ def _company(text: str) -> Checked:
     if not text.isprintable() or not any(c.isalnum() for c in text):
         return Checked(None, "unclear")
     stripped = re.sub(r"^(ehm+|allora|dunque|quindi|beh|be'|ok|si(?! chiama)|sì|certo|metti pure|metti|scrivi pure|"
-                      r"scrivi|segna pure|segna)[,.:!]?\s+", "", text.strip(), flags=re.IGNORECASE)
+                      r"scrivi|segna pure|segna|buongiorno|buonasera|salve|ciao)[,.:!]?\s+", "", text.strip(),
+                      flags=re.IGNORECASE)
     after_colon = re.match(r"^[^:]{3,60}:\s*(?P<name>[^:]{2,80})$", stripped)
     if after_colon and len(after_colon.group("name").split()) <= 8:
         stripped = after_colon.group("name")  # "è una ditta individuale: Apicoltura Murgia"
-    stripped = _ON_MY_OWN.sub("", stripped)
+    stripped = _ON_MY_OWN.sub("", _ON_MY_OWN.sub("", stripped))  # "non ho azienda, sono freelance, Laura Gentile"
     # "sono io, Giada Santucci", "lavoro col mio nome, Giulia Marchesini Yoga": the name after the comma
     stripped = re.sub(r"^(sono (io|sempre io)|(lavoro|lavoriamo) (col|con il|sotto il) (mio|nostro) nome|"
                       r"uso il mio nome|a nome mio|il mio nome)\s*[,:;-]\s*", "", stripped, flags=re.IGNORECASE)
@@ -223,8 +267,10 @@ def _big_number_as_digits(word: re.Match) -> str:
 
 def _company_size(text: str) -> Checked:
     folded = re.sub(r"\b[a-z]+\b", _big_number_as_digits, italian(fold(text)))  # "ventidue", "sugnu sulu"
-    if re.fullmatch(r"(io|solo io|io sol[oa]|io e basta|me|sol[oa])\W*", folded):
-        return Checked("1")
+    if re.fullmatch(r"(io|solo io|io sol[oa]|io e basta|me|sol[oa])\W*", folded) \
+            or re.search(r"\b(io|me) (e basta|soltanto|solamente)\b|\bnessun altro\b|\bsol[oa] (la |il )?sottoscritt[oa]\b",
+                         folded):
+        return Checked("1")  # "me e basta", "nessun altro, solo la sottoscritta"
     if re.search(r"(^|:)\s*(io|me)\s*(,|e)\s", folded) and not re.search(r"\d|\b(due|tre|quattro|cinque|sei|sette|otto|"
                                                                   r"nove|dieci|decin\w*)\b", folded):
         return Checked("2-9")  # "io, mio marito e una ragazza d'estate", "una famiglia: io, mio padre e…"
@@ -307,7 +353,7 @@ def _email(text: str) -> Checked:
     # "la mia email è mario@rossi.it", "Mario <mario@rossi.it>": the address inside the sentence; but
     # in "mario rossi@rossi.it" the space is a mistake, and "rossi@rossi.it" would be someone else
     if at is not None and (at == 0 or words[at].startswith("<") or words[at - 1][-1] in ":,;!"
-                           or words[at - 1].lower() in _EMAIL_INTRO):
+                           or re.split(r"['’]", words[at - 1].lower())[-1] in _EMAIL_INTRO):  # "l'indirizzo"
         text = words[at]
     address = text.strip(".,;:!?()[]<>«»\"'")
     local, _, domain = address.rpartition("@")
@@ -375,7 +421,8 @@ def _phone(text: str, region: str) -> Checked:
 # Each bucket's words (folded). A bucket is recognised where its words appear, unless negated.
 _CALL_WORDS = {
     "indifferente": r"indifferente|quando (vuoi|volete|capita|preferisci|preferite)|sempre|qualsiasi|"
-                    r"qualunque|a ogni ora|in ogni momento|non importa|fa lo stesso|tutto il giorno|"
+                    r"qualunque|a ogni ora|(in )?ogni momento|non importa|fa lo stesso|tutto il giorno|"
+                    r"come capita|capita capita|non ho orari\w*|nessun orario|senza orari\w*|"
                     r"va bene tutto|come (vuoi|volete)|(e|fa|per me e) uguale|uguale|non ho preferenz\w*|"
                     r"nessuna preferenza|senza preferenz\w*|(quando|come) (vi|ti) (pare|fa comodo|e comodo|torna comodo|conviene)|"
                     r"a (vostra|tua) scelta|decidete voi|decidi tu|fate voi|fai tu|fate vobis|vedete voi|vedi tu|"
@@ -411,8 +458,19 @@ _HOUR_WORDS = {"una": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6
                "quindici": 15, "sedici": 16, "diciassette": 17, "diciotto": 18, "diciannove": 19, "venti": 20}
 
 
+def _near_call_word(word: str) -> str:
+    """A word one letter from a part of the day, as that part: the phone's autocorrect writes
+    "Martina" for "mattina"."""
+    close = difflib.get_close_matches(word, _DAY_PARTS, n=1, cutoff=0.85) if len(word) >= 6 else []
+    return close[0] if close else word
+
+
+_DAY_PARTS = ("mattina", "mattino", "mattinata", "pomeriggio", "serata", "pranzo")
+
+
 def _call_time(text: str) -> Checked:
     folded = italian(fold(text))  # "la sira tardu", "quannu vuliti"
+    folded = " ".join(_near_call_word(w) for w in folded.split())
     # "prima delle dieci", "verso le cinque": the hour in words, as digits
     folded = re.sub(r"\b(le|alle|dalle|delle|ore|l')\s*(" + "|".join(_HOUR_WORDS) + r")\b",
                     lambda m: f"{m.group(1)} {_HOUR_WORDS[m.group(2)]}", folded)

@@ -43,11 +43,23 @@ async def test_an_invalid_profile_is_neither_stored_nor_planned(domain, dispatch
 
 async def test_recommend_says_when_there_is_no_standard_recipe(domain, dispatcher, state_dir):
     tracker = make_tracker(domain, "sì", intent="affirm",
+                           slots=profile("company with half an hour a week"))
+    await SaveAndRecommend().run(dispatcher, tracker, domain)
+    texts = " ".join(m["text"] for m in dispatcher.messages if m.get("text"))
+    assert "non c'è una ricetta standard" in texts
+    assert "Ecco i canali" not in texts  # no generic list pretending to be a plan
+
+
+async def test_a_business_that_will_not_answer_is_told_plainly_and_gets_no_chat_channel(domain, dispatcher, state_dir):
+    """No specialist can answer messages in the user's place: the plan says that dialogue comes first
+    and proposes only channels where one can be present without conversing."""
+    tracker = make_tracker(domain, "sì", intent="affirm",
                            slots=profile("business that will not answer comments"))
     await SaveAndRecommend().run(dispatcher, tracker, domain)
     texts = " ".join(m["text"] for m in dispatcher.messages if m.get("text"))
-    assert "non c'è una ricetta standard" in texts and "dialogare" in texts
-    assert "Ecco i canali" not in texts  # no generic list pretending to be a plan
+    assert "dialogare" in texts and "senza conversare" in texts
+    plan = next(m["custom"] for m in dispatcher.messages if m.get("custom"))
+    assert not {"whatsapp_business", "telegram"} & {c["id"] for c in plan["channels"]}
 
 
 async def test_channel_question_reads_entities(domain, dispatcher):

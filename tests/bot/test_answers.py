@@ -222,3 +222,57 @@ def test_a_person_of_ones_own_place_is_the_team_and_tuscan_io_is_alone():
 @pytest.mark.parametrize("text", ["probabilmente sì", "dovrei riuscirci", "potremmo provarci"])
 def test_a_conditional_or_a_probability_is_a_doubt(text):
     assert answers.yes_no(text) == answers.HEDGE
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the bureaucratic register: an unaccented "Si" before its verb is impersonal, not a yes
+    ("Si rifiuta il consenso", answers.NO), ("Si comunica che il consenso è negato", answers.NO),
+    ("Si precisa che non ci esporremo", answers.NO),
+    ("L'ente si riserva di decidere dopo aver sentito il direttivo", answers.HEDGE),
+    ("il consenso viene prestato", None), ("presto il mio consenso", answers.YES),
+    ("la società autorizza", answers.YES), ("nessuna obiezione, non abbiamo niente in contrario", answers.YES),
+    # an answer after an echoed question, English and chat forms, a decision not taken yet
+    ("la faccia? manco morto", answers.NO), ("okey", answers.YES), ("sissignore", answers.YES),
+    ("yes, no problem at all", answers.YES), ("ci stiamo ancora pensando, sto valutando", answers.HEDGE),
+    ("non abbiamo ancora deciso", answers.HEDGE), ("quando ho un momento libero rispondo", answers.HEDGE),
+    ("prima ne parlo con mia moglie", answers.HEDGE),
+    ("sui social no, in privato sì... in pubblico mai", answers.NO),
+    ("meglio rimanere online", answers.NO), ("ma col cavolo", answers.NO),
+])
+def test_yes_no_formal_register_echoed_questions_and_undecided(text, expected):
+    assert answers.yes_no(text) == expected
+
+
+def test_a_consent_is_a_clear_yes_only_without_a_negation_left_in_it():
+    assert answers.clear_yes("sì, tenetelo pure") and answers.clear_yes("sì, nessun problema")
+    assert not answers.clear_yes("sì, ma non chiamatemi") and not answers.clear_yes("Si nega")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("sì, ma pochino pochino", answers.YES), ("un ventino al mese lo mettiamo", answers.YES),
+    ("e chi ce li ha, i soldi", answers.NO), ("nada de nada", answers.NO),
+    ("non è stata presa nessuna decisione", answers.HEDGE),
+])
+def test_budget_small_amounts_are_a_budget_and_rhetorical_questions_a_no(text, expected):
+    assert answers.budget(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("sono l'unica in negozio", "da_solo"), ("la segretaria, cioè io, da sola", "da_solo"),
+    ("la coordinatrice del centro estivo", "team"), ("il presidente della pro loco", "team"),
+    ("sarà affidata al personale interno dell'ufficio stampa", "team"),
+    ("la ditta che ci fa la manutenzione del sito", "agenzia"), ("qualcuno di fuori, pagandolo", "agenzia"),
+    ("mio cugino che fa il grafico, lo pago a ore", "agenzia"), ("me mojer", "team"),
+])
+def test_team_alone_said_late_roles_of_the_place_and_paid_people(text, expected):
+    assert answers.team(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("B to B", "b2b"), ("agli abitanti della zona e ai villeggianti", "b2c"), ("un mix", "entrambi"),
+    ("no privati, solo ditte con partita iva", "b2b"), ("noi no vende ai privati, solo ai negozi", "b2b"),
+    ("ai privati e a qualche pasticceria del paese", "entrambi"),
+    ("non solo ai privati, anche alle aziende", "entrambi"), ("aziende no, privati sì", "b2c"),
+])
+def test_segment_trade_terms_people_of_a_place_shops_by_trade_and_refusals(text, expected):
+    assert answers.segment(text) == expected

@@ -558,3 +558,38 @@ def test_in_a_first_message_too_the_profession_said_first_gives_the_sector(voc):
     text = "Organizzo matrimoni, sono una wedding planner"
     turn = interpret(msg(text, "inform", ent("sector", "matrimoni", text.index("matrimoni"))), None, {}, voc)
     assert turn.updates["sector"] == "events"
+
+
+def test_a_kind_of_organisation_said_to_be_not_what_one_is_is_not_taken(voc):
+    text = "nn sono un'azienda, lavoro da sola come traduttrice"
+    turn = interpret(msg(text, "inform", ent("org_kind", "azienda", text.index("azienda"))), "org_kind", {}, voc)
+    assert turn.updates.get("org_kind") == "professionista"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("usavamo Facebook, poi l'abbiamo chiuso", []),
+    ("avevo TikTok una volta, ora niente", []),
+    ("Instagram, e avevo Facebook anni fa", None),  # one still in use: the channels are read as usual
+])
+def test_channels_used_once_and_not_any_more_are_no_channels(voc, text, expected):
+    turn = interpret(msg(text), "channels_used", {"objectives": ["contatti"]}, voc)
+    if expected is None:
+        assert "instagram" in turn.updates["channels_used"]
+    else:
+        assert turn.updates["channels_used"] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("più cleinti e più prenotazzioni", ["contatti", "prenotazioni"]),
+    ("cerchiamo un pizzaiolo per il weekend", ["recruiting"]),
+    ("raccogliere offerte per il restauro dell'organo", ["donazioni"]),
+])
+def test_objectives_misspelt_hiring_in_the_first_person_and_offerings_collected(voc, text, expected):
+    turn = interpret(msg(text), "objectives", {}, voc)
+    assert turn.updates["objectives"] == expected
+
+
+def test_customers_who_bought_already_want_help_not_sales(voc):
+    slots = {"objectives": ["vendite", "assistenza"]}
+    turn = interpret(msg("aiutare chi ha già comprato da noi"), "priority", slots, voc)
+    assert turn.updates["priority"] == "assistenza"

@@ -220,3 +220,46 @@ def test_the_new_objectives_choose_the_channels_made_for_them(kb, voc):
     ids = [c.id for c in recommend(charity, kb, voc).channels]
     assert {"rete_del_dono", "gofundme", "produzioni_dal_basso"} & set(ids), ids
     assert not {"subito", "vinted", "amazon"} & set(ids), ids
+
+
+def test_a_channel_already_in_use_that_fits_is_kept_first_and_says_why(kb, voc):
+    profile = persona(sector="fashion", activity="negozio di abbigliamento a Parma", locations=["parma"],
+                      objectives=["vendite", "notorieta"], priority="vendite", channels_used=["pinterest"],
+                      weekly_hours=6)
+    plan = recommend(profile, kb, voc)
+    kept = next(c for c in plan.channels if c.id == "pinterest")
+    assert kept.reasons[0].startswith("lo usi già")
+
+
+def test_a_channel_built_for_what_the_user_makes_asks_half_its_time(kb, voc):
+    profile = persona(sector="education", activity="vendo corsi online di fotografia registrati",
+                      objectives=["vendite"], weekly_hours=6)
+    plan = recommend(profile, kb, voc)
+    made = next(c for c in plan.channels if c.id == "udemy")
+    assert made.weekly_hours == kb.get("udemy").min_weekly_hours / 2
+    assert any("metà del tempo" in r for r in made.reasons)
+
+
+def test_a_b2b_exporter_naming_its_town_and_a_foreign_country_targets_that_country(voc):
+    from bot.recommend import markets_of
+    assert markets_of({"segment": "b2b", "locations": ["brescia", "germania"]}, voc) == ("DE",)
+    assert markets_of({"segment": "b2c", "locations": ["brescia", "germania"]}, voc) == ("IT", "DE")
+    assert markets_of({"segment": "b2b", "locations": ["italia", "germania"]}, voc) == ("IT", "DE")
+
+
+def test_financial_promotion_leaves_out_platforms_whose_ad_rules_exclude_it(kb, voc):
+    profile = persona(sector="finance", activity="app per investire in criptovalute", segment="b2c",
+                      audience="18-34", objectives=["vendite"], weekly_hours=15)
+    plan = recommend(profile, kb, voc)
+    assert not {"tiktok", "snapchat", "pinterest"} & {c.id for c in plan.channels}
+    signals = recommend({**profile, "activity": "vendo segnali di trading sul forex"}, kb, voc)
+    assert not {"telegram", "whatsapp_business"} & {c.id for c in signals.channels}
+    assert {"financial_products", "trading_signals"} <= {r["code"] for r in signals.specialist_reasons}
+
+
+def test_not_answering_messages_leaves_out_chat_channels_without_calling_a_specialist(kb, voc):
+    profile = persona(sector="food_service", activity="pizzeria d'asporto a Bari", locations=["bari"],
+                      objectives=["contatti"], replies_to_messages=False)
+    plan = recommend(profile, kb, voc)
+    assert not plan.specialist_advised and "dialogare" in plan.caution_notes[0]
+    assert not {"whatsapp_business", "telegram"} & {c.id for c in plan.channels}

@@ -276,3 +276,35 @@ def test_every_field_has_an_italian_example():
 def test_an_unknown_field_is_a_programming_error():
     with pytest.raises(ValueError):
         check("fax", "02 1234567")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("mi chiamo Carla Fontana e ho 54 anni", "Carla Fontana"), ("Piero Gallo del bar in piazza", "Piero Gallo"),
+    ("beh, sono Gigi... Luigi Ferri", "Luigi Ferri"), ("Mi chiamo Sara, cognome Colombo", "Sara Colombo"),
+    ("il titolare è Marco Serra, sarei io", "Marco Serra"), ("Dr. Paolo Neri", "Paolo Neri"),
+    ("Scrive l'arch. Giulia Rinaldi", "Giulia Rinaldi"), ("mi dicono Totò, ma sono Salvatore Greco", "Salvatore Greco"),
+    ("Anna de Santis", "Anna de Santis"),
+])
+def test_a_name_in_a_sentence_is_its_run_of_capitalised_words(text, expected):
+    assert contacts.check("name", text).value == expected
+
+
+def test_company_for_a_body_after_a_greeting_and_the_own_name_after_saying_there_is_none():
+    assert contacts.check("company", "Per conto della Provincia di Cuneo").value == "Provincia di Cuneo"
+    assert contacts.check("company", "Buonasera, Ferramenta Colombo").value == "Ferramenta Colombo"
+    assert not contacts.refusal("nessuna azienda, lavoro in proprio, Davide Marras")
+    assert contacts.check("company", "nessuna azienda, lavoro in proprio, Davide Marras").value == "Davide Marras"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("me soltanto", "1"), ("io e basta", "1"), ("nessun altro", "1"), ("famija: mi, me mojer e i do fioi", "2-9"),
+])
+def test_size_alone_said_in_other_words(text, expected):
+    assert contacts.check("company_size", text).value == expected
+
+
+def test_call_time_whenever_in_other_words_and_an_autocorrected_part_of_the_day():
+    assert contacts.check("call_time", "qualsiasi momento va bene").value.startswith("indifferente")
+    assert contacts.check("call_time", "non ho orari fissi").value.startswith("indifferente")
+    assert contacts.check("call_time", "la Martina presto").value.startswith("mattina")
+    assert contacts.check("email", "si indica l'indirizzo ufficio@example.org").value == "ufficio@example.org"
