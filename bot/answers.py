@@ -84,7 +84,7 @@ _HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"non sempre", r"a v
              r"teoricamente", r"in linea (di massima|teorica|di principio)", r"sulla carta", r"solo se",
              r"da valutare", r"valuteremo", r"valuto", r"non ancora deciso", r"indecis\w", r"50 e 50",
              r"a seconda", r"tendenzialmente", r"ci prov\w*", r"proviamoci", r"posso provarci", r"diciamo di si", r"non tanto", r"un po'? si,? (e )?un po'? no",
-             r"(si|certo|ok)\b.{0,40}\bma non\b(?! (prima|dopo|durante|alle|oltre|di (mattina|sera|notte|domenica|sabato)|"
+             r"(si|certo|ok|va bene)\b.{0,40}\bma non\b(?! (troppo presto|troppo tardi|prima|dopo|durante|alle|oltre|di (mattina|sera|notte|domenica|sabato)|"
              r"la (mattina|sera|domenica)|il (weekend|sabato|fine settimana)|nel (weekend|fine settimana)))", r"non con regolarita", r"non proprio",
              # a condition or something to do first: "sì, se ne vale la pena", "devo leggere prima"
              r"se (ne vale|vale|serve davvero|conviene|funziona|rende|ce la faccio|riesco|posso|non sono|"
@@ -235,8 +235,12 @@ def clear_yes(text: str) -> bool:
     yes ("nessun problema"). A consent is only ever this (bot/leads/capture.py)."""
     if yes_no(text) != YES:
         return False
-    t = _DIALECT_NOT.sub("non", words(text))
+    t = _NOT_THEN.sub(" ", _DIALECT_NOT.sub("non", words(text)))  # "sì, ma non troppo presto": when, not whether
     return not (_NEGATION.search(t) or _NO.search(t)) or bool(_NEGATED_YES.search(t))
+
+
+_NOT_THEN = re.compile(r"\bnon (troppo )?(presto|tardi|prima|dopo|alle|oltre|durante|di (mattina|sera|notte|domenica|sabato)|"
+                       r"la (mattina|sera|domenica)|il (weekend|sabato|fine settimana)|nel (weekend|fine settimana))\b")
 
 
 def starts_with_answer(text: str) -> bool:

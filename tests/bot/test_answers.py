@@ -276,3 +276,8 @@ def test_team_alone_said_late_roles_of_the_place_and_paid_people(text, expected)
 ])
 def test_segment_trade_terms_people_of_a_place_shops_by_trade_and_refusals(text, expected):
     assert answers.segment(text) == expected
+
+
+def test_a_yes_with_a_condition_of_time_is_still_a_clear_yes():
+    assert answers.clear_yes("va bene, ma non troppo tardi") and answers.clear_yes("sì, ma non la domenica")
+    assert not answers.clear_yes("va bene, ma non sempre")
