@@ -99,6 +99,9 @@ _HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"non sempre", r"a v
              r"non (ho|abbiamo) (ancora )?deciso", r"ho un (attimo|momento)", r"(mi|ci|si) riserv\w*",
              r"previ[ao]", r"ne (devo )?parl\w+ con", r"prima (ne )?(parlo|sento|chiedo|consulto)",
              r"dopo aver\w* (sentito|consultato|parlato|letto|chiesto)",
+             # one part yes, another no: "nome sì, faccia no", "telefonate no, incontri sì"
+             r"(?!(si|no|ma|che|e|ok|certo|io)\b)\w+ si,? (?!(no|non)\b)(\w+ ){0,2}no", r"(?!(si|no|ma|che|e|ok|certo|io)\b)\w+ no,? (\w+ ){0,2}si",
+             r"il resto (dell'anno|del tempo|della settimana|dei giorni) si", r"tranne (durante|in|a|nei|nel|la|il)\b",
              # one of us yes, the other less: "il mio socio sì, io meno"
              r"si,? (ma |mentre |invece )?(io|lui|lei|noi|loro|l'altr\w) (un po'? |molto )?(no|meno|poco|mica)",
              r"(io|lui|lei) (un po'? )?meno")
@@ -126,7 +129,8 @@ _YES = _rx(r"si+", r"s", r"sii+", r"certo", r"certamente", r"certissimo", r"ma c
            r"sisi", r"si si", r"ok+e[iy]+", r"okey", r"sissignor\w*", r"ya",
            # the formal consent: "si presta il consenso", "la scrivente autorizza", "consento"
            r"consent(o|iamo)", r"autorizz(a|ano|iamo)", r"(prest|rilasc|conferisc|esprim|dat)\w* (il )?(proprio |mio |nostro )?consenso",
-           r"(tenete|conservate|salvate)(lo|li|la|le)?",
+           r"(tenete|conservate|salvate)(lo|li|la|le)?", r"fate pure", r"fai pure", r"ben venga", r"benvenga",
+           r"sarebbe (il|un) sogno", r"(si )?puo fare", r"lo (fa|fanno) gia",
            r"(e )?(proprio |esattamente )?quello che (voglio|vogliamo|cerco|cerchiamo|serve)",
            r"(e )?(il|l') (mio|nostro) obiettivo", r"lo (faccio|facciamo) (gia|sempre|volentieri)",
            r"e il (mio|nostro) lavoro", r"fa parte del (mio|nostro) lavoro", r"ovvio che si",
@@ -148,7 +152,8 @@ _NO = _rx(r"no+", r"nope", r"nah", r"mai", r"per niente", r"per nulla", r"niente
           r"non rispondiamo", r"cancell\w+ (i commenti|le critiche)", r"nein", r"nossignor\w*", r"ma quale",
           r"(li|le|lo|la) (blocco|blocchiamo|cancello|cancelliamo|elimino|eliminiamo|banno)",
           r"neg(a|ano|ato|ata|hiamo)", r"rifiut(a|ano|iamo|ato|ata)", r"nada", r"col cavolo", r"(e )?chi ce li ha",
-          r"meglio (restare|rimanere|stare) (solo )?online", r"in pubblico (no|mai)")
+          r"meglio (restare|rimanere|stare) (solo )?online", r"in pubblico (no|mai)", r"impossibile",
+          r"non (credo|penso) (sia|che sia) (opportuno|il caso|adatto)")
 # Words that say yes only when the answer begins with them: "bene", "perfetto!" are a yes, but
 # "devo leggere bene prima" is not, nor "sempre che…" in a longer sentence.
 _WEAK_YES = re.compile(r"^(bene|benissimo|perfetto|vai|chiaro|chiaramente|tranquill[oaie]|tranquillamente|"
@@ -171,7 +176,7 @@ _IMPERSONAL_VERBS = (r"tratt|puo|fa|fann|ved|dic|sa|dev|capisc|parl|us|trov|chia
                      r"neg|preg|comunic|indic|precis|prefer|dichiar|specific|segnal|inform|rappresent|chied|"
                      r"richied|riten|oper|provved|valut|preved|rest|riman|riserv|present|allega|trasmett|"
                      r"rifiut|attest|evidenz|sottolin|ribad|desider|propon|proced|conced|manifest|ringrazi")
-_IMPERSONAL_SI = re.compile(r"(?<=\w )si (" + _IMPERSONAL_VERBS + r")\w*")
+_IMPERSONAL_SI = re.compile(r"(?<=\w )si (?!facc|puo fare)(" + _IMPERSONAL_VERBS + r")\w*")  # "nome sì, faccia no"; "si può fare" is a yes
 # At the start, an unaccented "Si" before such a verb is impersonal too: "Si nega il consenso".
 _IMPERSONAL_START = re.compile(r"^si (" + _IMPERSONAL_VERBS + r")\w*")
 # A condition first: "se è educata sì", "se vedo risultati sì".
@@ -298,6 +303,8 @@ def numbers(text: str) -> List[float]:
     t = re.sub(r"\b(\d+|[a-z]+)\s+(ore|ora)\s+e\s+mezz[ao]\b",
                lambda m: f"{_value(m.group(1)) + 0.5:g}" if _value(m.group(1)) is not None else m.group(0), t)
     t = re.sub(r"\bmezz[ao]?\s*(ora|oretta)\b|\bmezzora\b", "0.5", t)
+    t = re.sub(r"\btre quarti d?\s*(ora|oretta)\b", "0.75", t)
+    t = re.sub(r"\bun quarto d?\s*(ora|oretta)\b", "0.25", t)
     out: List[float] = []
     tokens = _NUMBER.findall(t)
     for n, token in enumerate(tokens):
@@ -389,9 +396,11 @@ _TEAM_INSIDE = _rx(r"io e \w+", r"noi", r"insieme", r"a turno", r"tutti", r"tutt
                    # a role of the place: "l'allenatore dei pulcini", "la coordinatrice del centro"
                    r"(il|la|l'|lo) \w+(tore|trice|ista|iere|iera) (del|della|dei|delle|dell'|degli|dello) \w+",
                    # anyone of our own place: "la receptionist dell'hotel", "il ragazzo del negozio"
-                   r"\w+ (dell'|del |della |dello |in )(hotel|albergo|negozio|studio|ditta|azienda|ristorante|ufficio|"
-                   r"agriturismo|associazione|parrocchia|comune|bottega|laboratorio|cantina|b&b)")
+                   r"\w+ (\w+ )?(dell'|del |della |dello |in )(hotel|albergo|negozio|studio|ditta|azienda|ristorante|ufficio|"
+                   r"agriturismo|associazione|parrocchia|comune|bottega|laboratorio|cantina|b&b|officina|farmacia|palestra|"
+                   r"scuola|club|cooperativa|fattoria)", r"in stage", r"tirocin\w+")
 _TEAM_SELF = _rx(r"io", r"me", r"io stess[oa]", r"da sol[oa]", r"personalmente", r"in prima persona",
+                 r"lavoro in proprio", r"chi altri", r"e chi se no", r"chi senno",
                  r"me ne occupo", r"ci penso io", r"lo faccio io", r"faccio io", r"sottoscritt[oa]",
                  r"solo io", r"io e basta", r"mi arrangio", r"mi occupo io", r"di persona")
 
@@ -426,7 +435,7 @@ def team(text: str) -> Optional[str]:
 # --- who the customers are ------------------------------------------------------------------------------
 
 # Customers that are businesses or organisations, and customers that are people.
-_BUSINESS_CUSTOMERS = _rx(r"b2b", r"aziend\w*", r"impres\w*", r"pmi", r"societa", r"ditte", r"negoz\w*",
+_BUSINESS_CUSTOMERS = _rx(r"b2b", r"b2g", r"enterprise", r"mid ?-?market", r"smb", r"corporate", r"aziend\w*", r"impres\w*", r"pmi", r"societa", r"ditte", r"negoz\w*",
                           r"ristorant\w*", r"alberg\w*", r"hotel", r"bar", r"supermercat\w*", r"grande distribuzione",
                           r"gdo", r"ingrosso", r"grossist\w*", r"rivendit\w*", r"distribut\w*", r"studi \w+", r"studio (professional|medic|legal|tecnic|dentistic)\w*",
                           r"professionist\w*", r"enti", r"comuni", r"scuole", r"pubblica amministrazione",
@@ -442,7 +451,8 @@ _BUSINESS_CUSTOMERS_MORE = _rx(r"palestr\w*", r"botteg\w*", r"ditt\w+", r"marchi
                                r"tour operator", r"agenzie di viaggio", r"catering",
                                # a shop or workshop by its trade: "a qualche falegnameria", "alle macellerie"
                                r"(?!materi|criteri)\w{3,}eri[ae]")
-_PEOPLE_CUSTOMERS = _rx(r"b2c", r"privat\w*", r"consumator\w*", r"famigli\w*", r"persone", r"gente",
+_PEOPLE_CUSTOMERS = _rx(r"b2c", r"d2c", r"dtc", r"direct to consumer", r"consumer\w*",
+                        r"(?<!aziende )(?<!imprese )(?<!societa )(?<!strutture )(?<!scuole )privat\w*", r"consumator\w*", r"famigli\w*", r"persone", r"gente",
                         r"genitori", r"mamme", r"papa", r"bambin\w*", r"ragazz\w*", r"giovan\w*", r"turist\w*",
                         r"pazient\w*", r"clienti finali", r"cliente finale", r"cittadin\w*", r"sposi",
                         r"coppie", r"student\w*", r"anzian\w*", r"donne", r"uomini", r"appassionat\w*",
@@ -460,7 +470,7 @@ _BOTH = _rx(r"entramb\w*", r"tutti e due", r"tutte e due", r"sia .{1,60} (sia|ch
 
 def segment(text: str) -> Optional[str]:
     """b2b, b2c or entrambi for "a chi vendi?", from who the customers are."""
-    t = re.sub(r"\bb ?(?:to|2) ?([bc])\b", r"b2\1", words(text))  # "B to C"
+    t = re.sub(r"\b(?:b|bi) ?(?:to|2|tu) ?(b|c|bi|ci)\b", lambda m: "b2" + m.group(1)[0], words(text))  # "B to C", "bi tu bi"
     if not t:
         return None
     if _BOTH.search(t):
@@ -510,7 +520,8 @@ _BUDGET_SOME = _rx(r"piccol\w*", r"poco", r"pochi", r"pochino", r"qualcosa", r"q
                    r"al mese", r"all'anno", r"l'anno", r"annu\w+", r"mensil\w+", r"sponsorizz\w*",
                    r"investiamo", r"investo", r"possiamo spendere", r"posso spendere", r"budget (c'e|ce)",
                    r"abbiamo un budget", r"ho un budget", r"stanziat\w", r"previst\w",
-                   r"(lo|li|ce li|ce lo|ce ne|qualcosa) mett\w+", r"(vent|trent|quarant|cinquant|cent)in[oa]")
+                   r"(lo|li|ce li|ce lo|ce ne|qualcosa) mett\w+", r"(vent|trent|quarant|cinquant|cent)in[oa]",
+                   r"c'?e gia", r"gia (c'?e|previst\w|stanziat\w)", r"ads su \w+", r"campagne")
 # Small amounts: a yes to a budget ("sì, ma poco poco"), not the doubt they are in other answers.
 _SMALL = re.compile(r"\b(proprio )?(poco poco|pochissim\w|poco|pochino|un po'?|non molto|non tanto)\b")
 

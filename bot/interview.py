@@ -225,11 +225,18 @@ def read_answer(message: UserMessage, requested: str, slots: Mapping[str, Any],
     return READERS[question.kind](message, question, slots, voc)
 
 
+# Questions of doing something, answered by naming who will do it (a role instead of a yes).
+_DONE_BY_SOMEONE = ("replies_to_messages", "shows_identity", "handles_criticism")
+
+
 def _read_yes_no(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
     text = message.text
     reading = answers.budget(text) if question.kind == F.BUDGET else answers.yes_no(text)
     if reading is None and question.topic:  # "io e mio figlio ci mettiamo la faccia"
         reading = answers.statement_yes_no(text, question.topic)
+    if reading is None and question.name in _DONE_BY_SOMEONE and answers.team(text) \
+            and not re.search(r"\b(non|nessun\w*|niente)\b", answers.words(text)):
+        reading = answers.YES  # "i volontari a turno": who will answer, so someone will
     if reading is None and message.intent in ("affirm", "deny"):
         reading = answers.YES if message.intent == "affirm" else answers.NO
     return {answers.YES: True, answers.NO: False}.get(reading, reading)
@@ -379,11 +386,12 @@ _CUSTOMERS = (r"client\w*|pazient\w*|student\w*|allie\w*|alunn\w*|utent\w*|iscri
               r"ristorante|studio|bottega|serat\w+|event\w+|corsi)")
 # people who would lend a hand: volunteers, however the noun is said
 _HELPERS = (r"(persone|gente|qualcuno|qualcun altro|ragazzi|giovani|chi) che (ci |ce )?(dia|diano|da|danno|dar\w+|"
-            r"dess\w+|voglia|vogliano) (dare )?(una|'?na) mano")
+            r"dess\w+|voglia|vogliano|venga|vengano|vien\w*) (a )?(dare )?(una|'?na) mano")
 _VOLUNTEERS = rf"volontar\w*|nuove forze|{_HELPERS}"
 _DONORS = (r"donator\w*|donazion\w*|sponsor\w*|sostenitor\w*|fondi|finanziament\w*|lasciti|"
            r"(5|cinque) ?(per|x) ?(mille|1000)")
-_BOOKINGS = r"prenotazion\w*|appuntament\w*|booking|camere (prenotate|piene|occupate)|tavoli (prenotati|pieni)"
+_BOOKINGS = (r"prenotazion\w*|appuntament\w*|booking|camere (prenotate|piene|occupate)|tavoli (prenotati|pieni)|"
+             r"visite (in|alla|al|nella|nel|dello|della) (?!sito)\w+")  # "le visite in cantina" are booked
 _HIRING = re.compile(rf"\b(trovare|trova'?|cercare|cerco|cerchiamo|assumere|assumo|assumiamo|reclutare|selezionare|inserire|prendere|attirare|"
                      rf"nuov[ie]|altr[io])\s+(\w+'?\s*){{0,4}}?({_ROLES})\b|^\W*(i |le |gli |dei |delle )?({_ROLES})\b")
 
@@ -602,6 +610,10 @@ _PUBLIC_OR_NONPROFIT = re.compile(
     r"atletica|ciclismo|tennis|scherma|ginnastica))|squadra (di|del|della))\b")
 
 
+_STARTUP_CUES = re.compile(r"\bstart\s?-?\s?up\b|\b(pre-?)?seed( round)?\b|\bscale[- ]?up\b|\bround di finanziamento\b|"
+                           r"\bventure capital\b|\bbusiness angel\w*|\bincubat\w*")
+
+
 def _org_kind(message: UserMessage, voc: Vocabulary) -> Optional[str]:
     """Kind of organisation: the words for it ("siamo una PMI", "associazione"), else what the
     description implies: a role in an organisation is that organisation's kind; a business the user
@@ -609,13 +621,13 @@ def _org_kind(message: UserMessage, voc: Vocabulary) -> Optional[str]:
     professional."""
     text = fold(message.text)
     found = _first(_learned(message, "org_kind", P.KINDS, voc))
-    if found:
-        return found
+    if found and not (found == "azienda" and _STARTUP_CUES.search(text)):
+        return found  # "siamo una scale up fintech": a startup, though a company too
     role = _ROLE_IN.search(text)
     described = text[role.end():] if role else text  # the organisation, when the user works in one
     if re.search(r"\bspin.?off\b|\bstart\s?-?\s?(up|app|upp)\b|\bincubat\w*|\bacceleratore\b|\bprimo round\b|"
-                 r"\bround (di finanziamento|seed|a)\b|\bpre-?seed\b|\bbusiness angel\w*|\bventure capital\b|\bmvp\b|"
-                 r"\bscale-?up\b", described) \
+                 r"\bround (di finanziamento|seed|a)\b|\b(pre-?)?seed( round)?\b|\bbusiness angel\w*|\bventure capital\b|\bmvp\b|"
+                 r"\bscale[- ]?up\b", described) \
             or any(difflib.SequenceMatcher(None, word, "startup").ratio() >= 0.8 for word in re.findall(r"\w{5,9}", described)):
         return "startup"  # also typed in a hurry: "startp", "stratup", "starup"
     professional = _values(message, PROFESSION, voc, PROFESSION) or voc.named_in_text(PROFESSION, text)
@@ -753,13 +765,18 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
             and _CORRECTION.search(folded):
         _change_field(turn, message, slots, requested, voc)  # "cambia il settore" while asked the team
         return
-    if not payload and "?" in text and intent not in ANSWER_INTENTS:
+    # "bella domanda... un notaio sui social? non credo, no": a question, then the answer after it
+    tail = text.rsplit("?", 1)[1] if "?" in text else ""
+    answered_after = bool(not payload and answers.words(tail)
+                          and read_answer(UserMessage(tail, None, []), requested, slots, voc) is not None)
+    if not payload and "?" in text and intent not in ANSWER_INTENTS and not answered_after:
         turn.is_answer = False  # a real question: "cos'è XING?", "in Germania cosa funziona?"
         return
     # "sì, l'abbiamo già fatto su Tripadvisor" answers a yes/no question, whatever channel it names
     opens_with_answer = not payload and getattr(F.BY_NAME.get(requested), "kind", None) in F.BOOLEAN_KINDS \
         and answers.starts_with_answer(text)
-    if not payload and answers.asks(text) and requested != "channels_used" and not opens_with_answer and (
+    if not payload and answers.asks(text) and requested != "channels_used" and not opens_with_answer \
+            and not answered_after and (
             any(e.get("entity") == CHANNEL for e in message.entities)
             or re.search(r"\b(social|canal\w*|piattaform\w*|network|app)\b", folded)):
         turn.is_answer = False  # "quale social va di più in Germania": a question about channels
@@ -799,7 +816,7 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
             turn.next_question = requested
             turn.updates.setdefault("attempts", {**(slots.get("attempts") or {}), requested: 1})
             return
-    if value is None and not payload and answers.asks(text) and intent not in ANSWER_INTENTS:
+    if value is None and not payload and answers.asks(text) and intent not in ANSWER_INTENTS and not answered_after:
         turn.is_answer = False  # "quale social va di più in Germania": a question word and no answer
         return
     others = extract(message, slots, requested, voc)

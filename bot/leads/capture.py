@@ -125,7 +125,8 @@ def consent_answer(message: UserMessage, requested: str = "consent_profile") -> 
     reading = answers.yes_no(message.text)
     if reading is None and requested == "consent_contact" and (
             answers.is_command("request_human", message.text)
-            or re.search(r"(?<!non )\b(chiamate|telefonate|contattate|richiamate|sentiamoci)(mi|ci)?\b",
+            or re.search(r"(?<!non )\b((chiamate|telefonate|contattate|richiamate|sentiamoci)(mi|ci)?|"
+                         r"(puo|potete|puoi) (chiamar|telefonar|contattar)\w*)\b",
                          answers.words(message.text))):
         return True  # "chiamatemi pure", "e vabbuò, chiamate": asked whether a consultant may call
     if reading == answers.YES:

@@ -185,7 +185,8 @@ _COMPANY_INTRO = re.compile(
     r"locale|agenzia|startup|cooperativa|bottega|laboratorio|marchio|brand|nome|[\w&]{2,})\s+)?"
     r"(si chiama|è|e'|:|=|ha nome)\s+(?-i:(la |il |lo |l')(?=[A-Z]))?|"
     r"^(spettabile|spett\.le|spett\.)\s+((ditta|azienda|societ[aà]|impresa)\s+)?|"
-    r"^((si|sì|ok|certo)[,!.]?\s+)?(lavoro|lavoriamo|sono|siamo) (per|con|presso|da|di|alla|al|nella|nello) (la |il |lo |l')?|"
+    r"^((si|sì|ok|certo)[,!.]?\s+)?(lavoro|lavoriamo|sono|siamo) (per|con|presso|da|di|alla|al|nella|nello|della|dello|"
+    r"dell'|del|dei) (la |il |lo |l')?|"
     r"^((si|sì|ok|certo)[,!.]?\s+)?(sono (il |la )?(titolare|socio|socia|responsabile|fondat\w+) (di|della|del|dello) "
     r"(la |il |lo |l')?)|^(per conto (della|dello|dell'|del|di)\s*|(per|presso) (la |il |lo |l')?)", re.IGNORECASE)
 # "lavoro in proprio, Marco Bianchi": the name after the explanation is the company
@@ -221,6 +222,7 @@ def _company(text: str) -> Checked:
     stripped = stripped.split(", ")[0].strip()
     stripped = re.sub(r"\s+(di|del|della) (mio|mia|nostro|nostra)\b.*$|\s+(sul|sulla|sullo|nel|nella|vicino|presso|"
                       r"zona|in via)\b.*$|\s+a\s+[A-Z][\wàèéìòù']+$", "", stripped)
+    stripped = re.sub(r"\s+(punto|virgola)$", "", stripped, flags=re.IGNORECASE)  # dictated punctuation
     if any(c.isalnum() for c in stripped):
         text = stripped
     if len(text) > 120:
@@ -268,7 +270,8 @@ def _big_number_as_digits(word: re.Match) -> str:
 def _company_size(text: str) -> Checked:
     folded = re.sub(r"\b[a-z]+\b", _big_number_as_digits, italian(fold(text)))  # "ventidue", "sugnu sulu"
     if re.fullmatch(r"(io|solo io|io sol[oa]|io e basta|me|sol[oa])\W*", folded) \
-            or re.search(r"\b(io|me) (e basta|soltanto|solamente)\b|\bnessun altro\b|\bsol[oa] (la |il )?sottoscritt[oa]\b",
+            or re.search(r"\b(io|me) (e basta|soltanto|solamente)\b|\bnessun altro\b|\bsol[oa] (la |il )?"
+                         r"(sottoscritt[oa]|titolare)\b",
                          folded):
         return Checked("1")  # "me e basta", "nessun altro, solo la sottoscritta"
     if re.search(r"(^|:)\s*(io|me)\s*(,|e)\s", folded) and not re.search(r"\d|\b(due|tre|quattro|cinque|sei|sette|otto|"
@@ -338,6 +341,10 @@ def _spoken_email(text: str) -> str:
     if "chiocciola" not in folded and not re.search(r"\s@|@\s", text) \
             and not re.search(r"[\w.+-] at [\w-]+(\.| punto )\w{2,}", folded):
         return text
+    # "riccardo bianco tutto attaccato chiocciola …": the words before it are one
+    folded = re.sub(r"([\w.+-]+(?: [\w.+-]+)*) tutto (?:attaccato|unito|insieme)\b",
+                    lambda m: m.group(1).split()[-2] + m.group(1).split()[-1] if len(m.group(1).split()) >= 2
+                    else m.group(1), folded)
     spoken = re.sub(r"\s*\b(chiocciola|at)\b\s*|\s*@\s*", "@", folded)
     spoken = re.sub(r"\s*\bpunto\b\s*", ".", spoken)
     spoken = re.sub(r"\s*\b(trattino basso|underscore)\b\s*", "_", spoken)
@@ -423,16 +430,17 @@ _CALL_WORDS = {
     "indifferente": r"indifferente|quando (vuoi|volete|capita|preferisci|preferite)|sempre|qualsiasi|"
                     r"qualunque|a ogni ora|(in )?ogni momento|non importa|fa lo stesso|tutto il giorno|"
                     r"come capita|capita capita|non ho orari\w*|nessun orario|senza orari\w*|"
+                    r"non fa differenza|nessuna differenza|anytime|any time|whenever|"
                     r"va bene tutto|come (vuoi|volete)|(e|fa|per me e) uguale|uguale|non ho preferenz\w*|"
                     r"nessuna preferenza|senza preferenz\w*|(quando|come) (vi|ti) (pare|fa comodo|e comodo|torna comodo|conviene)|"
                     r"a (vostra|tua) scelta|decidete voi|decidi tu|fate voi|fai tu|fate vobis|vedete voi|vedi tu|"
                     r"come vi (viene|capita)|orari? liber\w*|liber[oa] tutto il giorno",
-    "pausa_pranzo": r"pausa pranzo|(ora|orario) di pranzo|a pranzo|per pranzo|verso pranzo|mezzogiorno|prima di pranzo|"
+    "pausa_pranzo": r"pausa pranzo|lunch( break)?|(ora|orario) di pranzo|a pranzo|per pranzo|verso pranzo|mezzogiorno|prima di pranzo|"
                     r"tra l'una e le due|fra l'una e le due|verso l'una|all'una|in pausa|(durante|nella) (la )?pausa",
-    "mattina": r"mattin\w*|matin\w*|al mattino|di mattino|domattina|stamattina|appena apro|all'apertura|"
+    "mattina": r"mattin\w*|morning|matin\w*|al mattino|di mattino|domattina|stamattina|appena apro|all'apertura|"
                r"antimeridian\w*|prima di mezzogiorno",
-    "pomeriggio": r"pomerig\w*|pomeridian\w*|dopo pranzo",
-    "sera": r"ser(a|ata|ale)|stasera|dopo cena|dopo il lavoro",
+    "pomeriggio": r"pomerig\w*|afternoon|pomeridian\w*|dopo pranzo",
+    "sera": r"ser(a|ata|ale)|evening|stasera|dopo cena|dopo il lavoro",
 }
 _CALL_BUCKET = re.compile("|".join(f"(?P<{bucket}>\\b(?:{words})\\b)"
                                    for bucket, words in _CALL_WORDS.items()))
@@ -483,6 +491,9 @@ def _call_time(text: str) -> Checked:
     # "sempre la mattina": a time of day says more than "whenever"
     bucket = next((b for b in named if b != "indifferente"), named[0] if named else None)
     hour = _HOUR.search(folded)
+    span = re.search(r"\b(\d{1,2})\s*-\s*(\d{1,2})\b", folded)  # "fascia 14-17"
+    if span and not hour and bucket in (None, "indifferente") and int(span.group(1)) < int(span.group(2)) <= 24:
+        bucket = _hour_bucket(int(span.group(1))) or bucket
     if hour and bucket in (None, "indifferente"):
         value = int(hour.group("hour") or hour.group("clock"))
         bucket = _hour_bucket(value - 1 if hour.group("before") else value) or bucket

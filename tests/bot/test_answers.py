@@ -281,3 +281,28 @@ def test_segment_trade_terms_people_of_a_place_shops_by_trade_and_refusals(text,
 def test_a_yes_with_a_condition_of_time_is_still_a_clear_yes():
     assert answers.clear_yes("va bene, ma non troppo tardi") and answers.clear_yes("sì, ma non la domenica")
     assert not answers.clear_yes("va bene, ma non sempre")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("bi tu ci", "b2c"), ("b2c e d2c", "b2c"), ("clienti enterprise", "b2b"), ("consumer finali", "b2c"),
+    ("scuole private e aziende private", "b2b"),
+])
+def test_segment_marketing_terms_dictated_terms_and_private_companies(text, expected):
+    assert answers.segment(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("fai pure", answers.YES), ("benvenga", answers.YES), ("lo fanno già i ragazzi", answers.YES),
+    ("un po' timido, ma si può fare", answers.YES), ("volto sì, nome no", answers.HEDGE),
+    ("messaggi no, commenti sì", answers.HEDGE), ("d'estate è impossibile, il resto dell'anno sì", answers.HEDGE),
+    ("io sui social? non credo sia il caso", answers.NO),
+])
+def test_yes_no_permissions_wishes_split_answers_and_a_question_echoed(text, expected):
+    assert answers.yes_no(text) == expected
+
+
+def test_team_roles_of_the_place_with_an_adjective_interns_and_on_my_own():
+    assert answers.team("la commessa nuova del negozio") == "team" and answers.team("un ragazzo in stage") == "team"
+    assert answers.team("sono in proprio, chi altri") == "da_solo"
+    assert answers.numbers("un quarto d'ora al giorno") == [0.25]
+    assert answers.budget("un budget per le campagne c'è già") == answers.YES

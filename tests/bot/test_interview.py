@@ -593,3 +593,20 @@ def test_customers_who_bought_already_want_help_not_sales(voc):
     slots = {"objectives": ["vendite", "assistenza"]}
     turn = interpret(msg("aiutare chi ha già comprato da noi"), "priority", slots, voc)
     assert turn.updates["priority"] == "assistenza"
+
+
+def test_a_question_then_its_answer_is_the_answer(voc):
+    turn = interpret(msg("bella domanda... se ci mettiamo la faccia? direi proprio di no", "ask_channel"),
+                     "shows_identity", {}, voc)
+    assert turn.is_answer and turn.updates["shows_identity"] is False
+
+
+def test_a_role_answering_whether_someone_will_reply_is_a_yes(voc):
+    turn = interpret(msg("le ragazze del negozio, a turno"), "replies_to_messages", {}, voc)
+    assert turn.updates["replies_to_messages"] is True
+
+
+def test_funding_words_make_a_startup_even_when_it_says_company(voc):
+    text = "siamo un'azienda in fase seed, ci ha finanziato un business angel"
+    turn = interpret(msg(text, "inform", ent("org_kind", "azienda", text.index("azienda"))), "org_kind", {}, voc)
+    assert turn.updates["org_kind"] == "startup"

@@ -308,3 +308,13 @@ def test_call_time_whenever_in_other_words_and_an_autocorrected_part_of_the_day(
     assert contacts.check("call_time", "non ho orari fissi").value.startswith("indifferente")
     assert contacts.check("call_time", "la Martina presto").value.startswith("mattina")
     assert contacts.check("email", "si indica l'indirizzo ufficio@example.org").value == "ufficio@example.org"
+
+
+def test_call_time_in_english_and_as_a_span_of_hours_and_dictated_details():
+    assert contacts.check("call_time", "afternoon").value.startswith("pomeriggio")
+    assert contacts.check("call_time", "fascia 9-11").value.startswith("mattina")
+    assert contacts.check("call_time", "nessuna differenza").value == "indifferente"
+    assert contacts.check("company", "Officina Bassi snc punto").value == "Officina Bassi snc"
+    assert contacts.check("company", "sono dello Studio Gatti").value == "Studio Gatti"
+    assert contacts.check("email", "anna rossi tutto attaccato chiocciola example punto it").value == "annarossi@example.it"
+    assert contacts.check("company_size", "sola la titolare").value == "1"
