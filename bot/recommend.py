@@ -30,6 +30,7 @@ GOOD_ENOUGH = 55.0        # below this best score, no channel fits well enough
 MIN_STRENGTH = 2          # "present" in at least one target market
 MIN_SEGMENT_FIT = 1
 MIN_PRIORITY_FIT = 2      # the main objective must be something the channel is good at
+DIGITAL_OFFERINGS = ("software", "contenuti")  # sold online without a shop window
 MAX_USED_KEPT = 2         # channels already in use that fit are kept first, up to this many
 DEFAULT_MARKETS = ("IT",)
 MULTI_BRAND = re.compile(r"\b(multi-?brand|multimarca|piu marchi|diversi marchi|vari marchi|"
@@ -228,7 +229,11 @@ def score_channel(channel: Channel, profile: Mapping[str, Any], markets: Sequenc
         got = sum(weights[o] * channel.objectives[o] for o in objectives)
         breakdown["objectives"] = round(WEIGHTS["objectives"] * got / (3 * sum(weights.values())), 1)
         main = priority or max(objectives, key=lambda o: (channel.objectives[o], o))
-        if channel.objectives[main] < MIN_PRIORITY_FIT:
+        # selling something digital (subscriptions, apps, courses) online is won by an audience first:
+        # a channel good at making one known serves that sale too
+        reach = max(channel.objectives[main], channel.objectives["notorieta"]) \
+            if main == "vendite" and profile.get("offering") in DIGITAL_OFFERINGS else channel.objectives[main]
+        if reach < MIN_PRIORITY_FIT:
             fit.excluded.append(t("weak_objective", objective=texts.OBJECTIVE_LABELS[main]))
         good = [o for o in objectives if channel.objectives[o] == 3]
         if good:

@@ -263,3 +263,14 @@ def test_not_answering_messages_leaves_out_chat_channels_without_calling_a_speci
     plan = recommend(profile, kb, voc)
     assert not plan.specialist_advised and "dialogare" in plan.caution_notes[0]
     assert not {"whatsapp_business", "telegram"} & {c.id for c in plan.channels}
+
+
+def test_selling_something_digital_is_served_by_channels_that_make_it_known(kb, voc):
+    from bot.recommend import score_channel
+    profile = persona(sector="technology", activity="app per imparare l'inglese in dieci minuti al giorno",
+                      offering="software", objectives=["vendite"], priority="vendite")
+    youtube = kb.get("youtube")
+    assert youtube.objectives["vendite"] < 2 <= youtube.objectives["notorieta"]
+    assert not any("vendere" in why for why in score_channel(youtube, profile, ("IT",), voc).excluded)
+    shop = {**profile, "offering": "prodotti", "activity": "vendo borse in pelle"}
+    assert any("vendere" in why for why in score_channel(youtube, shop, ("IT",), voc).excluded)
