@@ -100,7 +100,8 @@ _HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"non sempre", r"a v
              r"previ[ao]", r"ne (devo )?parl\w+ con", r"prima (ne )?(parlo|sento|chiedo|consulto)",
              r"dopo aver\w* (sentito|consultato|parlato|letto|chiesto)",
              # one part yes, another no: "nome sì, faccia no", "telefonate no, incontri sì"
-             r"(?!(si|no|ma|che|e|ok|certo|io)\b)\w+ si,? (?!(no|non)\b)(\w+ ){0,2}no", r"(?!(si|no|ma|che|e|ok|certo|io)\b)\w+ no,? (\w+ ){0,2}si",
+             r"(?!(si|no|ma|che|e|ok|certo|io|di)\b)\w+ si,? (?!(no|non)\b)(\w+ ){0,2}no\s*$",
+             r"(?!(si|no|ma|che|e|ok|certo|io|di)\b)\w+ no,? (\w+ ){0,2}si\s*$",
              r"il resto (dell'anno|del tempo|della settimana|dei giorni) si", r"tranne (durante|in|a|nei|nel|la|il)\b",
              # one of us yes, the other less: "il mio socio sì, io meno"
              r"si,? (ma |mentre |invece )?(io|lui|lei|noi|loro|l'altr\w) (un po'? |molto )?(no|meno|poco|mica)",

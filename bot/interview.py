@@ -234,7 +234,7 @@ def _read_yes_no(message: UserMessage, question: F.Question, slots: Mapping[str,
     reading = answers.budget(text) if question.kind == F.BUDGET else answers.yes_no(text)
     if reading is None and question.topic:  # "io e mio figlio ci mettiamo la faccia"
         reading = answers.statement_yes_no(text, question.topic)
-    if reading is None and question.name in _DONE_BY_SOMEONE and answers.team(text) \
+    if reading is None and question.name in _DONE_BY_SOMEONE and answers.team(text) in ("team", "agenzia") \
             and not re.search(r"\b(non|nessun\w*|niente)\b", answers.words(text)):
         reading = answers.YES  # "i volontari a turno": who will answer, so someone will
     if reading is None and message.intent in ("affirm", "deny"):

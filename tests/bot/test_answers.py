@@ -306,3 +306,8 @@ def test_team_roles_of_the_place_with_an_adjective_interns_and_on_my_own():
     assert answers.team("sono in proprio, chi altri") == "da_solo"
     assert answers.numbers("un quarto d'ora al giorno") == [0.25]
     assert answers.budget("un budget per le campagne c'è già") == answers.YES
+
+
+def test_a_no_then_an_impersonal_si_is_no_split_answer_and_roman_trying_is_a_doubt():
+    assert answers.yes_no("preferisco di no, le cose si risolvono in privato") == answers.NO
+    assert answers.yes_no("ce provo, ma mi arrabbio facilmente") == answers.HEDGE

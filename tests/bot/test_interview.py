@@ -610,3 +610,8 @@ def test_funding_words_make_a_startup_even_when_it_says_company(voc):
     text = "siamo un'azienda in fase seed, ci ha finanziato un business angel"
     turn = interpret(msg(text, "inform", ent("org_kind", "azienda", text.index("azienda"))), "org_kind", {}, voc)
     assert turn.updates["org_kind"] == "startup"
+
+
+def test_a_pronoun_is_not_a_role_that_answers_yes(voc):
+    turn = interpret(msg("ce provo, ma certi commenti me fanno arrabbiare"), "handles_criticism", {}, voc)
+    assert "handles_criticism" not in turn.updates and turn.next_question == "handles_criticism"  # asked back
