@@ -11,6 +11,7 @@ Rasa; tested in tests/bot/test_answers.py.
 """
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from typing import Dict, Iterable, List, Optional, Tuple
@@ -469,11 +470,28 @@ _BOTH = _rx(r"entramb\w*", r"tutti e due", r"tutte e due", r"sia .{1,60} (sia|ch
             r"mix", r"mista", r"50 e 50", r"50 50", r"fifty fifty")
 
 
+# The customers' words a typo is taken back to ("priavti", "aizende", "imprsee").
+_CUSTOMER_WORDS = ("privati", "aziende", "azienda", "imprese", "negozi", "rivenditori", "distributori", "artigiani",
+                   "professionisti", "famiglie", "turisti", "consumatori", "importatori", "librerie", "ristoranti",
+                   "alberghi", "entrambi", "persone", "studenti", "uffici", "architetti", "agenzie", "associazioni",
+                   "scuole", "grossisti", "aziendali", "clienti", "pazienti")
+
+
+def _customer_word(word: str) -> str:
+    """A word within a typo of one of the customers' words, as that word; any other word as it is."""
+    if len(word) < 6 or _BUSINESS_CUSTOMERS.fullmatch(word) or _BUSINESS_CUSTOMERS_MORE.fullmatch(word) \
+            or _PEOPLE_CUSTOMERS.fullmatch(word) or _BOTH.fullmatch(word):
+        return word
+    close = difflib.get_close_matches(word, _CUSTOMER_WORDS, n=1, cutoff=0.85)
+    return close[0] if close else word
+
+
 def segment(text: str) -> Optional[str]:
     """b2b, b2c or entrambi for "a chi vendi?", from who the customers are."""
     t = re.sub(r"\b(?:b|bi) ?(?:to|2|tu) ?(b|c|bi|ci)\b", lambda m: "b2" + m.group(1)[0], words(text))  # "B to C", "bi tu bi"
     if not t:
         return None
+    t = " ".join(_customer_word(w) for w in t.split())  # "priavti e aizende", typed in a hurry
     if _BOTH.search(t):
         return "entrambi"
     said = {m.group(0) for m in re.finditer(r"\bb2[bc]\b", t)}

@@ -767,7 +767,7 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
         return
     # "bella domanda... un notaio sui social? non credo, no": a question, then the answer after it
     tail = text.rsplit("?", 1)[1] if "?" in text else ""
-    answered_after = bool(not payload and answers.words(tail)
+    answered_after = bool(not payload and requested not in FREE_TEXT and answers.words(tail)
                           and read_answer(UserMessage(tail, None, []), requested, slots, voc) is not None)
     if not payload and "?" in text and intent not in ANSWER_INTENTS and not answered_after:
         turn.is_answer = False  # a real question: "cos'è XING?", "in Germania cosa funziona?"

@@ -311,3 +311,10 @@ def test_team_roles_of_the_place_with_an_adjective_interns_and_on_my_own():
 def test_a_no_then_an_impersonal_si_is_no_split_answer_and_roman_trying_is_a_doubt():
     assert answers.yes_no("preferisco di no, le cose si risolvono in privato") == answers.NO
     assert answers.yes_no("ce provo, ma mi arrabbio facilmente") == answers.HEDGE
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("priavti e qualche aizenda", "entrambi"), ("solo artigaini", "b2b"), ("ai privati, in una scuola di musica", "b2c"),
+])
+def test_segment_customers_words_typed_in_a_hurry(text, expected):
+    assert answers.segment(text) == expected

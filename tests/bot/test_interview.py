@@ -615,3 +615,8 @@ def test_funding_words_make_a_startup_even_when_it_says_company(voc):
 def test_a_pronoun_is_not_a_role_that_answers_yes(voc):
     turn = interpret(msg("ce provo, ma certi commenti me fanno arrabbiare"), "handles_criticism", {}, voc)
     assert "handles_criticism" not in turn.updates and turn.next_question == "handles_criticism"  # asked back
+
+
+def test_a_question_at_a_free_text_question_is_never_taken_as_its_answer(voc):
+    turn = interpret(msg("ma a cosa serve saperlo? non capisco", "ask_why"), "activity", {"org_kind": "azienda"}, voc)
+    assert "activity" not in turn.updates
