@@ -38,7 +38,10 @@ def test_sql_looking_text_is_just_text(client, sender):
     client.say(sender, "edilizia")
     client.say(sender, "'; DROP TABLE events; -- e poi ristrutturiamo case")
     assert client.slots(sender)["activity"] == "'; DROP TABLE events; -- e poi ristrutturiamo case"
-    assert "A chi vendi" in " ".join(client.texts(sender, "/deny")) or True
+    # the tracker store still works after it: the next answer is read and kept
+    client.say(sender, "a privati")
+    assert client.slots(sender)["segment"] == "b2c"
+    assert client.slots(sender)["activity"] == "'; DROP TABLE events; -- e poi ristrutturiamo case"
     assert client.tracker(sender)["events"]  # the tracker store is intact
 
 
