@@ -11,14 +11,13 @@ Rasa; tested in tests/bot/test_answers.py.
 """
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from typing import Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
-from bot import paths
+from bot import comuni, paths
 from bot.vocabulary import fold
 
 DIALECT_FILE = paths.DATA / "dialect.yml"
@@ -70,6 +69,10 @@ def _rx(*alternatives: str) -> re.Pattern:
 
 # --- yes, no, or "it depends" -----------------------------------------------------------------------
 
+# When, not whether: "sì, ma non la domenica" is a yes with a time to respect.
+_WHEN = (r"prima|dopo|durante|alle|oltre|di (mattina|sera|notte|domenica|sabato)|la (mattina|sera|domenica)|"
+         r"il (weekend|sabato|fine settimana)|nel (weekend|fine settimana)")
+
 # Uncertainty wins over a yes or a no in the same answer: "sì, ma non sempre" must be asked again.
 _HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"non sempre", r"a volte", r"qualche volta",
              r"ogni tanto", r"non so", r"non lo so", r"non saprei", r"boh+", r"mah+", r"bah",
@@ -85,8 +88,7 @@ _HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"non sempre", r"a v
              r"teoricamente", r"in linea (di massima|teorica|di principio)", r"sulla carta", r"solo se",
              r"da valutare", r"valuteremo", r"valuto", r"non ancora deciso", r"indecis\w", r"50 e 50",
              r"a seconda", r"tendenzialmente", r"ci prov\w*", r"proviamoci", r"posso provarci", r"diciamo di si", r"non tanto", r"un po'? si,? (e )?un po'? no",
-             r"(si|certo|ok|va bene)\b.{0,40}\bma non\b(?! (troppo presto|troppo tardi|prima|dopo|durante|alle|oltre|di (mattina|sera|notte|domenica|sabato)|"
-             r"la (mattina|sera|domenica)|il (weekend|sabato|fine settimana)|nel (weekend|fine settimana)))", r"non con regolarita", r"non proprio",
+             r"(si|certo|ok|va bene)\b.{0,40}\bma non\b(?! (troppo presto|troppo tardi|" + _WHEN + r"))", r"non con regolarita", r"non proprio",
              # a condition or something to do first: "sì, se ne vale la pena", "devo leggere prima"
              r"se (ne vale|vale|serve davvero|conviene|funziona|rende|ce la faccio|riesco|posso|non sono|"
              r"non siamo|non ho|non abbiamo)\b", r"(prima )?devo (prima )?(leggere|capire|vedere|"
@@ -154,7 +156,7 @@ _NO = _rx(r"no+", r"nope", r"nah", r"mai", r"per niente", r"per nulla", r"niente
           r"non rispondiamo", r"cancell\w+ (i commenti|le critiche)", r"nein", r"nossignor\w*", r"ma quale",
           r"(li|le|lo|la) (blocco|blocchiamo|cancello|cancelliamo|elimino|eliminiamo|banno)",
           r"neg(a|ano|ato|ata|hiamo)", r"rifiut(a|ano|iamo|ato|ata)", r"nada", r"col cavolo", r"(e )?chi ce li ha",
-          r"meglio (restare|rimanere|stare) (solo )?online", r"in pubblico (no|mai)", r"impossibile",
+          r"meglio (restare|rimanere|stare) (solo )?online", r"impossibile",
           r"non (credo|penso) (sia|che sia) (opportuno|il caso|adatto)")
 # Words that say yes only when the answer begins with them: "bene", "perfetto!" are a yes, but
 # "devo leggere bene prima" is not, nor "sempre che…" in a longer sentence.
@@ -246,8 +248,7 @@ def clear_yes(text: str) -> bool:
     return not (_NEGATION.search(t) or _NO.search(t)) or bool(_NEGATED_YES.search(t))
 
 
-_NOT_THEN = re.compile(r"\bnon (troppo )?(presto|tardi|prima|dopo|alle|oltre|durante|di (mattina|sera|notte|domenica|sabato)|"
-                       r"la (mattina|sera|domenica)|il (weekend|sabato|fine settimana)|nel (weekend|fine settimana))\b")
+_NOT_THEN = re.compile(r"\bnon (troppo )?(presto|tardi|" + _WHEN + r")\b")
 
 
 def starts_with_answer(text: str) -> bool:
@@ -479,11 +480,10 @@ _CUSTOMER_WORDS = ("privati", "aziende", "azienda", "imprese", "negozi", "rivend
 
 def _customer_word(word: str) -> str:
     """A word within a typo of one of the customers' words, as that word; any other word as it is."""
-    if len(word) < 6 or _BUSINESS_CUSTOMERS.fullmatch(word) or _BUSINESS_CUSTOMERS_MORE.fullmatch(word) \
+    if _BUSINESS_CUSTOMERS.fullmatch(word) or _BUSINESS_CUSTOMERS_MORE.fullmatch(word) \
             or _PEOPLE_CUSTOMERS.fullmatch(word) or _BOTH.fullmatch(word):
         return word
-    close = difflib.get_close_matches(word, _CUSTOMER_WORDS, n=1, cutoff=0.85)
-    return close[0] if close else word
+    return comuni.typo_of(word, _CUSTOMER_WORDS, cutoff=0.85, shortest=6) or word
 
 
 def segment(text: str) -> Optional[str]:

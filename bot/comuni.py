@@ -9,12 +9,13 @@ does not change with this one.
 from __future__ import annotations
 
 import csv
+import difflib
 import functools
 import io
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import Dict, List
+from typing import Dict, List, Optional, Sequence
 
 from bot.folding import fold
 
@@ -68,6 +69,16 @@ def italian_words() -> frozenset:
     """Italian word forms (the lemma table's forms and lemmas): a comune named "Sale" or "Alto"
     counts only when the user writes it with a capital."""
     return frozenset(w for pair in lemmas().items() for w in pair)
+
+
+def typo_of(word: str, known: Sequence[str], cutoff: float, shortest: int) -> Optional[str]:
+    """The known word a typo stands for ("priavti" -> "privati", "ristorazzione" -> "ristorazione"),
+    or None. A word of fewer than `shortest` letters, a known word, or a real Italian word ("libero",
+    "contratti") is never taken as a typo of another."""
+    if len(word) < shortest or word in known or word in italian_words():
+        return None
+    close = difflib.get_close_matches(word, known, n=1, cutoff=cutoff)
+    return close[0] if close else None
 
 
 _BEFORE_A_PLACE = {"a", "ad", "in", "da", "di", "del", "nel", "nella", "vicino", "zona", "presso", "provincia",

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional
 
-from bot import answers, ateco, offerings, parsing
+from bot import answers, ateco, comuni, offerings, parsing
 from bot import fields as F
 from bot import profile as P
 from bot import texts
@@ -448,11 +448,8 @@ _OBJECTIVE_NOUNS = ("clienti", "recensioni", "prenotazioni", "donazioni", "volon
 
 def _spelled(text: str) -> str:
     """The text with words close to an objective's noun written as that noun."""
-    def fix(match: "re.Match[str]") -> str:
-        word = match.group(0)
-        close = difflib.get_close_matches(word.lower(), _OBJECTIVE_NOUNS, n=1, cutoff=0.82) if len(word) >= 6 else []
-        return close[0] if close and close[0] != word.lower() else word
-    return re.sub(r"[^\W\d_]+", fix, text)
+    return re.sub(r"[^\W\d_]+", lambda m: comuni.typo_of(m.group(0).lower(), _OBJECTIVE_NOUNS, cutoff=0.82, shortest=6)
+                  or m.group(0), text)
 
 
 def _objectives_in(message: UserMessage, voc: Vocabulary) -> List[str]:

@@ -274,7 +274,7 @@ def _figure_reason(channel: Channel, markets: Sequence[str]) -> Optional[str]:
 def _rank(fits: List[_Fit]) -> List[_Fit]:
     """By score; on a tie, the channel that asks less time first, then the stronger in its markets
     (the plan says so), then by id so that the same profile always gets the same plan."""
-    return sorted(fits, key=lambda f: (-f.score, f.channel.min_weekly_hours, -f.breakdown.get("market", 0),
+    return sorted(fits, key=lambda f: (-f.score, _hours(f), -f.breakdown.get("market", 0),
                                        f.channel.id))
 
 
@@ -344,7 +344,8 @@ def _choose(candidates: List[_Fit], hours: Optional[float],
     hours; says so when the smallest useful set (two) does not fit."""
     chosen: List[_Fit] = []
     total = 0.0
-    for fit in _first_looked_at(candidates, used):
+    order = _first_looked_at(candidates, used)
+    for fit in order:
         if len(chosen) == MAX_PLAN:
             break
         if _same_kind_count(chosen, fit) >= MAX_OF_A_KIND:
@@ -357,7 +358,7 @@ def _choose(candidates: List[_Fit], hours: Optional[float],
     chosen, total = _with_an_audience(chosen, candidates, total, hours)
     note = None
     if hours is not None and len(chosen) < MIN_PLAN:
-        for fit in _first_looked_at(candidates, used):
+        for fit in order:
             if len(chosen) >= MIN_PLAN:
                 break
             if fit not in chosen:
@@ -371,7 +372,7 @@ def _choose(candidates: List[_Fit], hours: Optional[float],
 def _tie_reason(first: _Fit, second: _Fit) -> str:
     """Why the first of two channels with the same score comes first (the order of `_rank`)."""
     t = texts.plan_text
-    if first.channel.min_weekly_hours < second.channel.min_weekly_hours:
+    if _hours(first) < _hours(second):
         why = t("tie_less_time")
     elif first.breakdown.get("market", 0) > second.breakdown.get("market", 0):
         why = t("tie_stronger_market")

@@ -6,7 +6,6 @@ into the canonical id the profile stores.
 """
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from dataclasses import dataclass, field
@@ -88,13 +87,10 @@ class Vocabulary:
             singles = [a for a in table if len(a) >= 5]
             tokens = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", folded)]
             grams = tokens + [(a[0], a[1] + " " + b[1]) for a, b in zip(tokens, tokens[1:])]
-            words = comuni.italian_words()
             for at, gram in grams:
-                if len(gram) < 5 or gram in table or gram in words:
-                    continue  # "libero" is a word, not a typo of "libro"
-                close = difflib.get_close_matches(gram, singles, n=1, cutoff=0.86)
-                if close:
-                    matches.append((at, at + len(gram), table[close[0]]))
+                meant = comuni.typo_of(gram, singles, cutoff=0.86, shortest=5)  # "libero" is a word, not "libro"
+                if meant:
+                    matches.append((at, at + len(gram), table[meant]))
         kept: List[Tuple[int, int, str]] = []
         for start, end, cid in sorted(matches, key=lambda m: m[0] - m[1]):  # longest first
             if all(end <= s or start >= e for s, e, _ in kept):

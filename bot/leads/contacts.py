@@ -7,7 +7,6 @@ phonenumbers (stored E.164).
 """
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Optional
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from bot import comuni
 from bot.answers import italian, word_number
 from bot.vocabulary import fold
 
@@ -469,8 +469,7 @@ _HOUR_WORDS = {"una": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6
 def _near_call_word(word: str) -> str:
     """A word one letter from a part of the day, as that part: the phone's autocorrect writes
     "Martina" for "mattina"."""
-    close = difflib.get_close_matches(word, _DAY_PARTS, n=1, cutoff=0.85) if len(word) >= 6 else []
-    return close[0] if close else word
+    return comuni.typo_of(word, _DAY_PARTS, cutoff=0.85, shortest=6) or word
 
 
 _DAY_PARTS = ("mattina", "mattino", "mattinata", "pomeriggio", "serata", "pranzo")

@@ -620,3 +620,9 @@ def test_a_pronoun_is_not_a_role_that_answers_yes(voc):
 def test_a_question_at_a_free_text_question_is_never_taken_as_its_answer(voc):
     turn = interpret(msg("ma a cosa serve saperlo? non capisco", "ask_why"), "activity", {"org_kind": "azienda"}, voc)
     assert "activity" not in turn.updates
+
+
+def test_a_real_italian_word_is_never_read_as_a_misspelt_objective(voc):
+    """One typo reader for every question (bot/comuni.typo_of): "contratti" is a word, not "contatti"."""
+    turn = interpret(msg("più contratti firmati e più recenzioni"), "objectives", {}, voc)
+    assert turn.updates["objectives"] == ["reputazione"]
