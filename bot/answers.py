@@ -67,6 +67,50 @@ def _rx(*alternatives: str) -> re.Pattern:
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?![\w])")
 
 
+# --- a person correcting themselves ------------------------------------------------------------------
+
+# "pomeriggio, anzi no, meglio la mattina", "no, cioè sì", "eventi, volevo dire ristorazione": what comes
+# after the last of these is what the person means. Plain "cioè" explains rather than corrects ("tutta
+# Italia, cioè soprattutto il nord"), so it counts only before a yes or a no.
+_SELF_CORRECTION = re.compile(
+    r"(?<!\w)(anzi(?:,? (?:meglio|no))?|(?:cio[eè],? )?volevo dire|intendevo(?: dire)?|mi correggo|correggo|rettifico|"
+    r"aspett[ao],? meglio|(?:no,? )?scus(?:a|ate|i),? (?:ho sbagliato|volevo dire|correggo)|ho sbagliato|"
+    r"cio[eè](?=,? (?:s[iì]|no)(?!\w)))(?!\w)[\s,:;.!-]*", re.IGNORECASE)
+
+
+def after_correction(text: str) -> Optional[str]:
+    """The part of the message after the person corrected themselves within it, or None when they did
+    not. A marker with nothing before it ("scusa, volevo dire Torino") corrects an earlier answer, not
+    this one: None. "anzi no" at the very end means no."""
+    text = text or ""
+    markers = list(_SELF_CORRECTION.finditer(text))
+    if not markers or not re.search(r"\w", text[:markers[0].start()]):
+        return None
+    last = markers[-1]
+    tail = text[last.end():].strip()
+    if re.search(r"\bno\W*$", last.group(0), re.IGNORECASE) and not re.search(r"\w", tail):
+        return "no"  # "sì, anzi no"
+    return tail if re.search(r"\w", tail) else None
+
+
+# "L'anno scorso avevamo un'agenzia e non è andata bene, quindi adesso faccio io": a story, then the
+# answer it leads to. Read first for questions of one value only: in a list ("farmi conoscere, quindi
+# più contatti") what comes before counts too.
+_CONCLUSION = re.compile(r"(?<!\w)(quindi|per cui|perci[oò]|per questo|insomma|in conclusione|morale|alla fine|"
+                         r"in fin dei conti|tutto sommato|ecco perch[eé])(?!\w)[\s,:;.!-]*", re.IGNORECASE)
+
+
+def conclusion(text: str) -> Optional[str]:
+    """The part of the message after its last "quindi", "insomma", "alla fine"…, when something comes
+    before it; else None."""
+    text = text or ""
+    markers = list(_CONCLUSION.finditer(text))
+    if not markers or not re.search(r"\w", text[:markers[0].start()]):
+        return None
+    tail = text[markers[-1].end():].strip()
+    return tail if re.search(r"\w", tail) else None
+
+
 # --- yes, no, or "it depends" -----------------------------------------------------------------------
 
 # When, not whether: "sì, ma non la domenica" is a yes with a time to respect.
@@ -139,7 +183,9 @@ _YES = _rx(r"si+", r"s", r"sii+", r"certo", r"certamente", r"certissimo", r"ma c
            r"(e )?(il|l') (mio|nostro) obiettivo", r"lo (faccio|facciamo) (gia|sempre|volentieri)",
            r"e il (mio|nostro) lavoro", r"fa parte del (mio|nostro) lavoro", r"ovvio che si",
            r"(il mio|il nostro) auspicio", r"(e )?(proprio )?(il motivo|la ragione) per cui", r"me lo auspico", r"ce lo auspichiamo", r"auspicabil\w*",
-           r"sarebbe (bello|bellissimo|il massimo|l'ideale|ideale|ottimo|perfetto|fantastico)(?!.*\b(ma|pero)\b)", r"ci tengo", r"ci teniamo")
+           r"sarebbe (bello|bellissimo|il massimo|l'ideale|ideale|ottimo|perfetto|fantastico)(?!.*\b(ma|pero)\b)", r"ci tengo", r"ci teniamo",
+           r"sarei (ben |molto )?(lieto|lieta|felice|content[oa])", r"saremmo (ben |molto )?(lieti|liete|felici|contenti)",
+           r"mi farebbe (molto )?piacere", r"ci farebbe (molto )?piacere")
 _NO = _rx(r"no+", r"nope", r"nah", r"mai", r"per niente", r"per nulla", r"niente", r"nulla", r"mica",
           r"manco", r"neanche", r"nemmeno", r"neppure", r"macche", r"assolutamente no", r"mica tanto", r"per carita",
           r"prefer\w+ (\w+ ){0,3}in privato",  # not in public
@@ -209,7 +255,10 @@ def yes_no(text: str) -> Optional[str]:
         after = text.rsplit("?", 1)[1]
         if words(after):  # "pubblicità? manco morto": the question echoed, then the answer
             return yes_no(after)
-        return None  # a question back ("mi dite prima di cosa si tratta?"), not "e perché no?"
+        return None  # a question back ("mi dite prima di cosa si tratta?")
+    if re.search(r"\b(pero|ma|comunque|alla fine|in fin dei conti|tutto sommato) (si|certo|no)$", t) and "?" not in text:
+        # "mah, con calma è difficile, però sì": the doubt first, then the verdict
+        return YES if t.endswith(("si", "certo")) else NO
     if re.fullmatch(r"(ma )?magari\s*!+.*", fold(text).strip()):
         return YES  # "magari!": a wish, not a doubt
     if _STARTS_WITH_YES.match(t) and re.search(r"\bmagari (con|per|anche|a|ai|alle|in|di)\b", t) \
@@ -378,9 +427,10 @@ _TEAM_OUTSIDE = _rx(r"agenzi\w*", r"web agency", r"estern[oia]", r"freelance\w*"
                     r"un ragazzo che (lo )?fa di mestiere", r"outsourc\w*", r"virtual assistant", r"che pag(o|hiamo)", r"(dar|daremmo|diamo|do|darei|"
                     r"mandar|passar)\w* fuori", r"all'esterno", r"fuori (casa|azienda)",
                     r"(una|la|na|n'|un'|un) ?(societa|ditta|azienda|impresa) (che|di|specializzat\w*)",
+                    r"(lo|uno|allo|a uno) studio (che|grafico|web|di grafica|di comunicazione|di marketing)",
                     # paid: "a qualcuno fuori, pagando", "un'amica grafica, la pago a lavoro"
                     r"pagand\w*", r"qualcuno (di )?fuori", r"(la|lo|li|le) pag(o|hiamo|herei|heremmo)")
-_TEAM_INSIDE = _rx(r"io e \w+", r"noi", r"insieme", r"a turno", r"tutti", r"tutte", r"ce ne occupiamo",
+_TEAM_INSIDE = _rx(r"io e (?!chi\b|basta\b|nessun)\w+", r"noi", r"insieme", r"a turno", r"tutti", r"tutte", r"ce ne occupiamo",
                    r"lo facciamo", r"team", r"squadra", r"staff", r"ufficio", r"reparto", r"gruppo",
                    r"collaborat\w+", r"dipendent\w+", r"impiegat\w+", r"assistent\w*", r"segretari\w",
                    r"stagist\w", r"tirocinant\w", r"apprendist\w", r"soci[oa]?", r"socie", r"colleg\w+",
@@ -396,6 +446,7 @@ _TEAM_INSIDE = _rx(r"io e \w+", r"noi", r"insieme", r"a turno", r"tutti", r"tutt
                    r"docent\w", r"dottorand\w", r"ricercator\w", r"persone", r"dipende da noi",
                    r"receptionist", r"portier\w", r"concierge", r"centralinist\w", r"camerier\w", r"barist\w",
                    r"allenator\w", r"presidente", r"vicepresident\w", r"personale", r"parroco", r"sacrestan\w",
+                   r"catechist\w", r"don [a-z]+", r"suor[ae]? [a-z]+", r"diacon\w", r"parrocchian\w",
                    # a role of the place: "l'allenatore dei pulcini", "la coordinatrice del centro"
                    r"(il|la|l'|lo) \w+(tore|trice|ista|iere|iera) (del|della|dei|delle|dell'|degli|dello) \w+",
                    # anyone of our own place: "la receptionist dell'hotel", "il ragazzo del negozio"
@@ -464,8 +515,11 @@ _PEOPLE_CUSTOMERS = _rx(r"b2c", r"d2c", r"dtc", r"direct to consumer", r"consume
                         r"proprietari di casa", r"chiunque", r"pubblico", r"proprietari di (animali|cani|gatti|auto\w*)",
                         r"padron\w* di (cani|gatti|animali)", r"signor[ei]", r"clienti privati", r"individui",
                         r"singol[ie] \w+", r"lettori", r"fan", r"tifosi", r"pazienti", r"abitanti", r"paesani",
-                        r"compaesani", r"residenti", r"foresti", r"villeggianti", r"passanti", r"vicini")
-_BOTH = _rx(r"entramb\w*", r"tutti e due", r"tutte e due", r"sia .{1,60} (sia|che)", r"un po' tutti",
+                        r"compaesani", r"residenti", r"foresti", r"villeggianti", r"passanti", r"vicini",
+                        # members: "ai soci del circolo", "agli iscritti", "a chi desidera iscriversi"
+                        r"(ai|i|dei|nostri|ai nostri|per i) soci", r"iscritt\w*", r"tesserat\w*", r"associati",
+                        r"membri", r"chi (desidera|vuole|cerca|ama|vuol|ha voglia|passa|viene)")
+_BOTH = _rx(r"entramb\w*", r"ambedue", r"ambo i \w+", r"tutti e due", r"tutte e due", r"sia .{1,60} (sia|che)", r"un po' tutti",
             r"un po tutti", r"di tutto", r"misto", r"met[aà] e met[aà]", r"b2b e b2c", r"b2c e b2b",
             r"un po'? e un po'?", r"tutte e due le cose", r"l'uno e l'altro", r"gli uni e gli altri",
             r"mix", r"mista", r"50 e 50", r"50 50", r"fifty fifty")
@@ -484,6 +538,14 @@ def _customer_word(word: str) -> str:
             or _PEOPLE_CUSTOMERS.fullmatch(word) or _BOTH.fullmatch(word):
         return word
     return comuni.typo_of(word, _CUSTOMER_WORDS, cutoff=0.85, shortest=6) or word
+
+
+def _qualifies_business(t: str, people: "re.Match[str]") -> bool:
+    """"cliniche private", "scuole private": the adjective of a business named just before, not
+    private persons."""
+    before = t[:people.start()].split()
+    return people.group(0).startswith("privat") and bool(before) and bool(
+        _BUSINESS_CUSTOMERS.fullmatch(before[-1]) or _BUSINESS_CUSTOMERS_MORE.fullmatch(before[-1]))
 
 
 def segment(text: str) -> Optional[str]:
@@ -509,7 +571,7 @@ def segment(text: str) -> Optional[str]:
                 and not re.match(refused, t[m.end():])]
     people = [m for m in _PEOPLE_CUSTOMERS.finditer(t)
               if not re.search(negated, t[:m.start()]) and not re.search(theirs, t[:m.start()])
-              and not re.match(refused, t[m.end():])]
+              and not re.match(refused, t[m.end():]) and not _qualifies_business(t, m)]
     only = r"(?<!non )\b(solo|soltanto|esclusivamente|unicamente|solamente)\s+((a|ai|agli|alle|alla|al|per|con)\s+)?(i |le |gli )?$"
     if people and not any(re.search(only, t[:m.start()]) for m in business) \
             and any(re.search(only, t[:m.start()]) for m in people):

@@ -222,7 +222,26 @@ def read_answer(message: UserMessage, requested: str, slots: Mapping[str, Any],
     button = answers.pressed_button(message.text, texts.question(requested, slots).get("buttons") or [])
     if button:
         return read_answer(parse_payload(str(button["payload"])), requested, slots, voc)
+    if question.kind not in (F.TEXT, F.AUDIENCE):  # a description is kept whole, as written
+        # "il traffico, anzi no, le vendite": what they meant; "…, quindi adesso faccio io": what the
+        # story leads to (for one value only); each when it answers the question
+        ends = [answers.after_correction(message.text)]
+        if question.kind in ONE_VALUE:
+            ends.append(answers.conclusion(message.text))
+        for end in filter(None, ends):
+            value = READERS[question.kind](_tail(message, end), question, slots, voc)
+            if value is not None:
+                return value
     return READERS[question.kind](message, question, slots, voc)
+
+
+def _tail(message: UserMessage, tail: str) -> UserMessage:
+    """The last part of a message as a message of its own, with the entities found in it (their
+    offsets moved); no intent, which was the whole message's."""
+    start = message.text.rfind(tail)
+    entities = [{**e, "start": e["start"] - start, "end": e["end"] - start} for e in message.entities
+                if isinstance(e.get("start"), int) and e["start"] >= start and isinstance(e.get("end"), int)]
+    return UserMessage(tail, None, entities)
 
 
 # Questions of doing something, answered by naming who will do it (a role instead of a yes).
@@ -549,6 +568,8 @@ def _read_places(message: UserMessage, slots: Mapping[str, Any], voc: Vocabulary
     return places or None
 
 
+# Questions answered by one value: a story's conclusion is the answer.
+ONE_VALUE = (F.YES_NO, F.BUDGET, F.CHOICE, F.SECTOR, F.TEAM, F.HOURS, F.PRIORITY)
 READERS = {
     F.YES_NO: _read_yes_no, F.BUDGET: _read_yes_no, F.CHOICE: _read_choice, F.SECTOR: _read_sector,
     F.OFFERING: _read_offering,
@@ -611,6 +632,13 @@ _STARTUP_CUES = re.compile(r"\bstart\s?-?\s?up\b|\b(pre-?)?seed( round)?\b|\bsca
                            r"\bventure capital\b|\bbusiness angel\w*|\bincubat\w*")
 
 
+def _a_business_cooperative(kind: str, text: str) -> bool:
+    """A cooperative read as a non-profit: a cooperative is a business ("cooperativa di pescatori")
+    unless it is a social one, which `_PUBLIC_OR_NONPROFIT` reads."""
+    return kind == "ente" and bool(re.search(r"\bcooperativ\w*", text)) \
+        and not re.search(r"\bcooperativa sociale\b|\bonlus\b", text)
+
+
 def _org_kind(message: UserMessage, voc: Vocabulary) -> Optional[str]:
     """Kind of organisation: the words for it ("siamo una PMI", "associazione"), else what the
     description implies: a role in an organisation is that organisation's kind; a business the user
@@ -618,7 +646,7 @@ def _org_kind(message: UserMessage, voc: Vocabulary) -> Optional[str]:
     professional."""
     text = fold(message.text)
     found = _first(_learned(message, "org_kind", P.KINDS, voc))
-    if found and not (found == "azienda" and _STARTUP_CUES.search(text)):
+    if found and not (found == "azienda" and _STARTUP_CUES.search(text)) and not _a_business_cooperative(found, text):
         return found  # "siamo una scale up fintech": a startup, though a company too
     role = _ROLE_IN.search(text)
     described = text[role.end():] if role else text  # the organisation, when the user works in one
@@ -634,11 +662,14 @@ def _org_kind(message: UserMessage, voc: Vocabulary) -> Optional[str]:
     # "vendiamo alle aziende" names the customers, not what the user is
     own = re.sub(r"\b(a|ad|alle|le|per|tra le|fra le|con|delle|dalle|nelle|presso|verso|di|altre|grandi|piccole)"
                  r"\s+(aziend\w*|impres\w*|pmi|societa|ditte|professionisti)\b", " ", described)
-    if _PUBLIC_OR_NONPROFIT.search(described) or (role and _PUBLIC_OR_NONPROFIT.search(text[role.start():])):
-        return "ente"  # before the keywords: "società sportiva" is not a company
+    if _PUBLIC_OR_NONPROFIT.search(described) or (role and _PUBLIC_OR_NONPROFIT.search(text[role.start():])) \
+            or (role and _PUBLIC_OR_NONPROFIT.search(text[:role.start()])):
+        # before the keywords: "società sportiva" is not a company; the body may come before the role
+        # ("Comune di duemila abitanti, scrivo per l'ufficio turismo")
+        return "ente"
     found = _first([v for v in voc.values_in_text("org_kind", own) if v in P.KINDS])
-    if found and not (found == "ente" and re.search(r"\bcooperativ\w*", own)):
-        return found  # a cooperative is a business (a social one was read above)
+    if found and not _a_business_cooperative(found, own):
+        return found
     if _BUSINESS_WORDS.search(described) or _OWNS_A_BUSINESS.search(text):
         return "azienda"
     if professional or re.search(r"\b(lavoro da sol[oa]|sono ((un|una|un')\s?)?\w+(ista|ore|ice|ere|iere|ante|ente|aio|aia|ologo|ologa|iera)|"
@@ -766,6 +797,13 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
     tail = text.rsplit("?", 1)[1] if "?" in text else ""
     answered_after = bool(not payload and requested not in FREE_TEXT and answers.words(tail)
                           and read_answer(UserMessage(tail, None, []), requested, slots, voc) is not None)
+    # "e perché no?", "ma che ne so... tre ore?": an answer said as a question, at a yes/no or hours question
+    said_as_question = re.split(r"[.!?…]+", text.rstrip(" ?!."))[-1]
+    answered_after = answered_after or bool(
+        not payload and "?" in text and not tail.strip()
+        and getattr(F.BY_NAME.get(requested), "kind", None) in (*F.BOOLEAN_KINDS, F.HOURS)
+        and not answers.QUESTION_WORDS.match(answers.words(said_as_question))
+        and read_answer(UserMessage(said_as_question, None, []), requested, slots, voc) not in (None, answers.HEDGE))
     if not payload and "?" in text and intent not in ANSWER_INTENTS and not answered_after:
         turn.is_answer = False  # a real question: "cos'è XING?", "in Germania cosa funziona?"
         return
@@ -825,7 +863,10 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
         # "azienda" answering "chi sei?" is the kind, not the customers ("cerco clienti tra le aziende" is)
         if name in others and not _named_as_customers(message, name):
             others.pop(name)
+    # "imbottigliamo vino, cioè volevo dire, lo produciamo": a description that corrects itself amends
+    # nothing said before
     amending = _CORRECTION.search(folded) and not text.lstrip().lower().startswith("no") \
+        and not (requested in FREE_TEXT and answers.after_correction(text)) \
         or _ADDITIVE.search(folded) and len(text.split()) <= 8
     if value not in (None, answers.HEDGE) and not (requested in FREE_TEXT and amending):
         amending = False  # an answer to the question asked never overwrites an earlier answer

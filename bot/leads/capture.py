@@ -122,6 +122,11 @@ def consent_answer(message: UserMessage, requested: str = "consent_profile") -> 
     only the button's payload or the words do."""
     if message.text.startswith("/"):
         return {"affirm": True, "deny": False}.get(message.intent or "")
+    corrected = answers.after_correction(message.text)
+    if corrected:  # "no, anzi sì, tenetelo pure": the last word is the answer, if it is one
+        answer = consent_answer(UserMessage(corrected, None, []), requested)
+        if answer is not None:
+            return answer
     reading = answers.yes_no(message.text)
     if reading is None and requested == "consent_contact" and (
             answers.is_command("request_human", message.text)

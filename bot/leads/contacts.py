@@ -16,7 +16,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from bot import comuni
-from bot.answers import italian, word_number
+from bot.answers import after_correction, italian, word_number
 from bot.vocabulary import fold
 
 # How each field is asked again after an answer that could not be used. The lead engineer may move
@@ -56,8 +56,25 @@ def check(field: str, text: str, region: str = "IT") -> Checked:
         return Checked(None, "unclear")
     if field not in ("email", "phone") and _MARKUP.search(text):  # those two the libraries check
         return Checked(None, "markup")
-    return {"name": _name, "company": _company, "company_size": _company_size, "email": _email,
-            "phone": lambda t: _phone(t, region), "call_time": _call_time}[field](text)
+    read = {"name": _name, "company": _company, "company_size": _company_size, "email": _email,
+            "phone": lambda t: _phone(t, region), "call_time": _call_time}[field]
+    # "333 555 0198, anzi no, 333 555 0189": what they meant; "ma devo proprio? Va be', Autofficina
+    # Cattaneo": the answer after the question. Either, when it reads as an answer; else the whole.
+    after_question = text.rsplit("?", 1)[1].strip() if "?" in text else ""
+    for part in (after_correction(text), after_question if re.search(r"\w", after_question) else None):
+        if part:
+            checked = read(part)
+            if checked.value:
+                return checked
+    checked = read(text)
+    conclusion = re.split(r"[:.!;]\s+", text)[-1]
+    if not checked.value and field in ("company_size", "call_time") and conclusion != text \
+            and re.search(r"\w", conclusion):
+        # "Stamattina un fornitore mi ha chiamato mentre guidavo…: meglio dopo le nove di sera"; only
+        # where the answer is one of a few values (a name's last clause may be anything)
+        concluded = read(conclusion)
+        return concluded if concluded.value else checked
+    return checked
 
 
 _GIVE = r"(dar|dir|lasci|fornir|condivider|comunicar|indicar|rispond)"  # verb stems: give, say, leave…
@@ -182,7 +199,8 @@ _COMPANY_INTRO = re.compile(
     r"^((si|sì|ok|certo|allora|ecco)[,!.]?\s+)*"
     r"((la mia|il mio|la nostra|il nostro|l'|la|il)\s*)?"
     r"((ditta|azienda|attivita|attività|societ[aà]|impresa|studio|negozio|associazione|ristorante|"
-    r"locale|agenzia|startup|cooperativa|bottega|laboratorio|marchio|brand|nome|[\w&]{2,})\s+)?"
+    r"locale|agenzia|startup|cooperativa|bottega|laboratorio|marchio|brand|nome|ragione sociale|denominazione|"
+    r"denominazione sociale|insegna|[\w&]{2,})\s+)?"
     r"(si chiama|è|e'|:|=|ha nome)\s+(?-i:(la |il |lo |l')(?=[A-Z]))?|"
     r"^(spettabile|spett\.le|spett\.)\s+((ditta|azienda|societ[aà]|impresa)\s+)?|"
     r"^((si|sì|ok|certo)[,!.]?\s+)?(lavoro|lavoriamo|sono|siamo) (per|con|presso|da|di|alla|al|nella|nello|della|dello|"
@@ -199,7 +217,7 @@ _ON_MY_OWN = re.compile(r"^((lavoro |sono )?(in proprio|da sol[oa]|freelance|lib
 def _company(text: str) -> Checked:
     if not text.isprintable() or not any(c.isalnum() for c in text):
         return Checked(None, "unclear")
-    stripped = re.sub(r"^(ehm+|allora|dunque|quindi|beh|be'|ok|si(?! chiama)|sì|certo|metti pure|metti|scrivi pure|"
+    stripped = re.sub(r"^(ehm+|allora|dunque|quindi|beh|be'|va be'?|vabb?[eè]'?|ok|si(?! chiama)|sì|certo|metti pure|metti|scrivi pure|"
                       r"scrivi|segna pure|segna|buongiorno|buonasera|salve|ciao)[,.:!]?\s+", "", text.strip(),
                       flags=re.IGNORECASE)
     after_colon = re.match(r"^[^:]{3,60}:\s*(?P<name>[^:]{2,80})$", stripped)
@@ -210,7 +228,8 @@ def _company(text: str) -> Checked:
     stripped = re.sub(r"^(sono (io|sempre io)|(lavoro|lavoriamo) (col|con il|sotto il) (mio|nostro) nome|"
                       r"uso il mio nome|a nome mio|il mio nome)\s*[,:;-]\s*", "", stripped, flags=re.IGNORECASE)
     stripped = _TITLES.sub("", stripped)
-    stripped = re.sub(r"^(quindi|allora|metti pure|metti|scrivi pure|scrivi)\s+", "", stripped, flags=re.IGNORECASE)
+    stripped = re.sub(r"^(quindi|allora|metti pure|metti|scrivi pure|scrivi|scriva pure|scriva|metta pure|metta)(\s+(solo|soltanto))?\s+",
+                      "", stripped, flags=re.IGNORECASE)
     stripped = _COMPANY_INTRO.sub("", stripped).strip(" ,;:!«»\"'‘’“”")
     # "la nostra startup, Padelgo": the name after a generic opening
     stripped = re.sub(r"^(la|il|lo|l')?\s*(mia|mio|nostra|nostro)\s+\w+\s*[,:]\s*", "", stripped, flags=re.IGNORECASE)
@@ -357,9 +376,10 @@ def _email(text: str) -> Checked:
     text = _spoken_email(text)
     words = text.split()
     at = next((n for n, word in enumerate(words) if "@" in word), None)
-    # "la mia email è mario@rossi.it", "Mario <mario@rossi.it>": the address inside the sentence; but
-    # in "mario rossi@rossi.it" the space is a mistake, and "rossi@rossi.it" would be someone else
-    if at is not None and (at == 0 or words[at].startswith("<") or words[at - 1][-1] in ":,;!"
+    # "la mia email è mario@rossi.it", "Mario <mario@rossi.it>", "per lo yoga uso yoga@luce.it": the
+    # address inside the sentence; but in "mario rossi@rossi.it" the space is a mistake, and
+    # "rossi@rossi.it" would be someone else
+    if at is not None and (at == 0 or at >= 2 or words[at].startswith("<") or words[at - 1][-1] in ":,;!"
                            or re.split(r"['’]", words[at - 1].lower())[-1] in _EMAIL_INTRO):  # "l'indirizzo"
         text = words[at]
     address = text.strip(".,;:!?()[]<>«»\"'")

@@ -318,3 +318,60 @@ def test_a_no_then_an_impersonal_si_is_no_split_answer_and_roman_trying_is_a_dou
 ])
 def test_segment_customers_words_typed_in_a_hurry(text, expected):
     assert answers.segment(text) == expected
+
+
+@pytest.mark.parametrize("text, meant", [
+    ("sabato, anzi no, domenica", "domenica"),
+    ("no, cioè sì, va bene", "sì, va bene"),
+    ("ristoranti, volevo dire alberghi", "alberghi"),
+    ("due ore, mi correggo: quattro", "quattro"),
+    ("certo, anzi no", "no"),
+    ("vendo online, aspetta, meglio: vendo in negozio", "vendo in negozio"),
+    # no correction within the message: nothing before the marker, or "cioè" that explains
+    ("scusa, volevo dire Bologna", None),
+    ("tutto il Sud, cioè Puglia e Calabria", None),
+    ("non è un peso, anzi!", None),
+])
+def test_a_correction_within_the_message_is_what_the_person_means(text, meant):
+    assert answers.after_correction(text) == meant
+
+
+@pytest.mark.parametrize("text, tail", [
+    ("prima ci aiutava un consulente ma costava troppo, quindi ora ci penso io", "ora ci penso io"),
+    ("ci ho pensato a lungo, alla fine sì", "sì"),
+    ("quindi?", None),  # nothing before, nothing after
+])
+def test_the_conclusion_of_a_story(text, tail):
+    assert answers.conclusion(text) == tail
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("è faticoso, però sì", answers.YES),
+    ("non sempre facile, ma sì", answers.YES),
+    ("ci ho provato, comunque no", answers.NO),
+    ("saremmo contenti di sentirvi", answers.YES),
+    ("mi farebbe piacere", answers.YES),
+])
+def test_the_verdict_after_a_doubt_and_polite_assent(text, expected):
+    assert answers.yes_no(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ambedue", "entrambi"),
+    ("a scuole private e palestre", "b2b"),  # "private" qualifies the schools
+    ("agli iscritti della nostra palestra", "b2c"),
+    ("ai tesserati e a chi vuole provare", "b2c"),
+])
+def test_segment_members_and_adjectives(text, expected):
+    assert answers.segment(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("lo faccio io, e chi se no", "da_solo"),
+    ("io e chi altri", "da_solo"),
+    ("uno studio grafico che ci segue già", "agenzia"),
+    ("il parroco con due catechisti", "team"),
+    ("don Franco e il diacono", "team"),
+])
+def test_team_pronouns_and_parish_roles(text, expected):
+    assert answers.team(text) == expected

@@ -626,3 +626,46 @@ def test_a_real_italian_word_is_never_read_as_a_misspelt_objective(voc):
     """One typo reader for every question (bot/comuni.typo_of): "contratti" is a word, not "contatti"."""
     turn = interpret(msg("più contratti firmati e più recenzioni"), "objectives", {}, voc)
     assert turn.updates["objectives"] == ["reputazione"]
+
+
+def test_an_answer_corrected_within_the_message_keeps_what_was_meant(voc):
+    given = {"objectives": ["traffico", "vendite"]}
+    assert interpret(msg("le vendite, anzi no, il traffico"), "priority", given, voc).updates["priority"] == "traffico"
+    assert interpret(msg("sei ore, anzi no, facciamo quattro"), "weekly_hours", {}, voc).updates["weekly_hours"] == 4.0
+    assert interpret(msg("no, cioè sì, le rispondo", "deny"), "handles_criticism", {}, voc) \
+        .updates["handles_criticism"] is True
+    # the entity found after the correction is the one read
+    text = "siamo un'associazione, anzi no, una piccola impresa"
+    turn = interpret(msg(text, "inform", ent("org_kind", "associazione", 10), ent("org_kind", "impresa", 48)),
+                     "org_kind", {}, voc)
+    assert turn.updates["org_kind"] == "azienda"
+
+
+def test_a_description_that_corrects_itself_is_kept_whole(voc):
+    text = "vendiamo biciclette, cioè volevo dire, le ripariamo e le noleggiamo"
+    turn = interpret(msg(text), "activity", {"sector": "retail"}, voc)
+    assert turn.updates["activity"].startswith("vendiamo biciclette")
+    assert turn.next_question != "activity"
+
+
+def test_the_conclusion_of_a_story_answers_a_question_of_one_value(voc):
+    text = "per anni ha fatto tutto un consulente esterno, ma ora basta: quindi me ne occupo io"
+    assert interpret(msg(text), "team", {}, voc).updates["team"] == "da_solo"
+
+
+def test_an_answer_said_as_a_question(voc):
+    assert interpret(msg("e perché no?", "ask_channel"), "shows_identity", {}, voc).updates["shows_identity"] is True
+    assert interpret(msg("non saprei... due ore?", "ask_channel"), "weekly_hours", {}, voc).updates["weekly_hours"] == 2.0
+    # a real question back is still a question
+    assert not interpret(msg("quante ore servono?", "ask_channel"), "weekly_hours", {}, voc).is_answer
+
+
+def test_a_cooperative_is_a_business_and_a_body_named_before_the_role_is_that_body(voc):
+    coop = interpret(msg("una cooperativa di falegnami", "inform", ent("org_kind", "cooperativa", 4)), "org_kind", {}, voc)
+    assert coop.updates["org_kind"] == "azienda"
+    social = interpret(msg("una cooperativa sociale", "inform", ent("org_kind", "cooperativa sociale", 4)),
+                       "org_kind", {}, voc)
+    assert social.updates["org_kind"] == "ente"
+    body = interpret(msg("Comune di montagna, scrivo per l'ufficio stampa", "inform", ent("org_kind", "Comune", 0)),
+                     "org_kind", {}, voc)
+    assert body.updates["org_kind"] == "ente"

@@ -138,3 +138,14 @@ def test_asked_whether_we_may_call_an_imperative_to_call_is_a_yes_and_its_negati
     assert consent_answer(UserMessage("non chiamate, grazie", None, []), "consent_contact") is False
     # at the profile consent the same words grant nothing
     assert consent_answer(UserMessage("vabbè, telefonatemi", None, []), "consent_profile") is None
+
+
+def test_a_consent_corrected_within_the_message_is_its_last_word():
+    from bot.interview import UserMessage
+    from bot.leads.capture import consent_answer
+
+    assert consent_answer(UserMessage("no, anzi sì, va bene", None, []), "consent_profile") is True
+    assert consent_answer(UserMessage("sì, anzi no", None, []), "consent_profile") is False
+    # the correction decides only when it is an answer; a doubt after it is still no consent
+    assert consent_answer(UserMessage("sì, anzi, forse", None, []), "consent_profile") is None
+    assert consent_answer(UserMessage("Saremmo lieti di essere chiamati", None, []), "consent_contact") is True

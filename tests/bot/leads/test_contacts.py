@@ -318,3 +318,30 @@ def test_call_time_in_english_and_as_a_span_of_hours_and_dictated_details():
     assert contacts.check("company", "sono dello Studio Gatti").value == "Studio Gatti"
     assert contacts.check("email", "anna rossi tutto attaccato chiocciola example punto it").value == "annarossi@example.it"
     assert contacts.check("company_size", "sola la titolare").value == "1"
+
+
+# --- corrections, a question first, a story first ---------------------------------------------------
+
+@pytest.mark.parametrize("field, text, stored", [
+    ("email", "luca@example.it, anzi no, luca.neri@example.it", "luca.neri@example.it"),
+    ("phone", "347 000 1111, scusa ho sbagliato, 347 000 1112", "+393470001112"),
+    ("name", "Sara Conti, anzi no, Sara Conti Ferretti", "Sara Conti Ferretti"),
+    ("company", "Officina Mori srl, anzi no, scriva solo Officina Mori", "Officina Mori"),
+    ("call_time", "la sera, anzi no, di mattina", "mattina"),
+    # the answer after a question back
+    ("company", "a cosa vi serve? Vabbè, Ceramiche Lodi", "Ceramiche Lodi"),
+    ("name", "serve per forza? Paolo Greco", "Paolo Greco"),
+    # the official name after its label; the address inside a sentence of several words
+    ("company", "la ragione sociale è Tipografia Serra sas", "Tipografia Serra sas"),
+    ("email", "per il lavoro usate anna.sala@example.org", "anna.sala@example.org"),
+    # a story, then the time it leads to
+    ("call_time", "Ieri mi avete cercato mentre ero in riunione con un cliente importante e non ho potuto "
+                  "rispondere al telefono: meglio verso sera", "sera"),
+])
+def test_the_answer_after_a_correction_a_question_or_a_story(field, text, stored):
+    assert accepted(field, text).split(" (")[0] == stored
+
+
+def test_a_last_clause_is_never_a_name_on_its_own():
+    # only answers of a few values (a time, a size) are read from a story's last clause
+    assert rejected("name", "Luca; DELETE FROM leads") == "name_chars"
