@@ -166,7 +166,13 @@ def score_channel(channel: Channel, profile: Mapping[str, Any], markets: Sequenc
     if channel.local and not local_presence(profile, voc):
         market_share *= 0.4  # maps and local listings matter to people nearby, not to a national audience
     breakdown["market"] = round(WEIGHTS["market"] * market_share, 1)
-    if best_market < MIN_STRENGTH:
+    # a tool to publish what the user already makes (a newsletter on Substack) reaches readers the
+    # user brings, by email or feed: its weak presence in the market lowers the score, rules nothing out
+    open_to_sector = channel.is_generalist() or sector in channel.sectors  # an unknown sector opens no vertical
+    made_for = channel.made_for_in(profile["activity"]) \
+        if open_to_sector and isinstance(profile.get("activity"), str) else None
+    own_readers = bool(made_for) and set(channel.kinds) == {"publishing"}
+    if best_market < MIN_STRENGTH and not (own_readers and best_market >= 1):
         fit.excluded.append(t("weak_market", markets=texts.markets(markets)))
     elif best_market == 3:
         fit.reasons.append(t("strong_market", markets=texts.markets(
@@ -189,9 +195,6 @@ def score_channel(channel: Channel, profile: Mapping[str, Any], markets: Sequenc
 
     # sector: verticals only for their own sectors; among the channels open to the sector, one built
     # for what the user makes ("un podcast", "consegne a domicilio") counts as their sector's community
-    open_to_sector = channel.is_generalist() or sector in channel.sectors  # an unknown sector opens no vertical
-    made_for = channel.made_for_in(profile["activity"]) \
-        if open_to_sector and isinstance(profile.get("activity"), str) else None
     if made_for:
         fit.made_for = made_for
         breakdown["sector"] = WEIGHTS["sector"] * 3
@@ -482,8 +485,8 @@ def _specialist_reasons(profile, markets, candidates, hours, cases) -> List[Tupl
         needed = {f.channel.id: _hours(f) for f in best.values() if f}
         if len(needed) >= 3 and sum(needed.values()) > hours:
             out.append(("conflicting_objectives", t("reason_conflicting_objectives")))
-    if len(candidates) < MIN_PLAN:
-        out.append(("no_good_fit", t("reason_no_good_fit")))
+    if len(candidates) < MIN_PLAN and not any(rule.avoid_all for rule in cases):
+        out.append(("no_good_fit", t("reason_no_good_fit")))  # not when a case holds every channel back
     countries = {m for m in markets if m != "other"} | ({"other"} if "other" in markets else set())
     activity = fold(profile.get("activity") or "") if isinstance(profile.get("activity"), str) else ""
     if len(countries) >= 2 and MULTI_BRAND.search(activity):

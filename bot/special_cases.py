@@ -58,10 +58,12 @@ class Rule:
     at_home: str = ""
     in_a_venue: str = ""
     avoid_ids: Tuple[str, ...] = ()  # channels whose own policies or uses the rule runs against
+    # every channel: the specialist comes before any promotion, so the plan names none (`avoid: {all: true}`)
+    avoid_all: bool = False
 
     def rules_out(self, kinds, ages, channel_id: str = "") -> bool:
         """Whether a channel of these kinds and age bands (or this very channel) is ruled out by this case."""
-        return bool(set(kinds) & set(self.avoid_kinds)) or channel_id in self.avoid_ids \
+        return self.avoid_all or bool(set(kinds) & set(self.avoid_kinds)) or channel_id in self.avoid_ids \
             or (self.avoid_adults_only and "13-17" not in ages)
 
 
@@ -89,7 +91,7 @@ def rules() -> Tuple[Rule, ...]:
                       tuple((r.get("avoid") or {}).get("kinds") or ()), bool((r.get("avoid") or {}).get("adults_only")),
                       r.get("avoid_why", ""), " ".join((r.get("at_home") or "").split()),
                       " ".join((r.get("in_a_venue") or "").split()),
-                      tuple((r.get("avoid") or {}).get("ids") or ()))
+                      tuple((r.get("avoid") or {}).get("ids") or ()), bool((r.get("avoid") or {}).get("all")))
                  for r in data["cases"])
 
 
@@ -123,7 +125,8 @@ def matching(profile: Mapping[str, Any], markets: Sequence[str] = ("IT",)) -> Li
                                              or _young_audience(profile.get("audience")))):
             milder = rule.at_home if rule.at_home and set(markets) <= {"IT"} else \
                 rule.in_a_venue if rule.in_a_venue and not by_trade and sector in venue_sectors() else ""
-            found.append(dataclasses.replace(rule, severity=CAUTION, why=milder, avoid_kinds=(), avoid_ids=())
+            found.append(dataclasses.replace(rule, severity=CAUTION, why=milder, avoid_kinds=(), avoid_ids=(),
+                                             avoid_all=False)
                          if milder else rule)
     return found
 

@@ -23,6 +23,11 @@ def message(key: str) -> Dict[str, Any]:
     return dict(_TEXTS["messages"][key][0])
 
 
+def greeting(key: str, privacy_url: str) -> str:
+    """The greeting ("greet", or "welcome" after a first message), with the privacy page's link."""
+    return " ".join(message(key)["text"].split()).format(url=privacy_url)
+
+
 def example(question: str) -> str:
     return _TEXTS["examples"][question][0]["text"]
 
@@ -251,6 +256,11 @@ def plan_messages(plan) -> List[str]:
                 "local_entity", "sanctions", "multi_brand_multi_country", "large_organisation",
                 *(rule.code for rule in special_cases.rules())}:
             out.append(t("specialist_start", channels=join(c.name for c in plan.channels)))
+        codes = {r["code"] for r in plan.specialist_reasons}
+        held = [" ".join(rule.avoid_why.split()) for rule in special_cases.rules() if rule.avoid_all and rule.code in codes]
+        if held:
+            named = ", nemmeno quelli che mi hai nominato" if plan.not_a_fit else ""
+            out.append(t("specialist_hold", named=named, why="; ".join(held)))
         return out
     intro = t("intro")
     if plan.offering in offerings.NAMES:  # said, so that a wrong reading of the business is seen

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import yaml
 
-from bot import knowledge_base, offerings, personas
+from bot import knowledge_base, offerings, personas, texts
 from bot import profile as P
 from bot.recommend import markets_of, recommend
 
@@ -252,9 +252,27 @@ def test_financial_promotion_leaves_out_platforms_whose_ad_rules_exclude_it(kb, 
                       audience="18-34", objectives=["vendite"], weekly_hours=15)
     plan = recommend(profile, kb, voc)
     assert not {"tiktok", "snapchat", "pinterest"} & {c.id for c in plan.channels}
-    signals = recommend({**profile, "activity": "vendo segnali di trading sul forex"}, kb, voc)
-    assert not {"telegram", "whatsapp_business"} & {c.id for c in signals.channels}
+    signals = recommend({**profile, "activity": "vendo segnali di trading sul forex", "channels_used": ["telegram"]},
+                        kb, voc)
     assert {"financial_products", "trading_signals"} <= {r["code"] for r in signals.specialist_reasons}
+    # the legal check comes before any promotion: no channel at all, said plainly, and not "no channel fits"
+    assert signals.channels == [] and "no_good_fit" not in {r["code"] for r in signals.specialist_reasons}
+    last = texts.plan_messages(signals)[-1]
+    assert last.startswith("Per ora non ti propongo nessun canale, nemmeno quelli che mi hai nominato:")
+    assert [n.id for n in signals.not_a_fit] == ["telegram"] and "legale" in signals.not_a_fit[0].reasons[0]
+
+
+def test_a_publishing_tool_for_what_the_user_makes_is_not_ruled_out_by_a_small_local_presence(kb, voc):
+    from bot.recommend import score_channel
+    substack = kb.get("substack")
+    assert substack.strength_in("IT") == 1 and set(substack.kinds) == {"publishing"}
+    writer = persona(sector="publishing", activity="scrivo una newsletter settimanale sul vino naturale",
+                     offering="contenuti", objectives=["community"], priority="community")
+    fit = score_channel(substack, writer, ("IT",), voc)
+    assert fit.made_for and not any("mercat" in why for why in fit.excluded)
+    # the readers a newsletter brings by email are the user's own; a shop's customers are not
+    shop = {**writer, "activity": "negozio di vini naturali a Torino", "offering": "prodotti"}
+    assert any("mercat" in why for why in score_channel(substack, shop, ("IT",), voc).excluded)
 
 
 def test_not_answering_messages_leaves_out_chat_channels_without_calling_a_specialist(kb, voc):

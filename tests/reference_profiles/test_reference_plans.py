@@ -23,7 +23,7 @@ ROOT = HERE.parents[1]
 # Profiles passing per set, on 2026-12-05 (docs/knowledge-base.md): raise a line as plans improve; lower
 # it only with the reason written there (93 -> 92 on 2026-12-05: one profile traded for a simpler
 # choice rule). The second set was written blind later: 81/104 on its first run.
-PASSING = {"profiles.yml": 99, "profiles_2.yml": 102}
+PASSING = {"profiles.yml": 99, "profiles_2.yml": 104}
 
 
 def _checks(name):
