@@ -12,7 +12,7 @@ from actions.common import lead_update, send, user_message
 from actions.forms import QuestionForm
 from bot import interview, texts, vocabulary
 from bot import profile as P
-from bot.leads import store
+from bot.leads import settings, store
 
 FORM = "profile_form"
 
@@ -43,6 +43,25 @@ class ValidateProfileForm(QuestionForm):
             store.default_writer().write(lead_update(tracker, "started"))
             events.append(SlotSet("lead_started", True))
         return events
+
+
+class Greet(Action):
+    """The greeting, with the link to the deployment's privacy page: said before any answer is read."""
+
+    key = "greet"
+
+    def name(self) -> Text:
+        return f"action_{self.key}"
+
+    async def run(self, dispatcher, tracker, domain):
+        dispatcher.utter_message(text=texts.greeting(self.key, settings.default().privacy.url))
+        return []
+
+
+class Welcome(Greet):
+    """The greeting after a first message that already says something about the user."""
+
+    key = "welcome"
 
 
 class ShowSummary(Action):

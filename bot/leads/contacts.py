@@ -211,7 +211,7 @@ _COMPANY_INTRO = re.compile(
 _ON_MY_OWN = re.compile(r"^((lavoro |sono )?(in proprio|da sol[oa]|freelance|libero professionista|libera "
                         r"professionista|ditta individuale|per (me stess[oa]|conto mio|conto proprio))|"
                         r"(nessuna|niente) (azienda|ditta|societ[aà])|non ho (un'|una )?(azienda|ditta|societ[aà]))"
-                        r"\s*[,:;-]\s*((quindi|cioè|cioe|ovvero|dunque|sono|mi chiamo|metti|scrivi)\s+)*", re.IGNORECASE)
+                        r"\s*[,:;-]\s*((quindi|cioè|cioe|ovvero|dunque|sono|mi chiamo|metti|scrivi)(\s+pure)?\s+)*", re.IGNORECASE)
 
 
 def _company(text: str) -> Checked:

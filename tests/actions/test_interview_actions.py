@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from rasa_sdk.events import AllSlotsReset, SlotSet, UserUtteranceReverted
 
-from actions.interview import (HandleUnclear, Help, ShowSummary, StartOver,
-                               ValidateProfileForm)
+from actions.interview import (Greet, HandleUnclear, Help, ShowSummary, StartOver,
+                               ValidateProfileForm, Welcome)
 from bot import profile as P
 from tests.actions.conftest import make_tracker
 
@@ -17,6 +17,21 @@ COMPLETE = {"org_kind": "azienda", "sector": "food_service", "activity": "pizzer
 
 def slot_events(events):
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+async def test_the_greetings_link_the_privacy_page_of_the_deployment(domain, dispatcher, monkeypatch):
+    from bot.leads import settings
+    monkeypatch.setenv("BUSSOLA_PRIVACY_URL", "https://shop.example.it/privacy-chat")
+    settings.default.cache_clear()
+    try:
+        for action in (Greet(), Welcome()):
+            assert await action.run(dispatcher, make_tracker(domain, "ciao"), domain) == []
+        greeting, welcome = (m["text"] for m in dispatcher.messages)
+        assert greeting.startswith("Ciao, sono Bussola! Ti aiuto") and welcome.startswith("Ciao, sono Bussola! Grazie")
+        for text in (greeting, welcome):
+            assert "(informativa: https://shop.example.it/privacy-chat)" in text and "{" not in text
+    finally:
+        settings.default.cache_clear()
 
 
 async def test_form_validation_fills_slots_and_asks_the_next_question(domain, dispatcher):

@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from bot.leads import settings
 from bot.senders import new_web_sender
 from bot.profile import QUESTIONS as PROFILE
 from scripts.load_test import PERSONAS, expected_plans, normalised
@@ -71,6 +72,8 @@ def test_the_first_reply_says_how_answers_are_used_before_any_is_kept(client, se
     for first in ("ciao", "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende"):
         replies = " ".join(client.texts(new_web_sender("privacy-first"), first))
         assert "prima di conservarle ti chiedo il permesso" in replies and "cancella i miei dati" in replies
+        # the privacy page's link comes with the greeting, before any answer is read
+        assert f"informativa: {settings.default().privacy.url}" in replies
 
 
 def test_rich_first_message_is_not_asked_again(client, sender):

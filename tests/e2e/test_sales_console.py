@@ -189,3 +189,20 @@ def test_axe_finds_no_serious_violation_in_the_console(page):
     sign_in(page)
     lead_rows(page).first.wait_for(timeout=10000)
     assert serious_violations(page, "body") == []  # the leads, the charts, the filters
+
+
+def test_the_date_filters_are_said_in_italian_whatever_the_browsers_language(browser, sales_server):
+    # an English browser shows its date inputs as mm/dd/yyyy: the chosen period is also said in words
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(sales_server[0] + "/console/")
+        sign_in(page)
+        page.get_by_text("3 lead.").wait_for(timeout=10000)
+        page.get_by_label("Dal").fill("2020-01-01")
+        page.get_by_label("Al", exact=True).fill("2099-12-31")
+        page.get_by_role("button", name="Applica i filtri").click()
+        page.get_by_text("3 lead dal 1 gennaio 2020 al 31 dicembre 2099.").wait_for(timeout=10000)
+        assert "di 3 dal 1 gennaio 2020 al 31 dicembre 2099 · pagina 1 di 1" in page.locator("#page-info").inner_text()
+    finally:
+        context.close()

@@ -383,3 +383,41 @@ def test_after_a_network_error_riprova_sends_the_message_again(page):
     assert page.locator(".bw-user").count() == 1  # sent again, not shown twice
     assert page.get_by_role("button", name="Riprova").count() == 0
     assert "settore" in last_bot_text(page) or "Ho capito" in last_bot_text(page)
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}],
+                         ids=["phone", "desktop"])
+def test_greeting_with_the_privacy_link_typing_and_unread_badge_at_both_sizes(browser, servers, viewport):
+    """What docs/widget.md shows: the greeting with its times and the privacy page's link, the typing
+    dots while a reply is on its way, the unread count when it arrives with the chat closed."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    size = "phone" if viewport["width"] < 500 else "desktop"
+    context = browser.new_context(locale="it-IT", viewport=viewport)
+    page = context.new_page()
+    try:
+        page.goto(servers.demo_url)
+        open_widget(page)
+        page.get_by_text("Per cominciare: chi sei?").wait_for(timeout=30000)
+        link = page.locator(".bw-bot a[href*='privacy']").first
+        assert link.get_attribute("rel") == "noopener noreferrer" and link.get_attribute("href").startswith("https://")
+        assert page.locator(".bw-bot time").count() >= 2
+        page.screenshot(path=str(SHOTS / f"widget-greeting-{size}.png"))
+        held = []  # the reply is held back, so the dots can be seen
+        page.route("**/webhooks/rest/webhook", lambda route: held.append(route))
+        page.get_by_label("Scrivi un messaggio a Bussola").fill("ho una libreria a Torino")
+        page.keyboard.press("Enter")
+        page.locator(".bw-typing .bw-dots").wait_for(timeout=10000)
+        page.screenshot(path=str(SHOTS / f"widget-typing-{size}.png"))
+        page.locator(".bw-close").click()
+        page.wait_for_function("() => true")  # let the held request reach the handler
+        for _ in range(50):
+            if held:
+                break
+            page.wait_for_timeout(100)
+        held[0].continue_()
+        badge = page.locator(".bw-launcher .bw-badge")
+        badge.wait_for(timeout=30000)
+        assert int(badge.inner_text()) >= 1
+        page.screenshot(path=str(SHOTS / f"widget-unread-{size}.png"))
+    finally:
+        context.close()

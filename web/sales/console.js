@@ -74,6 +74,23 @@
 
   function label(map, value) { return value ? (map[value] || value) : "—"; }
 
+  // The date filters in Italian words, whatever format the browser's own date inputs show
+  // ("dal 3 dicembre 2026 al 5 dicembre 2026").
+  function longDay(value) {
+    var parts = String(value).split("-").map(Number);
+    if (parts.length !== 3 || parts.some(isNaN)) return value;
+    return new Date(parts[0], parts[1] - 1, parts[2])
+      .toLocaleDateString("it-IT", { day: "numeric", month: "long", year: "numeric" });
+  }
+
+  function period() {
+    var since = $("filters").elements.since.value, until = $("filters").elements.until.value;
+    if (since && until) return "dal " + longDay(since) + " al " + longDay(until);
+    if (since) return "dal " + longDay(since);
+    if (until) return "fino al " + longDay(until);
+    return "";
+  }
+
   function notice(text, isError) {
     var box = $("notice");
     box.textContent = text || "";
@@ -182,11 +199,12 @@
       renderLeads(data.leads);
       var first = data.count ? (page - 1) * (data.per_page || PER_PAGE) + 1 : 0;
       var last = (page - 1) * (data.per_page || PER_PAGE) + data.leads.length;
+      var during = period();
       $("page-info").textContent = data.count ? "Lead " + first + "–" + last + " di " + data.count +
-        " · pagina " + page + " di " + data.pages : "";
+        (during ? " " + during : "") + " · pagina " + page + " di " + data.pages : "";
       $("page-prev").disabled = page <= 1;
       $("page-next").disabled = page >= (data.pages || 1);
-      notice(data.count === 1 ? "1 lead." : data.count + " lead.");
+      notice((data.count === 1 ? "1 lead" : data.count + " lead") + (period() ? " " + period() : "") + ".");
       return true;
     }).catch(failed);
   }

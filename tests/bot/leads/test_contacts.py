@@ -335,6 +335,8 @@ def test_call_time_in_english_and_as_a_span_of_hours_and_dictated_details():
     ("company", "la ragione sociale è Tipografia Serra sas", "Tipografia Serra sas"),
     ("email", "per il lavoro usate anna.sala@example.org", "anna.sala@example.org"),
     # a story, then the time it leads to
+    # on one's own, then "put my name"
+    ("company", "sono libera professionista, scrivi pure Marta Fabbri", "Marta Fabbri"),
     ("call_time", "Ieri mi avete cercato mentre ero in riunione con un cliente importante e non ho potuto "
                   "rispondere al telefono: meglio verso sera", "sera"),
 ])
