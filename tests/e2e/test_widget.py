@@ -15,9 +15,13 @@ pytestmark = pytest.mark.e2e
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 
 
-@pytest.fixture
-def page(browser, servers):
-    context = browser.new_context(locale="it-IT", viewport={"width": 1100, "height": 800})
+# Every widget behaviour is tried on a phone and on a desktop (issue 17).
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1100, "height": 800}}
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def page(request, browser, servers):
+    context = browser.new_context(locale="it-IT", viewport=VIEWPORTS[request.param])
     page = context.new_page()
     page.goto(servers.demo_url)
     yield page
