@@ -348,7 +348,7 @@ _NEGATED_CHANNEL = r"\b(manco|neanche|nemmeno|neppure|tranne|non uso|non usiamo|
 # "avevo Instagram anni fa, ora più niente", "usavamo Facebook, poi l'abbiamo chiuso": used once, not now
 _USED_ONCE = re.compile(r"\b(avevo|avevamo|aveva|usavo|usavamo|usava|chius\w|abbandonat\w|cancellat\w|"
                         r"non (lo |la |li |le )?(uso|usiamo) piu)\b")
-_CLAUSES = re.compile(r"[,;.]|\b(ma|pero|poi|e|ed)\b")
+_CLAUSES = re.compile(r"[,;:.]|\b(ma|pero|poi|e|ed|solo|soltanto|adesso|ora)\b")
 
 
 def _read_channels(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:

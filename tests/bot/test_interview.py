@@ -669,3 +669,10 @@ def test_a_cooperative_is_a_business_and_a_body_named_before_the_role_is_that_bo
     body = interpret(msg("Comune di montagna, scrivo per l'ufficio stampa", "inform", ent("org_kind", "Comune", 0)),
                      "org_kind", {}, voc)
     assert body.updates["org_kind"] == "ente"
+
+
+def test_a_channel_closed_then_the_one_in_use_after_a_colon(voc):
+    text = "Twitter, anzi no, quello l'ho chiuso: adesso solo LinkedIn"
+    turn = interpret(msg(text, "inform", ent("channel", "x_twitter", 0), ent("channel", "linkedin", 52)),
+                     "channels_used", {}, voc)
+    assert turn.updates["channels_used"] == ["linkedin"]
