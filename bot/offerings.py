@@ -56,7 +56,8 @@ _CUES: Tuple[Tuple[str, str], ...] = (
                          r"food delivery|(pizz\w*|sushi|poke|pasti|cibo|panini|hamburger|piatti)\b[^.]{0,40}"
                          r"\b(a domicilio|consegn\w*)"),
     ("usato", r"usat[oaie]|second[ao] mano|seconda-mano|vintage|ricondizionat\w*|mercatino|svuota ?cantin\w*|"
-              r"compro oro|conto vendita"),
+              r"compro oro|conto vendita|antiquari\w*|antiquariato|modernariato|oggetti d'epoca|mobili d'epoca|"
+              r"donat[ioe] (vestiti|oggetti|libri|abiti)|oggetti donati|vestiti donati|charity shop|negozio solidale"),
     ("alloggio", r"b&b|bed and breakfast|affittacamer\w*|case vacanz\w*|casa vacanz\w*|appartament\w* per vacanz\w*|"
                  r"agriturismo con camer\w*|camere|hotel|albergo|ostello|campeggio|glamping|affitti brevi|"
                  r"affitto per brevi|posti letto|rifugio|pernott\w*"),

@@ -479,7 +479,8 @@ def _specialist_reasons(profile, markets, candidates, hours, cases) -> List[Tupl
     objectives, priority = _objectives(profile)
     if len(objectives) >= 4 and priority is None:
         out.append(("too_many_objectives", t("reason_too_many_objectives", count=len(objectives))))
-    elif len(objectives) >= 3 and hours is not None:
+    elif len(objectives) >= 3 and hours is not None and priority is None:
+        # with a priority the plan serves it first: the user has already made the choice a specialist would
         best = {o: max((f for f in candidates), key=lambda f: (f.channel.objectives[o], f.score), default=None)
                 for o in objectives}
         needed = {f.channel.id: _hours(f) for f in best.values() if f}

@@ -144,7 +144,10 @@ def large_organisation(profile: Mapping[str, Any]) -> List[str]:
     activity = _text(profile, "activity")
     found = []
     for nouns, least in _SIZE_NOUNS.values():
-        for match in re.finditer(rf"\b{_NUMBER}\s+(?:\w+\s+)?({nouns})\b", activity):
+        for match in re.finditer(rf"\b{_NUMBER}\s+(?:\w+\s+)?({nouns})\b(?!\s+client)", activity):
+            if re.search(r"\b(per|clienti|serviamo|forniamo|riforniamo)\s+(circa\s+|oltre\s+|piu di\s+)?$",
+                         activity[:match.start()]):
+                continue  # "300 locali clienti", "per 40 ristoranti": the customers, not the organisation
             count = _count(match.group(1))
             if count is not None and count >= least:
                 found.append(f"{match.group(1)} {match.group(2)}")

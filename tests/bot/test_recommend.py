@@ -292,3 +292,29 @@ def test_selling_something_digital_is_served_by_channels_that_make_it_known(kb, 
     assert not any("vendere" in why for why in score_channel(youtube, profile, ("IT",), voc).excluded)
     shop = {**profile, "offering": "prodotti", "activity": "vendo borse in pelle"}
     assert any("vendere" in why for why in score_channel(youtube, shop, ("IT",), voc).excluded)
+
+
+def test_several_objectives_with_a_priority_get_a_plan_not_a_specialist(kb, voc):
+    # three objectives and little time: without a priority the choice is a specialist's; with one, the
+    # user has made it, and the plan serves the priority first
+    profile = persona(sector="food_production", activity="pastificio artigianale, pasta di grano duro trafilata al bronzo",
+                      segment="entrambi", locations=["campania", "germania", "italia"],
+                      objectives=["vendite", "recruiting", "reputazione"], weekly_hours=5)
+    unranked = recommend({**profile, "priority": None}, kb, voc)
+    ranked = recommend({**profile, "priority": "vendite"}, kb, voc)
+    assert "conflicting_objectives" in {r["code"] for r in unranked.specialist_reasons}
+    assert "conflicting_objectives" not in {r["code"] for r in ranked.specialist_reasons}
+
+
+def test_customers_counted_are_not_the_size_of_the_organisation():
+    from bot import special_cases
+    assert special_cases.large_organisation({"activity": "abbiamo 120 negozi in Italia"}) == ["120 negozi"]
+    for said in ("il nostro gestionale lo usano 250 ristoranti clienti", "facciamo le pulizie per 40 uffici",
+                 "serviamo oltre 30 hotel della riviera"):
+        assert special_cases.large_organisation({"activity": said}) == [], said
+
+
+def test_antiques_and_donated_goods_are_second_hand(voc):
+    assert offerings.infer({"sector": "retail", "activity": "negozio di antiquariato e modernariato a Lucca"}) == "usato"
+    assert offerings.infer({"sector": "nonprofit",
+                            "activity": "vendiamo vestiti donati per finanziare la mensa dei poveri"}) == "usato"
