@@ -147,7 +147,10 @@ def test_hard_constraints_hold_for_any_profile(kb, voc, profile):
     assert len(plan.channels) <= 4
     for rec in plan.channels:
         channel = kb.get(rec.id)
-        assert max(channel.strength_in(m) for m in markets) >= 2, (rec.id, markets)
+        best = max(channel.strength_in(m) for m in markets)
+        # present in a target market; a publishing tool for what the user makes may be weak there, not absent
+        own_readers = set(channel.kinds) == {"publishing"} and bool(channel.made_for_in(profile["activity"]))
+        assert best >= 2 or (own_readers and best >= 1), (rec.id, markets)
         if profile["segment"] in ("b2b", "b2c"):
             assert getattr(channel, profile["segment"]) >= 1
         assert channel.is_generalist() or profile["sector"] in channel.sectors
