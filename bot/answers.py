@@ -78,16 +78,23 @@ _SELF_CORRECTION = re.compile(
     r"cio[eè](?=,? (?:s[iì]|no)(?!\w)))(?!\w)[\s,:;.!-]*", re.IGNORECASE)
 
 
+def _after_last(marker: re.Pattern, text: str) -> Optional[Tuple[re.Match, str]]:
+    """The last marker in the text and what follows it (stripped), when something comes before the
+    first marker; else None."""
+    markers = list(marker.finditer(text or ""))
+    if not markers or not re.search(r"\w", text[:markers[0].start()]):
+        return None
+    return markers[-1], text[markers[-1].end():].strip()
+
+
 def after_correction(text: str) -> Optional[str]:
     """The part of the message after the person corrected themselves within it, or None when they did
     not. A marker with nothing before it ("scusa, volevo dire Torino") corrects an earlier answer, not
     this one: None. "anzi no" at the very end means no."""
-    text = text or ""
-    markers = list(_SELF_CORRECTION.finditer(text))
-    if not markers or not re.search(r"\w", text[:markers[0].start()]):
+    found = _after_last(_SELF_CORRECTION, text)
+    if found is None:
         return None
-    last = markers[-1]
-    tail = text[last.end():].strip()
+    last, tail = found
     if re.search(r"\bno\W*$", last.group(0), re.IGNORECASE) and not re.search(r"\w", tail):
         return "no"  # "sì, anzi no"
     return tail if re.search(r"\w", tail) else None
@@ -103,12 +110,14 @@ _CONCLUSION = re.compile(r"(?<!\w)(quindi|per cui|perci[oò]|per questo|insomma|
 def conclusion(text: str) -> Optional[str]:
     """The part of the message after its last "quindi", "insomma", "alla fine"…, when something comes
     before it; else None."""
-    text = text or ""
-    markers = list(_CONCLUSION.finditer(text))
-    if not markers or not re.search(r"\w", text[:markers[0].start()]):
-        return None
-    tail = text[markers[-1].end():].strip()
-    return tail if re.search(r"\w", tail) else None
+    found = _after_last(_CONCLUSION, text)
+    return found[1] if found and re.search(r"\w", found[1]) else None
+
+
+def after_question(text: str) -> str:
+    """What follows the last question mark ("ma devo proprio? Va be', Autofficina Cattaneo" ->
+    "Va be', Autofficina Cattaneo"), stripped; "" when there is none or nothing follows it."""
+    return text.rsplit("?", 1)[1].strip() if "?" in (text or "") else ""
 
 
 # --- yes, no, or "it depends" -----------------------------------------------------------------------
@@ -252,7 +261,7 @@ def yes_no(text: str) -> Optional[str]:
     if re.search(r"\bin pubblico (no|mai|non)\b", t):
         return NO  # "in privato sì, in pubblico no": asked about answering in public
     if "?" in (text or "") and not (_STARTS_WITH_YES.match(t) or _STARTS_WITH_NO.match(t) or _NEGATED_YES.search(t)):
-        after = text.rsplit("?", 1)[1]
+        after = after_question(text)
         if words(after):  # "pubblicità? manco morto": the question echoed, then the answer
             return yes_no(after)
         return None  # a question back ("mi dite prima di cosa si tratta?")

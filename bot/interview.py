@@ -662,10 +662,9 @@ def _org_kind(message: UserMessage, voc: Vocabulary) -> Optional[str]:
     # "vendiamo alle aziende" names the customers, not what the user is
     own = re.sub(r"\b(a|ad|alle|le|per|tra le|fra le|con|delle|dalle|nelle|presso|verso|di|altre|grandi|piccole)"
                  r"\s+(aziend\w*|impres\w*|pmi|societa|ditte|professionisti)\b", " ", described)
-    if _PUBLIC_OR_NONPROFIT.search(described) or (role and _PUBLIC_OR_NONPROFIT.search(text[role.start():])) \
-            or (role and _PUBLIC_OR_NONPROFIT.search(text[:role.start()])):
-        # before the keywords: "società sportiva" is not a company; the body may come before the role
-        # ("Comune di duemila abitanti, scrivo per l'ufficio turismo")
+    if _PUBLIC_OR_NONPROFIT.search(described) or (role and _PUBLIC_OR_NONPROFIT.search(text)):
+        # before the keywords: "società sportiva" is not a company; with a role, the body may come before
+        # it or after ("Comune di duemila abitanti, scrivo per l'ufficio turismo")
         return "ente"
     found = _first([v for v in voc.values_in_text("org_kind", own) if v in P.KINDS])
     if found and not _a_business_cooperative(found, own):
@@ -794,13 +793,13 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
         _change_field(turn, message, slots, requested, voc)  # "cambia il settore" while asked the team
         return
     # "bella domanda... un notaio sui social? non credo, no": a question, then the answer after it
-    tail = text.rsplit("?", 1)[1] if "?" in text else ""
+    tail = answers.after_question(text)
     answered_after = bool(not payload and requested not in FREE_TEXT and answers.words(tail)
                           and read_answer(UserMessage(tail, None, []), requested, slots, voc) is not None)
     # "e perché no?", "ma che ne so... tre ore?": an answer said as a question, at a yes/no or hours question
     said_as_question = re.split(r"[.!?…]+", text.rstrip(" ?!."))[-1]
     answered_after = answered_after or bool(
-        not payload and "?" in text and not tail.strip()
+        not payload and "?" in text and not tail
         and getattr(F.BY_NAME.get(requested), "kind", None) in (*F.BOOLEAN_KINDS, F.HOURS)
         and not answers.QUESTION_WORDS.match(answers.words(said_as_question))
         and read_answer(UserMessage(said_as_question, None, []), requested, slots, voc) not in (None, answers.HEDGE))

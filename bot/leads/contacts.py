@@ -16,7 +16,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from bot import comuni
-from bot.answers import after_correction, italian, word_number
+from bot.answers import after_correction, after_question, italian, word_number
 from bot.vocabulary import fold
 
 # How each field is asked again after an answer that could not be used. The lead engineer may move
@@ -60,9 +60,8 @@ def check(field: str, text: str, region: str = "IT") -> Checked:
             "phone": lambda t: _phone(t, region), "call_time": _call_time}[field]
     # "333 555 0198, anzi no, 333 555 0189": what they meant; "ma devo proprio? Va be', Autofficina
     # Cattaneo": the answer after the question. Either, when it reads as an answer; else the whole.
-    after_question = text.rsplit("?", 1)[1].strip() if "?" in text else ""
-    for part in (after_correction(text), after_question if re.search(r"\w", after_question) else None):
-        if part:
+    for part in (after_correction(text), after_question(text)):
+        if part and re.search(r"\w", part):
             checked = read(part)
             if checked.value:
                 return checked

@@ -204,7 +204,7 @@
         (during ? " " + during : "") + " · pagina " + page + " di " + data.pages : "";
       $("page-prev").disabled = page <= 1;
       $("page-next").disabled = page >= (data.pages || 1);
-      notice((data.count === 1 ? "1 lead" : data.count + " lead") + (period() ? " " + period() : "") + ".");
+      notice((data.count === 1 ? "1 lead" : data.count + " lead") + (during ? " " + during : "") + ".");
       return true;
     }).catch(failed);
   }
