@@ -270,9 +270,15 @@ def yes_no(text: str) -> Optional[str]:
         return YES if t.endswith(("si", "certo")) else NO
     if re.fullmatch(r"(ma )?magari\s*!+.*", fold(text).strip()):
         return YES  # "magari!": a wish, not a doubt
-    if _STARTS_WITH_YES.match(t) and re.search(r"\bmagari (con|per|anche|a|ai|alle|in|di)\b", t) \
+    if _STARTS_WITH_YES.match(t) and re.search(r"\bmagari (con|per|anche|a|ai|alle|in|di)\b|\b(e|che|dove) magari\b", t) \
             and not _HEDGE.search(re.sub(r"\bmagari\b", " ", t)):
-        return YES  # "sì, magari con negozi e B&B": a yes, and a detail of how
+        # "sì, magari con negozi e B&B", "sì, … clienti che mi ordinano e magari vengono in laboratorio":
+        # a yes, and a detail of how
+        return YES
+    if re.match(r"(certo|certamente|sicuramente|assolutamente|ovviamente|proprio) (che )?no\b", t):
+        return NO  # "certo che no": the yes word makes the no stronger
+    if _ENOUGH_ALREADY.search(t) and not _STARTS_WITH_YES.match(t):
+        return NO  # "i contatti veri ce li ho già anche troppi": no need of more
     hedge = bool(_HEDGE.search(t))
     negated_yes = bool(_NEGATED_YES.search(t))
     if _STARTS_WITH_NO.match(t) and not negated_yes and not re.match(r"^no( no)*,? (anzi|scherzo)", t):
@@ -284,17 +290,27 @@ def yes_no(text: str) -> Optional[str]:
         return HEDGE
     if negated_yes or _STARTS_WITH_YES.match(t) or _WEAK_YES.match(t):
         return YES
-    has_yes, has_no = bool(_YES.search(t)), bool(_NO.search(t))
+    # "io al telefono non ci sto: no": a yes word negated is a no
+    # ("certo che no", "assolutamente no": the yes word only makes the no stronger)
+    said = list(_YES.finditer(t))
+    negated = [m for m in said if re.search(r"\b(non|mica|manco)\s+(\w+\s+)?$", t[:m.start()])
+               or re.match(r"\s+(che )?(no|non)\b", t[m.end():])]
+    yeses = [m for m in said if m not in negated]
+    has_yes, has_no = bool(yeses), bool(_NO.search(t) or negated)
     if has_no and not has_yes:
         return NO
     if has_yes and not has_no:
         return NO if _NEGATION.search(t) and not re.search(r"\bsi\b", t) else YES
     if has_yes and has_no:
-        first_yes, first_no = _YES.search(t).start(), _NO.search(t).start()
+        first_yes = yeses[0].start()
+        first_no = min([m.start() for m in negated] + [m.start() for m in _NO.finditer(t)][:1])
         return YES if first_yes < first_no else NO
     if _NEGATION.search(t):
         return NO
     return None
+
+
+_ENOUGH_ALREADY = re.compile(r"\bgia (anche |fin |pure )?(abbastanza|troppi|troppe|troppo|a sufficienza|a bizzeffe)\b")
 
 
 def clear_yes(text: str) -> bool:
@@ -479,6 +495,10 @@ def team(text: str) -> Optional[str]:
     if alone and re.search(r"\b(non|manco|negat\w*|ho provato|abbiamo provato|solo (le|i|per)|mi fa solo)\b",
                            alone.group("rest")):
         return "da_solo"  # "io, mio marito col computer è negato": a person named and left out
+    titles = re.match(r"^\W*(io|me|il sottoscritto|la sottoscritta|sempre io|solo io)\s*[:(]\s*(?P<rest>.*)$", fold(text))
+    if titles and not re.search(r"\b(e|con|insieme|aiut\w*|mi da|ci da|paghiamo|pago)\b\s+(un|una|il|la|mio|mia|"
+                                r"l'|un'|i miei|le mie|altri|altre)\b", titles.group("rest")):
+        return "da_solo"  # "il sottoscritto: capo, magazziniere e social media manager": all of them me
     outside = _TEAM_OUTSIDE.search(t)
     if outside and re.search(r"\b(intern[oai]|in casa|dipendent\w|assunt[oa]|personale|ufficio|staff)\b", t):
         return "team"  # "una social media manager interna", "affidata al personale dell'ufficio"
@@ -504,7 +524,7 @@ _BUSINESS_CUSTOMERS = _rx(r"b2b", r"b2g", r"enterprise", r"mid ?-?market", r"smb
                           r"professionist\w*", r"enti", r"comuni", r"scuole", r"pubblica amministrazione",
                           r"industri\w*", r"fabbric\w+", r"officin\w+", r"artigian\w*", r"farmaci\w+",
                           r"cantine", r"clinich\w+", r"condomin\w*", r"amministrator\w*", r"commercialist\w*",
-                          r"partite iva", r"partita iva", r"uffici", r"catene", r"franchising", r"business", r"clienti aziendali",
+                          r"partite iva", r"partita iva", r"uffic\w*", r"catene", r"franchising", r"business", r"clienti aziendali",
                           r"costruttor\w*", r"produttor\w*", r"rivenditor\w*", r"agenzie", r"associazioni")
 _BUSINESS_CUSTOMERS_MORE = _rx(r"palestr\w*", r"botteg\w*", r"ditt\w+", r"marchi", r"brand", r"locali",
                                r"concessionar\w*", r"b&b", r"strutture", r"cooperative", r"terzist\w*",
@@ -528,7 +548,7 @@ _PEOPLE_CUSTOMERS = _rx(r"b2c", r"d2c", r"dtc", r"direct to consumer", r"consume
                         # members: "ai soci del circolo", "agli iscritti", "a chi desidera iscriversi"
                         r"(ai|i|dei|nostri|ai nostri|per i) soci", r"iscritt\w*", r"tesserat\w*", r"associati",
                         r"membri", r"chi (desidera|vuole|cerca|ama|vuol|ha voglia|passa|viene)")
-_BOTH = _rx(r"entramb\w*", r"ambedue", r"ambo i \w+", r"tutti e due", r"tutte e due", r"sia .{1,60} (sia|che)", r"un po' tutti",
+_BOTH = _rx(r"entramb\w*", r"ambedue", r"ambo i \w+", r"tutti e (due|2)", r"tutte e (due|2)", r"sia .{1,60} (sia|che)", r"un po' tutti",
             r"un po tutti", r"di tutto", r"misto", r"met[aà] e met[aà]", r"b2b e b2c", r"b2c e b2b",
             r"un po'? e un po'?", r"tutte e due le cose", r"l'uno e l'altro", r"gli uni e gli altri",
             r"mix", r"mista", r"50 e 50", r"50 50", r"fifty fifty")
@@ -571,16 +591,21 @@ def segment(text: str) -> Optional[str]:
     # "non ai privati", "no privati", "noi no vende al pubblico"; "non solo ai privati" negates nothing
     negated = r"(\b(non|niente|mai|mica|manco|neanche|nemmeno|tranne|nessun[oa]?|nessun')|^no|\bnoi no)(?! solo| soltanto)\s*(\w+\s+){0,2}$"
     # "vendita diretta in negozio", "siamo una bottega": where one sells, or what one is, not the customer
-    own_place = r"\b(in|nel|nella|nello|nei|nelle|dal|dalla|dallo|un|una|uno|un'|mio|mia|nostro|nostra|nostri)\s*$"
+    # ("a un ristorante" is a customer)
+    own_place = r"(?<!\ba )(?<!\bad )(?<!\bper )\b(in|nel|nella|nello|nei|nelle|dal|dalla|dallo|un|una|uno|un'|mio|" \
+                r"mia|nostro|nostra|nostri)\s*$"
+    # "alle aziende ci pensa la sede": customers someone else serves
+    elsewhere = r"^\s*(ci|ne) (pensa|pensano|si occupa|si occupano)\b"
     # "agli alberghi, che lo danno ai loro ospiti": the customers' customers are not the customers
     theirs = r"\b(loro|dei loro|ai loro|alle loro|per i loro|per le loro)\s*$"
     refused = r"^\s*(no|mai|nemmeno|neanche)\b"  # "aziende no, privati sì"
     business = [m for m in [*_BUSINESS_CUSTOMERS.finditer(t), *_BUSINESS_CUSTOMERS_MORE.finditer(t)]
                 if not re.search(negated, t[:m.start()]) and not re.search(own_place, t[:m.start()])
-                and not re.match(refused, t[m.end():])]
+                and not re.match(refused, t[m.end():]) and not re.match(elsewhere, t[m.end():])]
     people = [m for m in _PEOPLE_CUSTOMERS.finditer(t)
               if not re.search(negated, t[:m.start()]) and not re.search(theirs, t[:m.start()])
-              and not re.match(refused, t[m.end():]) and not _qualifies_business(t, m)]
+              and not re.match(refused, t[m.end():]) and not _qualifies_business(t, m)
+              and not re.match(elsewhere, t[m.end():])]
     only = r"(?<!non )\b(solo|soltanto|esclusivamente|unicamente|solamente)\s+((a|ai|agli|alle|alla|al|per|con)\s+)?(i |le |gli )?$"
     if people and not any(re.search(only, t[:m.start()]) for m in business) \
             and any(re.search(only, t[:m.start()]) for m in people):

@@ -286,12 +286,21 @@ def _read_offering(message: UserMessage, question: F.Question, slots: Mapping[st
     return _first([o for o in named if o in choices] or named)
 
 
+# Goods sold on a general marketplace by someone who does not make them: the trade is the shop's.
+_RESELLING = re.compile(r"\b(vendo|vendiamo|rivendo|rivendiamo|vendere)\b.{0,80}\b(su|tramite|via|con) "
+                        r"(amazon|ebay|e-bay|aliexpress|marketplace)")
+_MAKING = re.compile(r"\b(produc\w*|produzione|facciamo|faccio|realizz\w*|cre[oa]|creiamo|fatt[ie] a mano|"
+                     r"fatt[ie] da (me|noi)|artigian\w*|coltiv\w*|allev\w*|nostr[aei] produzione)\b")
+
+
 def _read_sector(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary,
                  from_ateco: bool = True) -> Any:
     """Our own sector words and professions first ("pizzeria", "avvocato"), then, where the sector
     is the question asked, ISTAT's ATECO titles and notes for any other activity ("apicoltura",
     "ricevitoria del lotto"). Not in a description of oneself: there every word of "sono un agente,
     libero professionista" would be a candidate trade."""
+    if _RESELLING.search(fold(message.text)) and not _MAKING.search(fold(message.text)):
+        return "retail"  # "vendo cover per smartphone su Amazon": a shop, whatever the goods
     found = _values(message, SECTOR, voc, SECTOR) or voc.named_in_text(SECTOR, message.text)
     named = voc.spans(PROFESSION, message.text)
     if found and named and named[0][0] < min((at for at, _, cid in voc.spans(SECTOR, message.text)
@@ -348,6 +357,9 @@ _NEGATED_CHANNEL = r"\b(manco|neanche|nemmeno|neppure|tranne|non uso|non usiamo|
 # "avevo Instagram anni fa, ora più niente", "usavamo Facebook, poi l'abbiamo chiuso": used once, not now
 _USED_ONCE = re.compile(r"\b(avevo|avevamo|aveva|usavo|usavamo|usava|chius\w|abbandonat\w|cancellat\w|"
                         r"non (lo |la |li |le )?(uso|usiamo) piu)\b")
+_NONE_FOR_WORK = re.compile(r"\b(per (il )?lavoro|per l'?attivita|per il negozio|per l'?azienda)\W*"
+                            r"(niente|nulla|no|nessun\w*|zero|mai)\b"
+                            r"|\b(niente|nulla|nessun\w*|zero|mai) per (il )?lavoro\b")
 _CLAUSES = re.compile(r"[,;:.]|\b(ma|pero|poi|e|ed|solo|soltanto|adesso|ora)\b")
 
 
@@ -367,6 +379,8 @@ def _read_channels(message: UserMessage, question: F.Question, slots: Mapping[st
                                            for clause in clauses)]
         if not current and not any(_USED_ONCE.search(c) is None and voc.named_in_text(CHANNEL, c) for c in clauses):
             return []  # every channel named was used once and is not any more
+    if named and _NONE_FOR_WORK.search(folded):
+        return []  # "uso Facebook per litigare coi parenti, per lavoro niente": private use is no channel
     if named:
         return named
     if answers.yes_no(message.text) == answers.NO \
@@ -460,6 +474,7 @@ _WANTED = tuple((value, _wanting(nouns)) for value, nouns in _NOUN_CLASSES if va
 # the purchase is read as "già serviti", a stem of assistenza in data/vocabulary.yml.
 _BOUGHT_ALREADY = re.compile(r"(?<=ch[ei] )(hanno|ha|avevano|aveva) (gi[aà] )?(comprat|acquistat|ordinat)\w*"
                              r"(\s+da (noi|me))?", re.IGNORECASE)
+_SHOP = re.compile(r"\bpunt[oi] (di )?vendita\b", re.IGNORECASE)
 # The nouns of the objectives, as their misspellings are taken back to them ("nuovi clineti", "recenzioni").
 _OBJECTIVE_NOUNS = ("clienti", "recensioni", "prenotazioni", "donazioni", "volontari", "vendite", "visibilita",
                     "contatti", "preventivi", "appuntamenti", "community", "notorieta", "assistenza")
@@ -477,6 +492,8 @@ def _objectives_in(message: UserMessage, voc: Vocabulary) -> List[str]:
     customers to win; again on the text with misspelt nouns set right, where there are any."""
     if _BOUGHT_ALREADY.search(message.text):
         message = UserMessage(_BOUGHT_ALREADY.sub("gia serviti", message.text), message.intent, [])
+    if _SHOP.search(message.text):  # "che si sappia che il nostro punto vendita esiste" is not about selling
+        message = UserMessage(_SHOP.sub("negozio", message.text), message.intent, [])
     found = _objectives_named(message, voc)
     spelled = _spelled(message.text)
     if spelled != message.text:  # in the order of the text as it was meant
@@ -557,6 +574,9 @@ def _read_priority(message: UserMessage, question: F.Question, slots: Mapping[st
 
 def _read_places(message: UserMessage, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
     places = list(dict.fromkeys(_values(message, PLACE, voc, PLACE) + voc.places_in_text(message.text)))
+    if len(places) > 1 and "mondo" in places and re.search(r"\bovunque\s+(in|nel|nella|nei|negli|per|a)\b",
+                                                          fold(message.text)):
+        places.remove("mondo")  # "ovunque in Italia": everywhere there
     known = list(slots.get("places_named") or [])
     if known:  # "Mi hai detto Bolzano: è lì che vuoi trovare clienti?"
         if places and _ADDITIVE.search(fold(message.text)):
@@ -809,17 +829,20 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
     # "sì, l'abbiamo già fatto su Tripadvisor" answers a yes/no question, whatever channel it names
     opens_with_answer = not payload and getattr(F.BY_NAME.get(requested), "kind", None) in F.BOOLEAN_KINDS \
         and answers.starts_with_answer(text)
-    if not payload and answers.asks(text) and requested != "channels_used" and not opens_with_answer \
+    # "chi compra su Amazon idee regalo": who the audience is, said without a question mark
+    describes_people = requested == "audience" and "?" not in text and bool(_WHO.match(folded))
+    asking = answers.asks(text) and not describes_people
+    if not payload and asking and requested != "channels_used" and not opens_with_answer \
             and not answered_after and (
             any(e.get("entity") == CHANNEL for e in message.entities)
             or re.search(r"\b(social|canal\w*|piattaform\w*|network|app)\b", folded)):
         turn.is_answer = False  # "quale social va di più in Germania": a question about channels
         return
-    if not payload and requested in FREE_TEXT and answers.asks_plainly(text) \
+    if not payload and requested in FREE_TEXT and answers.asks_plainly(text) and not describes_people \
             and intent in QUESTION_INTENTS | {"help", "bot_challenge", "how_are_you"}:
         turn.is_answer = False  # "parlami di Instagram" would fill any free question
         return
-    if intent in QUESTION_INTENTS and requested != "channels_used" and not opens_with_answer \
+    if intent in QUESTION_INTENTS and requested != "channels_used" and not opens_with_answer and not describes_people \
             and any(e.get("entity") == CHANNEL for e in message.entities):
         turn.is_answer = False  # "LinkedIn in Germania" is about the channel, whatever was asked
         return
@@ -835,10 +858,20 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
         guess = slots["sector_guess"]
         turn.updates["sector_guess"] = None
         if confirmed:
-            turn.updates.update({"sector": guess["sector"], "ateco": guess["ateco"]})
+            turn.updates["sector"] = guess["sector"]
+            if guess.get("ateco"):
+                turn.updates["ateco"] = guess["ateco"]
             return
         if confirmed is False:
-            _count_failure(turn, requested, slots)  # "no": asked once more, plainly, then skipped
+            # "no, facciamo catering": the sector after the no; a bare "no" asks once more, plainly
+            other = read_answer(message, requested, {**slots, "sector_guess": None}, voc)
+            if isinstance(other, str) and other not in (answers.HEDGE, guess["sector"]):
+                turn.updates["sector"] = other
+            elif isinstance(other, Guess) and other.sector != guess["sector"]:
+                turn.updates["sector_guess"] = other.as_slot()
+                turn.next_question = requested
+            else:
+                _count_failure(turn, requested, slots)
             return
     value = read_answer(message, requested, slots, voc)
     if isinstance(value, Guess):
@@ -850,7 +883,7 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
             turn.next_question = requested
             turn.updates.setdefault("attempts", {**(slots.get("attempts") or {}), requested: 1})
             return
-    if value is None and not payload and answers.asks(text) and intent not in ANSWER_INTENTS and not answered_after:
+    if value is None and not payload and asking and intent not in ANSWER_INTENTS and not answered_after:
         turn.is_answer = False  # "quale social va di più in Germania": a question word and no answer
         return
     others = extract(message, slots, requested, voc)
@@ -884,6 +917,7 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
         # read as a first message would be
         _read_as_first_message(others, message, slots, voc)
         others.pop(requested, None)
+    _ask_back_sector(others, message, slots)
     turn.updates.update(others)
 
     if _DONT_KNOW.match(answers.words(text)):
@@ -934,6 +968,7 @@ def _named_as_customers(message: UserMessage, field_name: str) -> bool:
     return False
 
 
+_WHO = re.compile(r"^\W*(chi|quelli che|quelle che|coloro che|gente che|persone che|tutti quelli che)\b")
 # Words that answer one of these questions also look like another's: the question asked decides.
 CONFUSABLE = {"org_kind": ("segment",), "segment": ("org_kind",)}
 DESCRIPTION_FILLS = ("org_kind", "sector", "profession", "channels_named")
@@ -986,6 +1021,18 @@ def _read_as_first_message(updates: Dict[str, Any], message: UserMessage, slots:
         updates["objectives_named"] = updates.pop("objectives")
 
 
+def _ask_back_sector(updates: Dict[str, Any], message: UserMessage, slots: Mapping[str, Any]) -> None:
+    """A sector read from words said before its question (a first message, the answer to "chi sei?")
+    becomes a guess the sector question says back ("direi il settore ristorazione: è così?"), not a
+    stored value: on the personas' first messages 7 of 68 such readings were wrong ("ufficio turismo
+    di un comune" is not tourism), and neither one cue nor several tell a weak reading from a strong one."""
+    sector = updates.get("sector")
+    if sector in (None, P.SKIPPED) or slots.get("sector") is not None or message.text.startswith("/"):
+        return
+    del updates["sector"]
+    updates["sector_guess"] = {"sector": sector, "ateco": ateco_code(sector, [message.text]), "title": ""}
+
+
 def _outside_a_question(turn: Turn, message: UserMessage, slots: Mapping[str, Any],
                         requested: Optional[str], voc: Vocabulary) -> None:
     """A message when no question is pending: the first message of a conversation, a reply to the
@@ -1005,6 +1052,7 @@ def _outside_a_question(turn: Turn, message: UserMessage, slots: Mapping[str, An
     turn.updates = extract(message, slots, requested, voc)
     if _is_first(slots):
         _read_as_first_message(turn.updates, message, slots, voc)
+    _ask_back_sector(turn.updates, message, slots)
     if not turn.updates:
         if message.intent in SOCIAL_INTENTS | {"inform"} or answers.is_social(message.text):
             turn.is_answer = False  # a greeting: the rules greet, the form asks its first question

@@ -18,6 +18,9 @@ _NUM_WORD = r"(?:\d+(?:[.,]\d+)?|[a-z]+)"
 _HOUR_AMOUNT = re.compile(rf"\b({_NUM_WORD}(?:\s*(?:-|o|oppure|e|a)\s*{_NUM_WORD})?)\s+(?:di\s+)?(?:ore|ora|orette)\b")
 
 
+_SESSIONS = r"(?:sere|serate|volte|giorni|mattine|pomeriggi)"
+
+
 def parse_hours(text: str) -> Optional[float]:
     """Hours a week from answers like "3 ore", "un paio d'ore", "mezz'ora al giorno", "2-3 ore"."""
     t = answers.italian(fold(text))  # "dui uri"
@@ -32,6 +35,9 @@ def parse_hours(text: str) -> Optional[float]:
     # "un'ora la sera, tre sere a settimana", "2 ore per 3 volte a settimana": a session times sessions
     sessions = re.search(r"\b(\w+) (sere|serate|volte|giorni|mattine|pomeriggi)\s+(a|alla|per|in|la|ogni)\s+settimana", t)
     per_session = re.search(r"(\d+(?:[.,]\d+)?|\w+)'? ?(ore|ora|oretta)\b", t)
+    # "tre sere da un'ora", "2 giorni x 3 ore", "un'ora per tre sere": so many sessions of so long
+    sessions = sessions or re.search(rf"\b(\w+) {_SESSIONS}\s+(da|di|x|per)\s+(\d+(?:[.,]\d+)?|\w+)'? ?(ore|ora|oretta)\b", t) \
+        or re.search(rf"\b(?:\d+(?:[.,]\d+)?|\w+)'? ?(?:ore|ora|oretta)\s+(?:per|x)\s+(\w+) {_SESSIONS}\b", t)
     if sessions and per_session and answers.numbers(sessions.group(1)) and answers.numbers(per_session.group(0)):
         total = answers.numbers(sessions.group(1))[0] * answers.numbers(per_session.group(0))[0]
         return round(total, 1) if 0 < total <= MAX_WEEKLY_HOURS else None

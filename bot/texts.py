@@ -63,16 +63,17 @@ def question(name: str, slots: Mapping[str, Any], offer_skip: bool = False) -> D
         asked = dict(_TEXTS["questions"]["locations_known"][0])
         asked["text"] = " ".join(asked["text"].split()).format(places=join(
             _place_names(slots["places_named"])))
-    if name == "sector" and slots.get("sector_guess"):  # a sector read from ATECO's notes, to confirm
+    guessing = name == "sector" and bool(slots.get("sector_guess"))
+    if guessing:  # a sector read from ATECO's notes or from a description, to confirm
         guess = slots["sector_guess"]
-        asked = dict(_TEXTS["questions"]["sector_guess"][0])
+        asked = dict(_TEXTS["questions"]["sector_guess" if guess.get("title") else "sector_described"][0])
         asked["text"] = " ".join(asked["text"].split()).format(
             sector=vocabulary.default().sector_name(guess["sector"]), code=guess["ateco"], title=guess["title"])
     if name == "objectives" and slots.get("objectives_named") and slots.get("mode") != SALES_MODE:
         asked = dict(_TEXTS["questions"]["objectives_known"][0])
         asked["text"] = " ".join(asked["text"].split()).format(objectives=join(
             OBJECTIVE_LABELS.get(o, o) for o in slots["objectives_named"]))
-    if slots.get("mode") == SALES_MODE and name in _TEXTS["sales_questions"]:
+    if slots.get("mode") == SALES_MODE and name in _TEXTS["sales_questions"] and not guessing:
         asked["text"] = " ".join(_TEXTS["sales_questions"][name].split())
     if name == "offering" and len(slots.get("offering_choices") or []) < 2:
         asked = dict(_TEXTS["questions"]["offering_any"][0])  # "cambia cosa offri": in the user's words

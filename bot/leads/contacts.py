@@ -230,6 +230,12 @@ def _company(text: str) -> Checked:
     stripped = re.sub(r"^(quindi|allora|metti pure|metti|scrivi pure|scrivi|scriva pure|scriva|metta pure|metta)(\s+(solo|soltanto))?\s+",
                       "", stripped, flags=re.IGNORECASE)
     stripped = _COMPANY_INTRO.sub("", stripped).strip(" ,;:!«»\"'‘’“”")
+    # "sulle fatture trovi Falegnameria Del Bosco", "ci conoscono come Forno Rossi": where the name is read
+    found_as = re.match(r"^[a-zà-ú' ]{0,50}\b(trovi|trova|trovate|scritto|leggi|legge|leggete|risult\w*|compar\w*|"
+                        r"intestat\w*( a)?|conosc\w*( come)?|chiamano|registrat\w*( come)?)\s+"
+                        r"(?P<name>[A-Z0-9].*)$", stripped)
+    if found_as:
+        stripped = found_as.group("name")
     # "la nostra startup, Padelgo": the name after a generic opening
     stripped = re.sub(r"^(la|il|lo|l')?\s*(mia|mio|nostra|nostro)\s+\w+\s*[,:]\s*", "", stripped, flags=re.IGNORECASE)
     # "è la pizzeria, Pizzeria Da Totò": a generic opening in lower case, then the name
@@ -309,8 +315,8 @@ def _company_size(text: str) -> Checked:
             if re.fullmatch(r"\s*[-o/]\s*", between) \
                     or (re.search(r"\b(tra|fra|da)\s+$", before) and re.fullmatch(r"\s*[ea]\s*", between)):
                 people = (people + more) // 2  # "tra 10 e 20", "5-15": the middle
-            elif re.fullmatch(r"\s*(\w+\s+)?(e|piu|con)\s+", between):
-                people += more  # "2 soci e 5 dipendenti"
+            elif re.fullmatch(r"\s*(\w+\s+)?(e|piu|con)\s+((noi|altri|altre|anche)\s+)?", between):
+                people += more  # "2 soci e 5 dipendenti", "48 dipendenti più noi due soci"
         if re.search(r"\b(piu di|oltre|sopra (i|le)?)\s*$", before) or folded.endswith("+"):
             people += 1
         elif re.search(r"\b(meno di|sotto (i|le)?|quasi|poco meno di|non arriviamo a)\s*$", before):
@@ -454,7 +460,7 @@ _CALL_WORDS = {
                     r"nessuna preferenza|senza preferenz\w*|(quando|come) (vi|ti) (pare|fa comodo|e comodo|torna comodo|conviene)|"
                     r"a (vostra|tua) scelta|decidete voi|decidi tu|fate voi|fai tu|fate vobis|vedete voi|vedi tu|"
                     r"come vi (viene|capita)|orari? liber\w*|liber[oa] tutto il giorno",
-    "pausa_pranzo": r"pausa pranzo|lunch( break)?|(ora|orario) di pranzo|a pranzo|per pranzo|verso pranzo|mezzogiorno|prima di pranzo|"
+    "pausa_pranzo": r"pausa pranzo|lunch( break)?|(a )?meta giornata|mentre (mangio|pranzo)|(ora|orario) di pranzo|a pranzo|per pranzo|verso pranzo|mezzogiorno|prima di pranzo|"
                     r"tra l'una e le due|fra l'una e le due|verso l'una|all'una|in pausa|(durante|nella) (la )?pausa",
     "mattina": r"mattin\w*|morning|matin\w*|al mattino|di mattino|domattina|stamattina|appena apro|all'apertura|"
                r"antimeridian\w*|prima di mezzogiorno",
@@ -504,8 +510,10 @@ def _call_time(text: str) -> Checked:
         return Checked(None, "unclear")
     if len(text) > 100:
         return Checked(None, "too_long")
+    # "di mattina no, di sera no... pomeriggio!": a time of day refused is not the time
     named = [m.lastgroup for m in _CALL_BUCKET.finditer(folded)
-             if not re.search(r"\bnon (la |il |di |in )?$", folded[:m.start()])]
+             if not re.search(r"\bnon (la |il |di |in )?$", folded[:m.start()])
+             and not re.match(r"\W*(no|mai|meglio di no|assolutamente no|proprio no)\b", folded[m.end():])]
     # "sempre la mattina": a time of day says more than "whenever"
     bucket = next((b for b in named if b != "indifferente"), named[0] if named else None)
     hour = _HOUR.search(folded)

@@ -375,3 +375,33 @@ def test_segment_members_and_adjectives(text, expected):
 ])
 def test_team_pronouns_and_parish_roles(text, expected):
     assert answers.team(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ne ho venduti cento a un bar e il resto alla gente del paese", "entrambi"),  # "a un bar" is a customer
+    ("le famiglie; ai negozi ci pensa il mio socio", "b2c"),  # customers someone else serves
+    ("imprese/privati, tutti e 2", "entrambi"),
+    ("quasi sempre privati, a volte anche qualche ufficio", "entrambi"),
+])
+def test_segment_a_customer_named_with_an_article_served_by_others_or_by_number(text, expected):
+    assert answers.segment(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("la sottoscritta: fotografa, grafica e social media manager", "da_solo"),  # titles of one person
+    ("io: con una ragazza che mi aiuta", "team"),
+])
+def test_team_one_person_and_her_titles(text, expected):
+    assert answers.team(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("te l'avevo detto, alle fiere non ci vado: no", answers.NO),  # a yes word negated
+    ("certo che no", answers.NO),
+    ("di clienti affezionati ne abbiamo già a sufficienza", answers.NO),  # no need of more
+    ("niente caffè coi clienti, ho già troppi impegni", answers.NO),
+    ("sì, sentirli al telefono e magari passano a trovarci", answers.YES),  # a detail, not a doubt
+    ("sì, forse", answers.HEDGE),
+])
+def test_yes_no_negated_yes_words_enough_already_and_a_detail_with_magari(text, expected):
+    assert answers.yes_no(text) == expected

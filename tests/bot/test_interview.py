@@ -36,14 +36,16 @@ def test_rich_first_message_fills_every_slot_it_mentions(voc):
                      None, {}, voc)
     assert turn.updates["org_kind"] == "professionista"
     assert turn.updates["profession"] == "avvocato"
-    assert turn.updates["sector"] == "legal"
+    # the sector read from the description is said back before it is stored
+    assert "sector" not in turn.updates and turn.updates["sector_guess"]["sector"] == "legal"
     assert turn.updates["segment"] == "b2b"
     # one objective named in passing: kept, and the objectives question asks for more
     assert "objectives" not in turn.updates and turn.updates["objectives_named"] == ["contatti"]
     # where the user is, not yet the markets: kept aside, and offered when the markets are asked
     assert "locations" not in turn.updates and turn.updates["places_named"] == ["milano"]
-    # the questions already answered are not asked: next is the one-sentence description
-    assert turn.next_question == "activity"
+    # the questions already answered are not asked: next is the sector said back, then the description
+    assert turn.next_question == "sector"
+    assert interpret(msg("sì", "affirm"), "sector", turn.updates, voc).next_question == "activity"
     assert "aziende (B2B)" in turn.notes[0]
 
 
@@ -346,7 +348,7 @@ def test_a_question_stays_a_question(voc, text, requested):
 
 def test_a_greeting_with_information_is_an_answer(voc):
     turn = interpret(msg("ciao, sono un avvocato", "greet", ent("profession", "avvocato")), None, {}, voc)
-    assert turn.is_answer and turn.updates["sector"] == "legal"
+    assert turn.is_answer and turn.updates["sector_guess"]["sector"] == "legal"
 
 
 def test_a_place_given_at_another_question_is_noted_and_the_question_asked_again(voc):
@@ -356,6 +358,35 @@ def test_a_place_given_at_another_question_is_noted_and_the_question_asked_again
     assert turn.is_answer and turn.updates["locations"] == ["germania"]
     assert turn.next_question == "sector" and turn.offer_skip
     assert "Germania" in turn.notes[0]
+
+
+def test_a_sector_read_from_a_description_is_said_back_before_it_is_stored(voc):
+    from bot import texts
+
+    text = "Ho una trattoria a Bologna, vorrei più clienti"
+    first = interpret(msg(text, "inform", ent("sector", "trattoria", text.index("trattoria"))), None, {}, voc)
+    assert "sector" not in first.updates and first.updates["sector_guess"]["sector"] == "food_service"
+    assert "ristorazione" not in first.notes[0]  # said back by the question, not noted as known
+    slots = {**first.updates}
+    assert first.next_question == "sector"
+    asked = texts.question("sector", slots)
+    assert asked["text"] == "Da quello che mi hai scritto direi il settore «ristorazione». È così?"
+    assert [b["payload"] for b in asked["buttons"]] == ["/affirm", "/deny"]
+    # in sales mode the same words fit: the salesperson wrote the description
+    assert texts.question("sector", {**slots, "mode": "sales"})["text"] == asked["text"]
+    yes = interpret(msg("sì, esatto"), "sector", slots, voc)
+    assert yes.updates["sector"] == "food_service" and yes.updates["ateco"].startswith("56")
+    # "no" with the right sector after it: that one
+    other = interpret(msg("no, siamo un agriturismo", "deny"), "sector", slots, voc)
+    assert other.updates["sector"] not in (None, "food_service", P.SKIPPED)
+    # a bare "no": asked again, plainly, with «salta»
+    no = interpret(msg("no", "deny"), "sector", slots, voc)
+    assert "sector" not in no.updates and no.next_question == "sector" and no.offer_skip
+    assert "direi" not in texts.question("sector", {**slots, **no.updates})["text"]
+    # the sector said in answer to its own question is stored as said
+    said = interpret(msg("ristorazione", "inform", ent("sector", "ristorazione")), "sector", {"org_kind": "azienda"},
+                     voc)
+    assert said.updates["sector"] == "food_service" and "sector_guess" not in said.updates
 
 
 @pytest.mark.parametrize("text, kind", [
@@ -554,10 +585,10 @@ def test_in_a_first_message_too_the_profession_said_first_gives_the_sector(voc):
     text = "Sono una fotografa di matrimoni a Firenze"
     turn = interpret(msg(text, "inform", ent("profession", "fotografa", text.index("fotografa")),
                          ent("sector", "matrimoni", text.index("matrimoni"))), None, {}, voc)
-    assert turn.updates["sector"] == "creative"
+    assert turn.updates["sector_guess"]["sector"] == "creative"
     text = "Organizzo matrimoni, sono una wedding planner"
     turn = interpret(msg(text, "inform", ent("sector", "matrimoni", text.index("matrimoni"))), None, {}, voc)
-    assert turn.updates["sector"] == "events"
+    assert turn.updates["sector_guess"]["sector"] == "events"
 
 
 def test_a_kind_of_organisation_said_to_be_not_what_one_is_is_not_taken(voc):
@@ -676,3 +707,26 @@ def test_a_channel_closed_then_the_one_in_use_after_a_colon(voc):
     turn = interpret(msg(text, "inform", ent("channel", "x_twitter", 0), ent("channel", "linkedin", 52)),
                      "channels_used", {}, voc)
     assert turn.updates["channels_used"] == ["linkedin"]
+
+
+@pytest.mark.parametrize("text, requested, expected", [
+    ("su eBay e Amazon.fr", "locations", ["francia"]),  # a store's country ending
+    ("a clienti francesi e spagnoli", "locations", ["francia", "spagna"]),  # nationalities
+    ("ovunque in Italia", "locations", ["italia"]),
+    ("ovunque, il web non ha confini", "locations", ["mondo"]),
+    ("che la gente sappia che il nostro punto vendita c'è", "objectives", ["notorieta"]),  # a shop, not sales
+    ("avere l'agenda piena di lezioni private", "objectives", ["prenotazioni"]),
+    ("uso Instagram per le foto delle vacanze, per lavoro nulla", "channels_used", []),  # private use
+    ("fb e wa", "channels_used", ["facebook", "whatsapp_business"]),
+    ("rivendo ricambi per bici su eBay", "sector", "retail"),  # a shop on a marketplace
+    ("taglio, piega e trucco per le spose", "sector", "beauty"),
+])
+def test_places_objectives_channels_and_sectors_in_other_words(voc, text, requested, expected):
+    assert interpret(msg(text), requested, {"org_kind": "azienda"}, voc).updates[requested] == expected
+
+
+def test_an_audience_described_with_chi_is_no_question(voc):
+    text = "chi cerca su Etsy un regalo originale"
+    turn = interpret(msg(text, "ask_channel_info", ent("channel", "Etsy", text.index("Etsy"))), "audience",
+                     {"org_kind": "azienda"}, voc)
+    assert turn.is_answer and turn.updates["audience"] == text

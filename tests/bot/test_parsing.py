@@ -63,3 +63,12 @@ def test_ages_of_children_said_with_their_years_and_hours_in_two_parts_of_the_da
     assert parse_hours("un'ora al mattino e un'ora la sera") == 14.0
     assert parse_hours("un giorno su sette") == 8.0  # a working day
     assert parse_hours("un giorno ogni due settimane") == 4.0
+
+
+@pytest.mark.parametrize("text, hours", [
+    ("quattro mattine da due ore", 8.0),  # so many sessions of so long
+    ("2 pomeriggi x 3 ore", 6.0),
+    ("mezz'ora per sei sere", 3.0),
+])
+def test_hours_as_sessions_of_a_length(text, hours):
+    assert parse_hours(text) == hours

@@ -16,6 +16,7 @@ def test_an_interview_survives_a_server_restart(tmp_path):
     with Servers(state, rasa_port=free_port(), actions_port=free_port(), api_token=API_TOKEN) as first:
         client = Client(first)
         client.say(sender, "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende")
+        client.say(sender, "sì")  # the sector read from it, said back
         client.say(sender, "assisto le aziende nei rapporti con i dipendenti")
         groups = [p.pid for p in first.procs]
     assert (state / "tracker.db").exists()

@@ -79,11 +79,14 @@ def test_the_first_reply_says_how_answers_are_used_before_any_is_kept(client, se
 def test_rich_first_message_is_not_asked_again(client, sender):
     replies = " ".join(client.texts(
         sender, "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende"))
-    assert "Ho preso nota" in replies and "Raccontami in una frase" in replies
+    # what it says is noted; the sector read from it is said back before it is kept
+    assert "Ho preso nota" in replies and "direi il settore «servizi legali». È così?" in replies
     slots = client.slots(sender)
-    assert (slots["org_kind"], slots["sector"], slots["segment"], slots["places_named"], slots["objectives_named"]) \
-        == ("professionista", "legal", "b2b", ["milano"], ["contatti"])
-    assert slots["requested_slot"] == "activity"
+    assert (slots["org_kind"], slots["sector_guess"]["sector"], slots["segment"], slots["places_named"],
+            slots["objectives_named"]) == ("professionista", "legal", "b2b", ["milano"], ["contatti"])
+    assert slots["sector"] is None and slots["requested_slot"] == "sector"
+    assert "Raccontami in una frase" in " ".join(client.texts(sender, "sì"))
+    assert client.slots(sender)["sector"] == "legal" and client.slots(sender)["requested_slot"] == "activity"
     # where she is, not yet the markets: asked next, with Milano offered
     assert "Mi hai detto Milano" in " ".join(client.texts(sender, "assisto le aziende nei rapporti con i dipendenti"))
     client.texts(sender, "sì, solo lì")
@@ -92,7 +95,7 @@ def test_rich_first_message_is_not_asked_again(client, sender):
 
 def test_corrections_skips_and_change_after_the_summary(client, sender):
     client.say(sender, "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende")
-    for message in ["assisto le aziende nei rapporti con i dipendenti", "sì, solo lì", "non lo so", "solo questo",
+    for message in ["sì", "assisto le aziende nei rapporti con i dipendenti", "sì, solo lì", "non lo so", "solo questo",
                     "nessuno", "3 ore", "io", "no", "sì", "sì", "sì"]:
         client.say(sender, message)
     assert "È tutto corretto?" in " ".join(client.texts(sender, "sì"))
@@ -136,7 +139,7 @@ def test_repeated_invalid_answers_move_on(client, sender):
 def test_a_lawyer_gets_her_plan_with_the_rules_of_her_profession(client, sender):
     # issue 15: the bar's rules on advertising are a caution beside the plan, not a case for a specialist
     client.say(sender, "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende")
-    for message in ["assisto le aziende nei rapporti con i dipendenti", "sì, solo lì", "tra i 35 e i 60 anni",
+    for message in ["sì", "assisto le aziende nei rapporti con i dipendenti", "sì, solo lì", "tra i 35 e i 60 anni",
                     "solo questo", "nessuno", "3 ore", "io", "no", "sì", "sì", "sì", "sì"]:
         client.say(sender, message)
     replies = client.say(sender, "sì")
@@ -218,7 +221,8 @@ def test_a_first_message_about_ones_business_is_understood(client, sender):
     replies = " ".join(client.texts(sender, "Ho una pizzeria a Napoli"))
     assert "non posso aiutarti" not in replies and "Non ho capito" not in replies
     slots = client.slots(sender)
-    assert slots["sector"] == "food_service" and slots["places_named"] == ["napoli"]
+    assert slots["sector_guess"]["sector"] == "food_service" and slots["places_named"] == ["napoli"]
+    assert "direi il settore «ristorazione»" in replies
 
 
 def test_a_profession_is_not_a_command(client, sender):

@@ -347,3 +347,16 @@ def test_the_answer_after_a_correction_a_question_or_a_story(field, text, stored
 def test_a_last_clause_is_never_a_name_on_its_own():
     # only answers of a few values (a time, a size) are read from a story's last clause
     assert rejected("name", "Luca; DELETE FROM leads") == "name_chars"
+
+
+@pytest.mark.parametrize("field, text, stored", [
+    ("company", "sul campanello leggi Studio Grafico Arcobaleno", "Studio Grafico Arcobaleno"),
+    ("company", "ci conoscono come Forno Bianchi", "Forno Bianchi"),
+    ("company_size", "trenta operai più noi tre soci", "10-49"),
+    ("company_size", "venti dipendenti e altri 35 stagionali", "50-249"),
+    ("call_time", "sera no, mattina no, il pomeriggio sì", "pomeriggio"),
+    ("call_time", "qls momento", "indifferente"),
+    ("call_time", "verso metà giornata", "pausa_pranzo"),
+])
+def test_where_a_name_is_read_counts_added_up_and_times_refused(field, text, stored):
+    assert str(check(field, text).value).startswith(stored)
