@@ -318,7 +318,7 @@ def _read_sector(message: UserMessage, question: F.Question, slots: Mapping[str,
     if match is None:
         return None
     # read from ISTAT's notes, not from a word of ours: right about half the time on phrasings never
-    # seen, so it is asked back ("Intendi il settore …?"), never stored unconfirmed
+    # seen, so it is asked back ("Dalla tua risposta direi il settore …"), never stored unconfirmed
     return Guess(match.sector, match.code, match.title)
 
 
@@ -335,7 +335,7 @@ class Guess:
 
 def _confirming_guess(message: UserMessage, slots: Mapping[str, Any]) -> Optional[bool]:
     """True/False when the message confirms or refuses the pending sector guess, None otherwise."""
-    if not slots.get("sector_guess"):
+    if not slots.get("identity_guess"):
         return None
     if message.text.startswith("/"):
         return {"affirm": True, "deny": False}.get(message.intent or "")
@@ -786,6 +786,9 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
                 turn.updates["offering_choices"] = None
     if turn.next_question is None:
         turn.next_question = P.next_question({**slots, **turn.updates})
+        fresh = turn.updates.get("identity_guess") if not slots.get("identity_guess") else None
+        if fresh and turn.next_question is not None:  # who the user is, just read: said back at once
+            turn.next_question = "org_kind" if "org_kind" in fresh else "sector"
     if requested in P.QUESTIONS and turn.next_question == requested and "attempts" not in turn.updates:
         # Never the same question again without counting it: after two tries the interview moves on.
         _count_failure(turn, requested, slots)
@@ -853,10 +856,29 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
         turn.is_answer = False
         return
 
-    if requested == "sector" and slots.get("sector_guess"):
+    guess = slots.get("identity_guess") or {}
+    if requested == "org_kind" and "org_kind" in guess:
+        # "direi: azienda o PMI, settore «ristorazione». È così?"; a no keeps the sector to ask back alone
         confirmed = _confirming_guess(message, slots)
-        guess = slots["sector_guess"]
-        turn.updates["sector_guess"] = None
+        rest = {k: v for k, v in guess.items() if k != "org_kind"} or None
+        turn.updates["identity_guess"] = None if confirmed else rest
+        if confirmed:
+            turn.updates["org_kind"] = guess["org_kind"]
+            for name in ("sector", "ateco"):
+                if guess.get(name):
+                    turn.updates[name] = guess[name]
+            return
+        slots = {**slots, "identity_guess": rest}  # read as an answer to the plain question
+        if confirmed is False:
+            other = read_answer(message, requested, slots, voc)
+            if other not in (None, answers.HEDGE, guess["org_kind"]):
+                turn.updates[requested] = other  # "no, siamo un'associazione"
+            else:
+                _count_failure(turn, requested, slots)  # a bare "no": asked once more, plainly
+            return
+    if requested == "sector" and "sector" in guess:
+        confirmed = _confirming_guess(message, slots)
+        turn.updates["identity_guess"] = None
         if confirmed:
             turn.updates["sector"] = guess["sector"]
             if guess.get("ateco"):
@@ -864,22 +886,22 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
             return
         if confirmed is False:
             # "no, facciamo catering": the sector after the no; a bare "no" asks once more, plainly
-            other = read_answer(message, requested, {**slots, "sector_guess": None}, voc)
+            other = read_answer(message, requested, {**slots, "identity_guess": None}, voc)
             if isinstance(other, str) and other not in (answers.HEDGE, guess["sector"]):
                 turn.updates["sector"] = other
             elif isinstance(other, Guess) and other.sector != guess["sector"]:
-                turn.updates["sector_guess"] = other.as_slot()
+                turn.updates["identity_guess"] = other.as_slot()
                 turn.next_question = requested
             else:
                 _count_failure(turn, requested, slots)
             return
     value = read_answer(message, requested, slots, voc)
     if isinstance(value, Guess):
-        if (slots.get("sector_guess") or {}).get("sector") == value.sector:
+        if (slots.get("identity_guess") or {}).get("sector") == value.sector:
             value = value.sector  # the same words again: that is what the user means
-            turn.updates["ateco"] = slots["sector_guess"]["ateco"]
+            turn.updates["ateco"] = slots["identity_guess"]["ateco"]
         else:
-            turn.updates["sector_guess"] = value.as_slot()
+            turn.updates["identity_guess"] = value.as_slot()
             turn.next_question = requested
             turn.updates.setdefault("attempts", {**(slots.get("attempts") or {}), requested: 1})
             return
@@ -917,7 +939,7 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
         # read as a first message would be
         _read_as_first_message(others, message, slots, voc)
         others.pop(requested, None)
-    _ask_back_sector(others, message, slots)
+    _ask_back_identity(others, message, slots)
     turn.updates.update(others)
 
     if _DONT_KNOW.match(answers.words(text)):
@@ -1021,16 +1043,24 @@ def _read_as_first_message(updates: Dict[str, Any], message: UserMessage, slots:
         updates["objectives_named"] = updates.pop("objectives")
 
 
-def _ask_back_sector(updates: Dict[str, Any], message: UserMessage, slots: Mapping[str, Any]) -> None:
-    """A sector read from words said before its question (a first message, the answer to "chi sei?")
-    becomes a guess the sector question says back ("direi il settore ristorazione: è così?"), not a
-    stored value: on the personas' first messages 7 of 68 such readings were wrong ("ufficio turismo
-    di un comune" is not tourism), and neither one cue nor several tell a weak reading from a strong one."""
-    sector = updates.get("sector")
-    if sector in (None, P.SKIPPED) or slots.get("sector") is not None or message.text.startswith("/"):
+def _ask_back_identity(updates: Dict[str, Any], message: UserMessage, slots: Mapping[str, Any]) -> None:
+    """Who the user is (kind and sector), read from words said before its questions (a first message,
+    the answer to "chi sei?"), becomes a guess said back ("direi: azienda o PMI, settore ristorazione:
+    è così?"), not a stored value: on the personas' first messages 7 of 68 sectors read were wrong
+    ("ufficio turismo di un comune" is not tourism) and one kind in ten ("rafforzare il marchio" is no
+    brand), and neither one cue nor several tell a weak reading from a strong one."""
+    if message.text.startswith("/"):
         return
-    del updates["sector"]
-    updates["sector_guess"] = {"sector": sector, "ateco": ateco_code(sector, [message.text]), "title": ""}
+    guess: Dict[str, Any] = {}
+    sector = updates.get("sector")
+    if sector not in (None, P.SKIPPED) and slots.get("sector") is None:
+        del updates["sector"]
+        guess.update(sector=sector, ateco=ateco_code(sector, [message.text]), title="")
+    kind = updates.get("org_kind")
+    if kind not in (None, P.SKIPPED) and slots.get("org_kind") is None:
+        guess["org_kind"] = updates.pop("org_kind")
+    if guess:
+        updates["identity_guess"] = guess
 
 
 def _outside_a_question(turn: Turn, message: UserMessage, slots: Mapping[str, Any],
@@ -1052,7 +1082,7 @@ def _outside_a_question(turn: Turn, message: UserMessage, slots: Mapping[str, An
     turn.updates = extract(message, slots, requested, voc)
     if _is_first(slots):
         _read_as_first_message(turn.updates, message, slots, voc)
-    _ask_back_sector(turn.updates, message, slots)
+    _ask_back_identity(turn.updates, message, slots)
     if not turn.updates:
         if message.intent in SOCIAL_INTENTS | {"inform"} or answers.is_social(message.text):
             turn.is_answer = False  # a greeting: the rules greet, the form asks its first question

@@ -57,7 +57,7 @@ EMPTY_HINT = "knowledge base is empty: run python -m bot.knowledge_base load"
 FIELDS = ("id", "name", "aliases", "kinds", "description", "audience", "strength", "sectors",
           "offerings", "objectives", "formats", "min_weekly_hours", "ads", "local", "requirements",
           "listening", "figures")
-OPTIONAL_FIELDS = ("serves", "made_for", "url")  # serves: required when `offerings` is not [any]
+OPTIONAL_FIELDS = ("serves", "made_for", "not_for", "url")  # serves: required when `offerings` is not [any]
 # Kinds that serve some offerings only: they must say which (issue 15), never "any".
 SELECTIVE_KINDS = ("marketplace", "directory", "vertical")
 AUDIENCE_FIELDS = ("ages", "b2b", "b2c")
@@ -89,6 +89,9 @@ class Channel:
     offerings: Tuple[str, ...]  # what it serves (bot/offerings.py); ("any",) for social networks
     serves: str  # Italian, after "è fatto per": "annunci di oggetti, auto, case e lavoro"; "" for any
     made_for: Tuple[str, ...]  # word stems of what a user makes that it is built for: ("podcast",)
+    # word stems of a description it is not for, though its sector matches: ("veterinar",) for a portal
+    # of doctors for people
+    not_for: Tuple[str, ...]
     objectives: Mapping[str, int]  # objective -> 0..3, every objective of OBJECTIVES
     formats: Tuple[str, ...]
     min_weekly_hours: float
@@ -108,8 +111,16 @@ class Channel:
     def made_for_in(self, description: str) -> Optional[str]:
         """The word of the description that this channel is built for ("podcast"), unless denied
         ("non faccio video")."""
+        return self._stem_in(self.made_for, description)
+
+    def not_for_in(self, description: str) -> Optional[str]:
+        """The word of the description that this channel is not for ("veterinaria"), unless denied."""
+        return self._stem_in(self.not_for, description)
+
+    @staticmethod
+    def _stem_in(stems: Sequence[str], description: str) -> Optional[str]:
         folded = _folded(description)  # one description, read against every channel of a plan
-        for stem in self.made_for:
+        for stem in stems:
             for match in re.finditer(r"(?<!\w)" + re.escape(fold(stem)) + r"\w*", folded):
                 if not _DENIED_BEFORE.search(folded[max(0, match.start() - 30):match.start()]):
                     return match.group(0)
@@ -302,8 +313,9 @@ def _channel_problems(channel: dict, sectors: Iterable[str]) -> List[str]:
             if not _is_text(get("serves")):
                 problems.append("serves: missing: say in Italian what it is for (\"annunci di oggetti, auto, "
                                 "case e lavoro\"), for the plan's reasons")
-    if "made_for" in channel:
-        problems += _text_list("made_for", get("made_for"))
+    for stems in ("made_for", "not_for"):
+        if stems in channel:
+            problems += _text_list(stems, get(stems))
     if "url" in channel and not (_is_text(get("url")) and re.fullmatch(r"https://[\w.-]+\.[a-z]{2,}(/[\w./-]*)?",
                                                                         get("url"))):
         problems.append(f"url: {get('url')!r} is not the https address of the channel's site")
@@ -421,7 +433,7 @@ def _channel(raw: dict) -> Channel:
         description=raw["description"], ages=tuple(audience["ages"]), b2b=audience["b2b"],
         b2c=audience["b2c"], strength={m: raw["strength"][m] for m in MARKETS},
         sectors=tuple(raw["sectors"]), offerings=tuple(raw["offerings"]), serves=raw.get("serves") or "",
-        made_for=tuple(raw.get("made_for") or ()),
+        made_for=tuple(raw.get("made_for") or ()), not_for=tuple(raw.get("not_for") or ()),
         objectives={o: raw["objectives"][o] for o in OBJECTIVES},
         formats=tuple(raw["formats"]), min_weekly_hours=float(raw["min_weekly_hours"]),
         ads=raw["ads"], local=raw["local"], requirements=tuple(raw["requirements"]),
@@ -471,6 +483,7 @@ class ChannelRow(Base):
     offerings = Column(JSON, nullable=False)
     serves = Column(Text, nullable=False)
     made_for = Column(JSON, nullable=False)
+    not_for = Column(JSON, nullable=False)
     objectives = Column(JSON, nullable=False)
     formats = Column(JSON, nullable=False)
     min_weekly_hours = Column(Float, nullable=False)
@@ -509,7 +522,7 @@ def _channel_rows(kb: KnowledgeBase) -> List[dict]:
     return [dict(id=c.id, name=c.name, description=c.description, kinds=list(c.kinds),
                  ages=list(c.ages), b2b=c.b2b, b2c=c.b2c, strength=dict(c.strength),
                  sectors=list(c.sectors), offerings=list(c.offerings), serves=c.serves, made_for=list(c.made_for),
-                 objectives=dict(c.objectives), formats=list(c.formats),
+                 not_for=list(c.not_for), objectives=dict(c.objectives), formats=list(c.formats),
                  min_weekly_hours=c.min_weekly_hours, ads=c.ads, local=c.local,
                  requirements=list(c.requirements),
                  listening=c.listening, url=c.url) for c in kb.all()]
@@ -629,7 +642,7 @@ def _from_rows(meta: Mapping[str, str], channels: Sequence[ChannelRow],
             description=r.description, ages=tuple(r.ages), b2b=r.b2b, b2c=r.b2c,
             strength={m: r.strength[m] for m in MARKETS}, sectors=tuple(r.sectors),
             offerings=tuple(r.offerings), serves=r.serves, made_for=tuple(r.made_for),
-            objectives={o: r.objectives[o] for o in OBJECTIVES}, formats=tuple(r.formats),
+            not_for=tuple(r.not_for), objectives={o: r.objectives[o] for o in OBJECTIVES}, formats=tuple(r.formats),
             min_weekly_hours=r.min_weekly_hours, ads=r.ads, local=r.local,
             requirements=tuple(r.requirements),
             listening=r.listening, figures=tuple(figures_of.get(r.id, ())), url=r.url)

@@ -93,12 +93,18 @@ def markets_of(profile: Mapping[str, Any], voc: Vocabulary) -> Tuple[str, ...]:
     """Knowledge-base markets for the profile's places; Italy when none was given. A B2B business
     that names its own town or region and foreign countries, not Italy as a whole, is looking for
     customers in those countries (an exporter: "valvole da Lumezzane, distributori in Cina"): its
-    markets are the foreign ones."""
+    markets are the foreign ones. So are those whose audience is of a foreign country named ("famiglie
+    russe" for a hotel in Rimini): its customers are reached where they live."""
     places = [voc.places[p] for p in (profile.get("locations") or [] if _given(profile.get("locations")) else [])
               if p in voc.places]
     foreign = [p for p in places if p.kind == "country" and "IT" not in p.markets]
-    if profile.get("segment") == "b2b" and foreign \
-            and all(p.kind in ("city", "region") or p in foreign for p in places):
+    home_and_abroad = bool(foreign) and all(p.kind in ("city", "region") or p in foreign for p in places)
+    audience = profile.get("audience") if isinstance(profile.get("audience"), str) else ""
+    # "famiglie russe" for a hotel in Rimini: the customers are reached where they live
+    theirs = [p for p in foreign if p.id in voc.places_in_text(audience)] if home_and_abroad and audience else []
+    if theirs:
+        places = theirs
+    elif profile.get("segment") == "b2b" and home_and_abroad:
         places = foreign
     found: List[str] = []
     for info in places:
@@ -211,6 +217,9 @@ def score_channel(channel: Channel, profile: Mapping[str, Any], markets: Sequenc
         fit.excluded.append(t("other_sectors", sectors=", ".join(voc.sector_name(s) for s in channel.sectors)))
     if "verified_professionals" in channel.requirements and sector not in channel.sectors:
         fit.excluded.append(t("verified_only"))
+    unfit = channel.not_for_in(profile["activity"]) if profile.get("activity") else None
+    if unfit:  # "clinica veterinaria": health, but not the patients of a portal of doctors
+        fit.excluded.append(t("not_for", what=unfit, serves=channel.serves or channel.description))
     # a special case that rules the channel out (no social pages for betting; no adult platforms for children)
     for case in special_cases.matching(profile, markets) if cases is None else cases:
         if case.rules_out(channel.kinds, channel.ages, channel.id):

@@ -63,12 +63,17 @@ def question(name: str, slots: Mapping[str, Any], offer_skip: bool = False) -> D
         asked = dict(_TEXTS["questions"]["locations_known"][0])
         asked["text"] = " ".join(asked["text"].split()).format(places=join(
             _place_names(slots["places_named"])))
-    guessing = name == "sector" and bool(slots.get("sector_guess"))
-    if guessing:  # a sector read from ATECO's notes or from a description, to confirm
-        guess = slots["sector_guess"]
+    guess = slots.get("identity_guess") or {}
+    # who the user is, read from a description (kind and sector) or a sector from ATECO's notes: said back
+    guessing = (name == "org_kind" and "org_kind" in guess) or (name == "sector" and "sector" in guess)
+    if guessing and name == "org_kind":
+        asked = dict(_TEXTS["questions"]["identity_described"][0])
+        sector = f", settore «{vocabulary.default().sector_name(guess['sector'])}»" if guess.get("sector") else ""
+        asked["text"] = " ".join(asked["text"].split()).format(kind=KIND_LABELS[guess["org_kind"]], sector=sector)
+    elif guessing:
         asked = dict(_TEXTS["questions"]["sector_guess" if guess.get("title") else "sector_described"][0])
         asked["text"] = " ".join(asked["text"].split()).format(
-            sector=vocabulary.default().sector_name(guess["sector"]), code=guess["ateco"], title=guess["title"])
+            sector=vocabulary.default().sector_name(guess["sector"]), code=guess.get("ateco"), title=guess.get("title"))
     if name == "objectives" and slots.get("objectives_named") and slots.get("mode") != SALES_MODE:
         asked = dict(_TEXTS["questions"]["objectives_known"][0])
         asked["text"] = " ".join(asked["text"].split()).format(objectives=join(

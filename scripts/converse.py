@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 import yaml
 
@@ -263,9 +263,15 @@ def verdict(field: str, stored: Any, expect: Any, voc, corpus: str = "") -> str:
     return "right" if _fold(stored) == _fold(expect) else "wrong"
 
 
-def confirmation(guess: dict, expect: Any) -> str:
-    """What a truthful user answers when the bot asks back a sector it guessed from ATECO."""
-    return "sì" if guess.get("sector") == expect else "no"
+def confirmation(guess: dict, expected: Mapping[str, Any]) -> str:
+    """What a truthful user answers when the bot asks back who they are (kind and sector) read from
+    a description, or a sector read from ATECO: yes when every part it says is what they would answer."""
+    return "sì" if all(guess[k] == expected.get(k) for k in ("org_kind", "sector") if k in guess) else "no"
+
+
+def _asks_back(question: str, guess: Optional[dict]) -> bool:
+    """Whether the question asked is the bot's guess said back ("direi: azienda, settore …")."""
+    return bool(guess) and question in ("org_kind", "sector") and question in guess
 
 
 # --- one persona -----------------------------------------------------------------------------------
@@ -311,7 +317,9 @@ def run_persona(bot: Bot, persona: dict, mode: str, voc, seed: int = 0) -> Conve
             talk.transcript += [f"> {first}"] + [f"< {t}" for t in _texts(replies)]
             tracker = bot.tracker(sender)
         if mode != "step":
-            filled = [f for f in (*INTERVIEW, "places_named") if tracker["slots"].get(f) not in (None, SKIPPED)]
+            # a sector read and said back to confirm ("direi il settore ristorazione: è così?") is understood
+            filled = [f for f in (*INTERVIEW, "places_named", "identity_guess")
+                      if tracker["slots"].get(f) not in (None, SKIPPED)]
             refused = any(any(r in t for r in REFUSALS) for t in _texts(replies))
             talk.first_understood = not refused and (bool(filled) or len(first.split()) <= 3)
             talk.first_fields = len(filled)
@@ -334,9 +342,9 @@ def run_persona(bot: Bot, persona: dict, mode: str, voc, seed: int = 0) -> Conve
                 talk.asked.append(question)
                 answer = answers.get(question)
                 message = typed(str(answer["text"])) if answer else "non so"
-                guess = tracker["slots"].get("sector_guess")
-                if question == "sector" and guess and answer:
-                    message = confirmation(guess, answer.get("expect"))
+                guess = tracker["slots"].get("identity_guess")
+                if _asks_back(question, guess) and answer:
+                    message = confirmation(guess, {k: (answers.get(k) or {}).get("expect") for k in guess})
             replies = bot.say(sender, message)
             turns += 1
             talk.transcript += [f"> {message}"] + [f"< {t}" for t in _texts(replies)]
@@ -417,8 +425,8 @@ def run_variants(bot: Bot, question: str, variants: List[dict], voc) -> List[Var
             bot.clone(base, sender)
             replies = bot.say(sender, str(variant["text"]))
             slots = bot.tracker(sender)["slots"]
-            if question == "sector" and slots.get("sector_guess"):  # the bot asks back its guess
-                replies += bot.say(sender, confirmation(slots["sector_guess"], variant.get("expect")))
+            if _asks_back(question, slots.get("identity_guess")):  # the bot asks back its guess
+                replies += bot.say(sender, confirmation(slots["identity_guess"], {question: variant.get("expect")}))
                 slots = bot.tracker(sender)["slots"]
             results.append(VariantResult(variant["set"], question, variant["text"], variant.get("expect"),
                                          slots.get(question),

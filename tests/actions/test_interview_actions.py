@@ -43,7 +43,7 @@ async def test_form_validation_fills_slots_and_asks_the_next_question(domain, di
                            slots={"requested_slot": "org_kind"}, active_loop="profile_form")
     events = await ValidateProfileForm().run(dispatcher, tracker, domain)
     slots = slot_events(events)
-    assert slots["org_kind"] == "professionista" and slots["sector_guess"]["sector"] == "legal"
+    assert slots["org_kind"] == "professionista" and slots["identity_guess"]["sector"] == "legal"
     # at the first question the place is where the user is, as in a first message: the markets are asked
     assert slots["places_named"] == ["milano"] and "locations" not in slots and slots["segment"] == "b2b"
     # the sector read from the description is said back before it is stored

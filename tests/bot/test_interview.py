@@ -34,18 +34,21 @@ def test_rich_first_message_fills_every_slot_it_mentions(voc):
     turn = interpret(msg(text, "inform", ent("profession", "avvocata"), ent("profession", "giuslavorista"),
                          ent("place", "Milano"), ent("objective", "contatti"), ent("segment", "b2b")),
                      None, {}, voc)
-    assert turn.updates["org_kind"] == "professionista"
+    # who she is (kind and sector) is said back before it is stored
+    guess = turn.updates["identity_guess"]
+    assert (guess["org_kind"], guess["sector"]) == ("professionista", "legal")
+    assert "org_kind" not in turn.updates and "sector" not in turn.updates
     assert turn.updates["profession"] == "avvocato"
-    # the sector read from the description is said back before it is stored
-    assert "sector" not in turn.updates and turn.updates["sector_guess"]["sector"] == "legal"
     assert turn.updates["segment"] == "b2b"
     # one objective named in passing: kept, and the objectives question asks for more
     assert "objectives" not in turn.updates and turn.updates["objectives_named"] == ["contatti"]
     # where the user is, not yet the markets: kept aside, and offered when the markets are asked
     assert "locations" not in turn.updates and turn.updates["places_named"] == ["milano"]
-    # the questions already answered are not asked: next is the sector said back, then the description
-    assert turn.next_question == "sector"
-    assert interpret(msg("sì", "affirm"), "sector", turn.updates, voc).next_question == "activity"
+    # the questions already answered are not asked: next is who she is said back, then the description
+    assert turn.next_question == "org_kind"
+    yes = interpret(msg("sì", "affirm"), "org_kind", turn.updates, voc)
+    assert (yes.updates["org_kind"], yes.updates["sector"]) == ("professionista", "legal")
+    assert yes.next_question == "activity"
     assert "aziende (B2B)" in turn.notes[0]
 
 
@@ -348,7 +351,7 @@ def test_a_question_stays_a_question(voc, text, requested):
 
 def test_a_greeting_with_information_is_an_answer(voc):
     turn = interpret(msg("ciao, sono un avvocato", "greet", ent("profession", "avvocato")), None, {}, voc)
-    assert turn.is_answer and turn.updates["sector_guess"]["sector"] == "legal"
+    assert turn.is_answer and turn.updates["identity_guess"]["sector"] == "legal"
 
 
 def test_a_place_given_at_another_question_is_noted_and_the_question_asked_again(voc):
@@ -360,33 +363,55 @@ def test_a_place_given_at_another_question_is_noted_and_the_question_asked_again
     assert "Germania" in turn.notes[0]
 
 
-def test_a_sector_read_from_a_description_is_said_back_before_it_is_stored(voc):
+def test_who_one_is_read_from_a_description_is_said_back_before_it_is_stored(voc):
     from bot import texts
 
     text = "Ho una trattoria a Bologna, vorrei più clienti"
     first = interpret(msg(text, "inform", ent("sector", "trattoria", text.index("trattoria"))), None, {}, voc)
-    assert "sector" not in first.updates and first.updates["sector_guess"]["sector"] == "food_service"
-    assert "ristorazione" not in first.notes[0]  # said back by the question, not noted as known
+    guess = first.updates["identity_guess"]
+    assert (guess["org_kind"], guess["sector"]) == ("azienda", "food_service")
+    assert "sector" not in first.updates and "org_kind" not in first.updates
+    assert not first.notes or "ristorazione" not in first.notes[0]  # said back by the question, not noted
     slots = {**first.updates}
-    assert first.next_question == "sector"
-    asked = texts.question("sector", slots)
-    assert asked["text"] == "Da quello che mi hai scritto direi il settore «ristorazione». È così?"
+    assert first.next_question == "org_kind"
+    asked = texts.question("org_kind", slots)
+    assert asked["text"] == "Da quello che mi hai scritto direi: azienda o PMI, settore «ristorazione». È così?"
     assert [b["payload"] for b in asked["buttons"]] == ["/affirm", "/deny"]
     # in sales mode the same words fit: the salesperson wrote the description
-    assert texts.question("sector", {**slots, "mode": "sales"})["text"] == asked["text"]
-    yes = interpret(msg("sì, esatto"), "sector", slots, voc)
-    assert yes.updates["sector"] == "food_service" and yes.updates["ateco"].startswith("56")
+    assert texts.question("org_kind", {**slots, "mode": "sales"})["text"] == asked["text"]
+    yes = interpret(msg("sì, esatto"), "org_kind", slots, voc)
+    assert (yes.updates["org_kind"], yes.updates["sector"]) == ("azienda", "food_service")
+    assert yes.updates["ateco"].startswith("56") and yes.updates["identity_guess"] is None
+    # "no, siamo un'associazione": that kind, and the sector asked back alone at its question
+    other = interpret(msg("no, siamo un'associazione"), "org_kind", slots, voc)
+    assert other.updates["org_kind"] == "ente" and other.updates["identity_guess"]["sector"] == "food_service"
+    assert other.next_question == "sector"
+    assert texts.question("sector", {**slots, **other.updates})["text"] \
+        == "Da quello che mi hai scritto direi il settore «ristorazione». È così?"
+    # a bare "no": the kind asked again, plainly, with «salta»
+    no = interpret(msg("no", "deny"), "org_kind", slots, voc)
+    assert "org_kind" not in no.updates and no.next_question == "org_kind" and no.offer_skip
+    assert texts.question("org_kind", {**slots, **no.updates})["text"].startswith("Per cominciare")
+    # a kind typed instead of yes or no: that kind
+    typed = interpret(msg("startup"), "org_kind", slots, voc)
+    assert typed.updates["org_kind"] == "startup" and typed.updates["identity_guess"]["sector"] == "food_service"
+    # the sector alone, when the message does not say who the user is: said back at its own question
+    text = "scrivo per la trattoria di famiglia in centro"
+    only = interpret(msg(text, "inform", ent("sector", "trattoria", text.index("trattoria"))), None, {}, voc)
+    assert "org_kind" not in only.updates["identity_guess"] and only.next_question == "sector"
+    slots = {**only.updates}
+    yes = interpret(msg("sì"), "sector", slots, voc)
+    assert yes.updates["sector"] == "food_service" and yes.next_question == "org_kind"
     # "no" with the right sector after it: that one
     other = interpret(msg("no, siamo un agriturismo", "deny"), "sector", slots, voc)
     assert other.updates["sector"] not in (None, "food_service", P.SKIPPED)
-    # a bare "no": asked again, plainly, with «salta»
     no = interpret(msg("no", "deny"), "sector", slots, voc)
     assert "sector" not in no.updates and no.next_question == "sector" and no.offer_skip
     assert "direi" not in texts.question("sector", {**slots, **no.updates})["text"]
     # the sector said in answer to its own question is stored as said
     said = interpret(msg("ristorazione", "inform", ent("sector", "ristorazione")), "sector", {"org_kind": "azienda"},
                      voc)
-    assert said.updates["sector"] == "food_service" and "sector_guess" not in said.updates
+    assert said.updates["sector"] == "food_service" and "identity_guess" not in said.updates
 
 
 @pytest.mark.parametrize("text, kind", [
@@ -436,7 +461,7 @@ def test_a_sector_nobody_listed_is_read_from_ateco_confirmed_and_its_code_kept(v
     turn = interpret(msg("una sala bingo"), "sector", slots, voc)
     # read from ISTAT's notes: asked back, not stored
     assert "sector" not in turn.updates and turn.next_question == "sector"
-    guess = turn.updates["sector_guess"]
+    guess = turn.updates["identity_guess"]
     assert guess["sector"] == "gambling" and guess["ateco"].startswith("92")
     slots = {**slots, **turn.updates}
     asked = texts.question("sector", slots)
@@ -444,10 +469,10 @@ def test_a_sector_nobody_listed_is_read_from_ateco_confirmed_and_its_code_kept(v
     assert [b["payload"] for b in asked["buttons"]] == ["/affirm", "/deny"]
     yes = interpret(msg("sì", "affirm"), "sector", slots, voc)
     assert yes.updates["sector"] == "gambling" and yes.updates["ateco"].startswith("92")
-    assert yes.updates["sector_guess"] is None and yes.next_question == "activity"
+    assert yes.updates["identity_guess"] is None and yes.next_question == "activity"
     # "no": the guess is dropped, and after this second try the interview moves on
     no = interpret(msg("no", "deny"), "sector", slots, voc)
-    assert no.updates["sector_guess"] is None and no.updates["sector"] == P.SKIPPED
+    assert no.updates["identity_guess"] is None and no.updates["sector"] == P.SKIPPED
     # the same words again: that is what the user means
     again = interpret(msg("una sala bingo"), "sector", slots, voc)
     assert again.updates["sector"] == "gambling"
@@ -585,10 +610,10 @@ def test_in_a_first_message_too_the_profession_said_first_gives_the_sector(voc):
     text = "Sono una fotografa di matrimoni a Firenze"
     turn = interpret(msg(text, "inform", ent("profession", "fotografa", text.index("fotografa")),
                          ent("sector", "matrimoni", text.index("matrimoni"))), None, {}, voc)
-    assert turn.updates["sector_guess"]["sector"] == "creative"
+    assert turn.updates["identity_guess"]["sector"] == "creative"
     text = "Organizzo matrimoni, sono una wedding planner"
     turn = interpret(msg(text, "inform", ent("sector", "matrimoni", text.index("matrimoni"))), None, {}, voc)
-    assert turn.updates["sector_guess"]["sector"] == "events"
+    assert turn.updates["identity_guess"]["sector"] == "events"
 
 
 def test_a_kind_of_organisation_said_to_be_not_what_one_is_is_not_taken(voc):

@@ -15,7 +15,7 @@ import yaml
 
 from bot import knowledge_base, offerings, personas, texts
 from bot import profile as P
-from bot.recommend import markets_of, recommend
+from bot.recommend import markets_of, recommend, score_channel
 
 
 @pytest.fixture(scope="module")
@@ -248,6 +248,26 @@ def test_a_b2b_exporter_naming_its_town_and_a_foreign_country_targets_that_count
     assert markets_of({"segment": "b2b", "locations": ["brescia", "germania"]}, voc) == ("DE",)
     assert markets_of({"segment": "b2c", "locations": ["brescia", "germania"]}, voc) == ("IT", "DE")
     assert markets_of({"segment": "b2b", "locations": ["italia", "germania"]}, voc) == ("IT", "DE")
+
+
+def test_customers_of_a_foreign_country_are_reached_there(voc):
+    from bot.recommend import markets_of
+    # a B&B in Trento whose guests are Austrian families: the Austrian market, whatever the segment
+    assert markets_of({"segment": "b2c", "locations": ["trento", "austria"], "audience": "famiglie austriache"},
+                      voc) == ("AT",)
+    # customers not said to be from there: both markets, as before
+    assert markets_of({"segment": "b2c", "locations": ["trento", "austria"], "audience": "famiglie"},
+                      voc) == ("IT", "AT")
+
+
+def test_a_channel_not_for_what_the_user_does_is_left_out(kb, voc):
+    # MioDottore is health, but for people's doctors: not for a veterinary practice
+    human = persona(sector="health", activity="studio medico di medicina generale a Padova", segment="b2c",
+                    locations=["padova"], objectives=["prenotazioni"])
+    vet = {**human, "activity": "ambulatorio veterinario a Padova"}
+    assert not score_channel(kb.get("miodottore"), human, ("IT",), voc).excluded
+    excluded = score_channel(kb.get("miodottore"), vet, ("IT",), voc).excluded
+    assert excluded and "veterinar" in excluded[-1]
 
 
 def test_financial_promotion_leaves_out_platforms_whose_ad_rules_exclude_it(kb, voc):

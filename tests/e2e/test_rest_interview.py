@@ -79,14 +79,17 @@ def test_the_first_reply_says_how_answers_are_used_before_any_is_kept(client, se
 def test_rich_first_message_is_not_asked_again(client, sender):
     replies = " ".join(client.texts(
         sender, "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende"))
-    # what it says is noted; the sector read from it is said back before it is kept
-    assert "Ho preso nota" in replies and "direi il settore «servizi legali». È così?" in replies
+    # what it says is noted; who she is, read from it, is said back before it is kept
+    assert "Ho preso nota" in replies
+    assert "direi: professionista o freelance, settore «servizi legali». È così?" in replies
     slots = client.slots(sender)
-    assert (slots["org_kind"], slots["sector_guess"]["sector"], slots["segment"], slots["places_named"],
-            slots["objectives_named"]) == ("professionista", "legal", "b2b", ["milano"], ["contatti"])
-    assert slots["sector"] is None and slots["requested_slot"] == "sector"
+    guess = slots["identity_guess"]
+    assert (guess["org_kind"], guess["sector"], slots["segment"], slots["places_named"], slots["objectives_named"]) \
+        == ("professionista", "legal", "b2b", ["milano"], ["contatti"])
+    assert slots["org_kind"] is None and slots["sector"] is None and slots["requested_slot"] == "org_kind"
     assert "Raccontami in una frase" in " ".join(client.texts(sender, "sì"))
-    assert client.slots(sender)["sector"] == "legal" and client.slots(sender)["requested_slot"] == "activity"
+    slots = client.slots(sender)
+    assert (slots["org_kind"], slots["sector"], slots["requested_slot"]) == ("professionista", "legal", "activity")
     # where she is, not yet the markets: asked next, with Milano offered
     assert "Mi hai detto Milano" in " ".join(client.texts(sender, "assisto le aziende nei rapporti con i dipendenti"))
     client.texts(sender, "sì, solo lì")
@@ -221,14 +224,14 @@ def test_a_first_message_about_ones_business_is_understood(client, sender):
     replies = " ".join(client.texts(sender, "Ho una pizzeria a Napoli"))
     assert "non posso aiutarti" not in replies and "Non ho capito" not in replies
     slots = client.slots(sender)
-    assert slots["sector_guess"]["sector"] == "food_service" and slots["places_named"] == ["napoli"]
-    assert "direi il settore «ristorazione»" in replies
+    assert slots["identity_guess"]["sector"] == "food_service" and slots["places_named"] == ["napoli"]
+    assert "direi: azienda o PMI, settore «ristorazione»" in replies
 
 
 def test_a_profession_is_not_a_command(client, sender):
     replies = " ".join(client.texts(sender, "sono un agente di viaggio"))
     assert "codice" not in replies and "modalità vendite" not in replies.lower()
-    assert client.slots(sender)["org_kind"] == "professionista"
+    assert client.slots(sender)["identity_guess"]["org_kind"] == "professionista"
 
 
 def test_sentences_answer_yes_no_questions_and_a_hedge_is_asked_again(client, sender):
