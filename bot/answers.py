@@ -127,7 +127,7 @@ _WHEN = (r"prima|dopo|durante|alle|oltre|di (mattina|sera|notte|domenica|sabato)
          r"il (weekend|sabato|fine settimana)|nel (weekend|fine settimana)")
 
 # Uncertainty wins over a yes or a no in the same answer: "sì, ma non sempre" must be asked again.
-_HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"non sempre", r"a volte", r"qualche volta",
+_HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"(credo|penso) di si", r"non sempre", r"a volte", r"qualche volta",
              r"ogni tanto", r"non so", r"non lo so", r"non saprei", r"boh+", r"mah+", r"bah",
              r"vediamo", r"vedremo", r"vedro", r"ci penso(?! (nemmeno|neanche|proprio|io))", r"ci devo pensare", r"devo pensarci",
              r"ci penseremo", r"ci pensero", r"chissa", r"in teoria", r"piu o meno", r"cosi cosi",
@@ -279,7 +279,13 @@ def yes_no(text: str) -> Optional[str]:
         return NO  # "certo che no": the yes word makes the no stronger
     if _ENOUGH_ALREADY.search(t) and not _STARTS_WITH_YES.match(t):
         return NO  # "i contatti veri ce li ho già anche troppi": no need of more
-    hedge = bool(_HEDGE.search(t))
+    if _STARTS_WITH_YES.match(t) and re.search(r"\b(ma|pero) (se|su certe|in certi|non su tutto)\b", t):
+        return HEDGE  # "sì, ma se è gente che parla a vanvera…": a yes with an exception left open
+    hedged = t
+    if _STARTS_WITH_YES.match(t):
+        # "sì, anche se a volte ci vuole pazienza", "sì, se serve": a yes, granted something
+        hedged = re.sub(r"\banche se\b.*$|\b(se|quando) (serve|capita|c'e bisogno|necessario)\b", " ", t)
+    hedge = bool(_HEDGE.search(hedged))
     negated_yes = bool(_NEGATED_YES.search(t))
     if _STARTS_WITH_NO.match(t) and not negated_yes and not re.match(r"^no( no)*,? (anzi|scherzo)", t):
         if re.match(r"^no\b.*\b(ma|pero)\b", t) and _YES.search(t.split(" ", 1)[1]) and hedge:
@@ -586,8 +592,6 @@ def segment(text: str) -> Optional[str]:
     if _BOTH.search(t):
         return "entrambi"
     said = {m.group(0) for m in re.finditer(r"\bb2[bc]\b", t)}
-    if len(said) == 1:  # "b2c ovviamente, siamo un negozio": the term of the trade says it all
-        return said.pop()
     # "non ai privati", "no privati", "noi no vende al pubblico"; "non solo ai privati" negates nothing
     negated = r"(\b(non|niente|mai|mica|manco|neanche|nemmeno|tranne|nessun[oa]?|nessun')|^no|\bnoi no)(?! solo| soltanto)\s*(\w+\s+){0,2}$"
     # "vendita diretta in negozio", "siamo una bottega": where one sells, or what one is, not the customer
@@ -606,6 +610,12 @@ def segment(text: str) -> Optional[str]:
               if not re.search(negated, t[:m.start()]) and not re.search(theirs, t[:m.start()])
               and not re.match(refused, t[m.end():]) and not _qualifies_business(t, m)
               and not re.match(elsewhere, t[m.end():])]
+    if len(said) == 1:
+        # "b2c ovviamente, siamo un negozio": the term of the trade says it all, unless customers of the
+        # other kind are named beside it ("B2C, con qualche rivenditore")
+        term = said.pop()
+        others = [m for m in (people if term == "b2b" else business) if not re.fullmatch(r"b2[bc]", m.group(0))]
+        return "entrambi" if others else term
     only = r"(?<!non )\b(solo|soltanto|esclusivamente|unicamente|solamente)\s+((a|ai|agli|alle|alla|al|per|con)\s+)?(i |le |gli )?$"
     if people and not any(re.search(only, t[:m.start()]) for m in business) \
             and any(re.search(only, t[:m.start()]) for m in people):

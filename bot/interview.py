@@ -43,8 +43,11 @@ _ADDITIVE = re.compile(r"\b(anche|pure|inoltre|in piu|aggiung\w*)\b")
 _NEGATED_BEFORE = re.compile(r"(\b(non|nn|no|niente|tranne|ma non|mica)\s*|\b(non|nn|mica)\s+((sono|siamo|è|e|sei|più|piu)\s+)+"
                              r"(un'|un |una |uno |il |la |lo |l')?)$")
 # Words that mark a correction of something said before ("no, in realtà ...").
+# A change asked for, not one described: "cambia il settore", "ho cambiato idea"; "famiglie che cambiano
+# casa", "cambio gomme", "modifiche sartoriali" are what people do.
 _CORRECTION = re.compile(r"^\s*no\b|\b(in realta|anzi|volevo dire|intendevo|correggo|correggi|"
-                         r"scusa|mi sono sbagliat\w*|ho sbagliato|cambia\w*|modific\w*)\b")
+                         r"scusa|mi sono sbagliat\w*|ho sbagliato|cambia|cambiamo|cambiare|cambierei|cambiato idea|"
+                         r"modifica|modifichiamo|modificare|modificherei)\b")
 
 
 @dataclass
@@ -939,6 +942,10 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
         # read as a first message would be
         _read_as_first_message(others, message, slots, voc)
         others.pop(requested, None)
+    if others.get("locations") and requested != "locations" and slots.get("locations") is None:
+        # "ristoranti e negozi all'estero" said answering another question: offered when the markets are
+        # asked ("Mi hai detto tutto il mondo: è lì…?"), not kept in their place
+        others["places_named"] = list(dict.fromkeys([*(slots.get("places_named") or []), *others.pop("locations")]))
     _ask_back_identity(others, message, slots)
     turn.updates.update(others)
 

@@ -221,8 +221,8 @@ def noted(updates: Mapping[str, Any], slots: Mapping[str, Any], voc: Vocabulary)
     for field in P.QUESTIONS:
         if field in updates and updates[field] not in (None, P.SKIPPED):
             parts.append(f"{FIELD_LABELS[field]}: {value_label(field, updates[field], slots, voc)}")
-    if updates.get("places_named"):  # where the user is (the markets are asked)
-        parts.append(f"dove sei: {join(voc.place_name(p) for p in updates['places_named'])}")
+    if updates.get("places_named"):  # places said in passing (the markets are asked, with these offered)
+        parts.append(f"luoghi nominati: {join(voc.place_name(p) for p in updates['places_named'])}")
     if updates.get("objectives_named"):  # what the user wants, so far (the question asks for more)
         parts.append(f"vuoi: {join(OBJECTIVE_LABELS.get(o, o) for o in updates['objectives_named'])}")
     return "Ho preso nota:\n" + "\n".join(f"• {p}" for p in parts) if parts else ""

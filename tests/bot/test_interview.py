@@ -61,7 +61,7 @@ def test_a_self_description_at_the_first_question_is_read_as_a_first_message(voc
     assert turn.updates["activity"].startswith("Ho un forno a Lecce")
     # later in the interview, the same kind of answer fills only the question asked
     later = interpret(msg(text, "inform", ent("place", "Lecce")), "org_kind", {"sector": "food_production"}, voc)
-    assert "activity" not in later.updates and "places_named" not in later.updates
+    assert "activity" not in later.updates and "locations" not in later.updates
 
 
 def test_the_objectives_question_completes_those_of_the_first_message(voc):
@@ -358,7 +358,8 @@ def test_a_place_given_at_another_question_is_noted_and_the_question_asked_again
     # "in Germania" after "In che settore lavori?": information, not a question about channels
     turn = interpret(msg("in Germania", "ask_channel_country", ent("place", "Germania")), "sector",
                      {"org_kind": "startup"}, voc)
-    assert turn.is_answer and turn.updates["locations"] == ["germania"]
+    # kept to offer when the markets are asked ("Mi hai detto Germania: è lì…?"), not stored as the markets
+    assert turn.is_answer and turn.updates["places_named"] == ["germania"] and "locations" not in turn.updates
     assert turn.next_question == "sector" and turn.offer_skip
     assert "Germania" in turn.notes[0]
 
@@ -755,3 +756,32 @@ def test_an_audience_described_with_chi_is_no_question(voc):
     turn = interpret(msg(text, "ask_channel_info", ent("channel", "Etsy", text.index("Etsy"))), "audience",
                      {"org_kind": "azienda"}, voc)
     assert turn.is_answer and turn.updates["audience"] == text
+
+
+def test_places_said_answering_another_question_are_offered_at_the_markets_question(voc):
+    from bot import texts
+
+    slots = {"org_kind": "azienda", "sector": "food_production", "activity": "olio extravergine"}
+    text = "entrambi, ristoranti e negozi all'estero più i privati sull'e-shop"
+    turn = interpret(msg(text, "inform", ent("place", "all'estero", text.index("all'estero"))), "segment", slots, voc)
+    assert turn.updates["segment"] == "entrambi" and "locations" not in turn.updates
+    assert turn.updates["places_named"] == ["mondo"] and turn.next_question == "locations"
+    asked = texts.question("locations", {**slots, **turn.updates})
+    assert asked["text"].startswith("Mi hai detto tutto il mondo")
+    markets = interpret(msg("Italia, Germania e Giappone"), "locations", {**slots, **turn.updates}, voc)
+    assert markets.updates["locations"] == ["italia", "germania", "giappone"]
+
+
+@pytest.mark.parametrize("text, requested, expected", [
+    ("famiglie che cambiano casa", "audience", "famiglie che cambiano casa"),  # a change described, not asked
+    ("sì, anche se a volte ci vuole pazienza", "handles_criticism", True),  # a yes, granted something
+    ("sì, ma se mi insultano no", "handles_criticism", None),  # an exception left open: asked again
+    ("penso di sì", "shows_identity", None),
+    ("b2c, più qualche grossista", "segment", "entrambi"),
+])
+def test_descriptions_with_change_verbs_concessions_exceptions_and_trade_terms(voc, text, requested, expected):
+    slots = {"org_kind": "azienda", "sector": "logistics", "activity": "traslochi", "segment": "entrambi"}
+    if requested == "segment":
+        slots.pop("segment")
+    turn = interpret(msg(text), requested, slots, voc)
+    assert turn.updates.get(requested) == expected and "segment" not in {k for k in turn.updates if k != requested}
