@@ -876,8 +876,9 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
             other = read_answer(message, requested, slots, voc)
             if other not in (None, answers.HEDGE, guess["org_kind"]):
                 turn.updates[requested] = other  # "no, siamo un'associazione"
-            else:
-                _count_failure(turn, requested, slots)  # a bare "no": asked once more, plainly
+            else:  # a bare "no": asked once more, plainly
+                turn.notes.append(texts.message("guess_refused")["text"])
+                _count_failure(turn, requested, slots, note=False)
             return
     if requested == "sector" and "sector" in guess:
         confirmed = _confirming_guess(message, slots)
@@ -896,7 +897,8 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
                 turn.updates["identity_guess"] = other.as_slot()
                 turn.next_question = requested
             else:
-                _count_failure(turn, requested, slots)
+                turn.notes.append(texts.message("guess_refused")["text"])
+                _count_failure(turn, requested, slots, note=False)
             return
     value = read_answer(message, requested, slots, voc)
     if isinstance(value, Guess):
@@ -942,11 +944,15 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
         # read as a first message would be
         _read_as_first_message(others, message, slots, voc)
         others.pop(requested, None)
-    if others.get("locations") and requested != "locations" and slots.get("locations") is None:
-        # "ristoranti e negozi all'estero" said answering another question: offered when the markets are
-        # asked ("Mi hai detto tutto il mondo: è lì…?"), not kept in their place
-        others["places_named"] = list(dict.fromkeys([*(slots.get("places_named") or []), *others.pop("locations")]))
-    _ask_back_identity(others, message, slots)
+    # Places and objectives said in passing while answering another question ("negozi all'estero" at
+    # "a chi vendi?", "attirare visitatori da Napoli" at "dove?") are offered when their own question
+    # comes ("Mi hai detto tutto il mondo: è lì…?", "Mi hai detto che vuoi … C'è altro?"), not kept in
+    # its place; said instead of an answer ("in Toscana" at another question), they are the answer.
+    for name, offered in (("locations", "places_named"), ("objectives", "objectives_named")):
+        if others.get(name) and requested != name and slots.get(name) is None \
+                and value not in (None, "", answers.HEDGE):
+            others[offered] = list(dict.fromkeys([*(slots.get(offered) or []), *others.pop(name)]))
+    _ask_back_identity(others, message, slots, voc)
     turn.updates.update(others)
 
     if _DONT_KNOW.match(answers.words(text)):
@@ -1050,12 +1056,25 @@ def _read_as_first_message(updates: Dict[str, Any], message: UserMessage, slots:
         updates["objectives_named"] = updates.pop("objectives")
 
 
-def _ask_back_identity(updates: Dict[str, Any], message: UserMessage, slots: Mapping[str, Any]) -> None:
+def _says_kind(text: str, kind: str, voc: Vocabulary) -> bool:
+    """Whether the text says the kind of organisation in so many words ("siamo una piccola azienda di
+    famiglia", "sono una freelance"), as opposed to a kind inferred from what it does or names."""
+    folded = fold(text)
+    for stem, value in voc.keywords.get("org_kind", []):
+        if value == kind and re.search(r"\b(sono|siamo)\s+(un|una|uno|un')?\s*((piccol|grand|giovan|nuov)\w*\s+)?"
+                                       + re.escape(stem), folded):
+            return True
+    return False
+
+
+def _ask_back_identity(updates: Dict[str, Any], message: UserMessage, slots: Mapping[str, Any],
+                       voc: Vocabulary) -> None:
     """Who the user is (kind and sector), read from words said before its questions (a first message,
     the answer to "chi sei?"), becomes a guess said back ("direi: azienda o PMI, settore ristorazione:
     è così?"), not a stored value: on the personas' first messages 7 of 68 sectors read were wrong
     ("ufficio turismo di un comune" is not tourism) and one kind in ten ("rafforzare il marchio" is no
-    brand), and neither one cue nor several tell a weak reading from a strong one."""
+    brand), and neither one cue nor several tell a weak reading from a strong one. A kind said in so many
+    words ("siamo una piccola azienda") is kept: only the sector is asked back then."""
     if message.text.startswith("/"):
         return
     guess: Dict[str, Any] = {}
@@ -1064,7 +1083,7 @@ def _ask_back_identity(updates: Dict[str, Any], message: UserMessage, slots: Map
         del updates["sector"]
         guess.update(sector=sector, ateco=ateco_code(sector, [message.text]), title="")
     kind = updates.get("org_kind")
-    if kind not in (None, P.SKIPPED) and slots.get("org_kind") is None:
+    if kind not in (None, P.SKIPPED) and slots.get("org_kind") is None and not _says_kind(message.text, kind, voc):
         guess["org_kind"] = updates.pop("org_kind")
     if guess:
         updates["identity_guess"] = guess
@@ -1089,7 +1108,7 @@ def _outside_a_question(turn: Turn, message: UserMessage, slots: Mapping[str, An
     turn.updates = extract(message, slots, requested, voc)
     if _is_first(slots):
         _read_as_first_message(turn.updates, message, slots, voc)
-    _ask_back_identity(turn.updates, message, slots)
+    _ask_back_identity(turn.updates, message, slots, voc)
     if not turn.updates:
         if message.intent in SOCIAL_INTENTS | {"inform"} or answers.is_social(message.text):
             turn.is_answer = False  # a greeting: the rules greet, the form asks its first question

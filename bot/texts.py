@@ -59,6 +59,9 @@ def question(name: str, slots: Mapping[str, Any], offer_skip: bool = False) -> D
     """The question for a slot, with its quick-reply buttons; in sales mode, in the third person.
     Asked again after an answer it could not use (`offer_skip`), it also offers «Salta»."""
     asked = dict(_TEXTS["questions"][name][0])
+    later = asked.pop("later", None)
+    if later and slots.get("sector") is not None:  # "Per cominciare" is for the start only
+        asked["text"] = later
     if name == "locations" and slots.get("places_named") and slots.get("mode") != SALES_MODE:
         asked = dict(_TEXTS["questions"]["locations_known"][0])
         asked["text"] = " ".join(asked["text"].split()).format(places=join(

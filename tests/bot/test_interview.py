@@ -358,8 +358,9 @@ def test_a_place_given_at_another_question_is_noted_and_the_question_asked_again
     # "in Germania" after "In che settore lavori?": information, not a question about channels
     turn = interpret(msg("in Germania", "ask_channel_country", ent("place", "Germania")), "sector",
                      {"org_kind": "startup"}, voc)
-    # kept to offer when the markets are asked ("Mi hai detto Germania: è lì…?"), not stored as the markets
-    assert turn.is_answer and turn.updates["places_named"] == ["germania"] and "locations" not in turn.updates
+    # said instead of an answer, the place is the answer to its own question (said in passing, it is offered
+    # when the markets are asked: test_places_said_answering_another_question_are_offered_at_the_markets_question)
+    assert turn.is_answer and turn.updates["locations"] == ["germania"]
     assert turn.next_question == "sector" and turn.offer_skip
     assert "Germania" in turn.notes[0]
 
@@ -392,6 +393,7 @@ def test_who_one_is_read_from_a_description_is_said_back_before_it_is_stored(voc
     # a bare "no": the kind asked again, plainly, with «salta»
     no = interpret(msg("no", "deny"), "org_kind", slots, voc)
     assert "org_kind" not in no.updates and no.next_question == "org_kind" and no.offer_skip
+    assert no.notes == ["D'accordo, allora dimmelo tu."]
     assert texts.question("org_kind", {**slots, **no.updates})["text"].startswith("Per cominciare")
     # a kind typed instead of yes or no: that kind
     typed = interpret(msg("startup"), "org_kind", slots, voc)
@@ -403,6 +405,7 @@ def test_who_one_is_read_from_a_description_is_said_back_before_it_is_stored(voc
     slots = {**only.updates}
     yes = interpret(msg("sì"), "sector", slots, voc)
     assert yes.updates["sector"] == "food_service" and yes.next_question == "org_kind"
+    assert texts.question("org_kind", {**slots, **yes.updates})["text"] == "E tu chi sei?"  # not the start now
     # "no" with the right sector after it: that one
     other = interpret(msg("no, siamo un agriturismo", "deny"), "sector", slots, voc)
     assert other.updates["sector"] not in (None, "food_service", P.SKIPPED)
@@ -785,3 +788,28 @@ def test_descriptions_with_change_verbs_concessions_exceptions_and_trade_terms(v
         slots.pop("segment")
     turn = interpret(msg(text), requested, slots, voc)
     assert turn.updates.get(requested) == expected and "segment" not in {k for k in turn.updates if k != requested}
+
+
+def test_objectives_said_answering_another_question_are_offered_at_their_question(voc):
+    from bot import texts
+
+    slots = {"org_kind": "ente", "sector": "public_sector", "activity": "il comune", "segment": "b2c"}
+    text = "Molise, ma vorremmo attirare visitatori anche da Napoli"
+    turn = interpret(msg(text, "inform", ent("place", "Molise", 0), ent("objective", "traffico", text.index("attirare"))),
+                     "locations", slots, voc)
+    assert "objectives" not in turn.updates and turn.updates["objectives_named"] == ["traffico"]
+    slots = {**slots, **turn.updates, "audience": "tutti"}
+    assert texts.question("objectives", slots)["text"].startswith("Mi hai detto che vuoi")
+    more = interpret(msg("farci conoscere e creare un legame con gli emigrati"), "objectives", slots, voc)
+    assert more.updates["objectives"][0] == "traffico" and "notorieta" in more.updates["objectives"]
+
+
+def test_a_kind_said_in_so_many_words_is_kept_and_only_the_sector_asked_back(voc):
+    text = "siamo una piccola azienda di famiglia, abbiamo una pizzeria"
+    turn = interpret(msg(text, "inform", ent("sector", "pizzeria", text.index("pizzeria"))), None, {}, voc)
+    assert turn.updates["org_kind"] == "azienda" and "org_kind" not in turn.updates["identity_guess"]
+    assert turn.next_question == "sector"
+    # the brand a roaster wants to strengthen is no statement of what it is
+    text = "siamo una torrefazione, vorremmo rafforzare il marchio all'estero"
+    turn = interpret(msg(text), None, {}, voc)
+    assert "org_kind" not in turn.updates
