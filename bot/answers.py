@@ -270,21 +270,21 @@ def yes_no(text: str) -> Optional[str]:
         return YES if t.endswith(("si", "certo")) else NO
     if re.fullmatch(r"(ma )?magari\s*!+.*", fold(text).strip()):
         return YES  # "magari!": a wish, not a doubt
-    if _STARTS_WITH_YES.match(t) and re.search(r"\bmagari (con|per|anche|a|ai|alle|in|di)\b|\b(e|che|dove) magari\b", t) \
+    starts_yes = bool(_STARTS_WITH_YES.match(t))
+    if starts_yes and re.search(r"\bmagari (con|per|anche|a|ai|alle|in|di)\b|\b(e|che|dove) magari\b", t) \
             and not _HEDGE.search(re.sub(r"\bmagari\b", " ", t)):
         # "sì, magari con negozi e B&B", "sì, … clienti che mi ordinano e magari vengono in laboratorio":
         # a yes, and a detail of how
         return YES
     if re.match(r"(certo|certamente|sicuramente|assolutamente|ovviamente|proprio) (che )?no\b", t):
         return NO  # "certo che no": the yes word makes the no stronger
-    if _ENOUGH_ALREADY.search(t) and not _STARTS_WITH_YES.match(t):
+    if _ENOUGH_ALREADY.search(t) and not starts_yes:
         return NO  # "i contatti veri ce li ho già anche troppi": no need of more
-    if _STARTS_WITH_YES.match(t) and re.search(r"\b(ma|pero) (se|su certe|in certi|non su tutto)\b", t):
+    if starts_yes and re.search(r"\b(ma|pero) (se|su certe|in certi|non su tutto)\b", t):
         return HEDGE  # "sì, ma se è gente che parla a vanvera…": a yes with an exception left open
-    hedged = t
-    if _STARTS_WITH_YES.match(t):
-        # "sì, anche se a volte ci vuole pazienza", "sì, se serve": a yes, granted something
-        hedged = re.sub(r"\banche se\b.*$|\b(se|quando) (serve|capita|c'e bisogno|necessario)\b", " ", t)
+    # "sì, anche se a volte ci vuole pazienza", "sì, se serve": a yes, granted something
+    hedged = re.sub(r"\banche se\b.*$|\b(se|quando) (serve|capita|c'e bisogno|necessario)\b", " ", t) \
+        if starts_yes else t
     hedge = bool(_HEDGE.search(hedged))
     negated_yes = bool(_NEGATED_YES.search(t))
     if _STARTS_WITH_NO.match(t) and not negated_yes and not re.match(r"^no( no)*,? (anzi|scherzo)", t):
@@ -294,7 +294,7 @@ def yes_no(text: str) -> Optional[str]:
             and _HEDGE.search(t).group(0) not in ("non so", "non lo so") else NO
     if hedge and not re.fullmatch(r"(sicuramente|assolutamente|decisamente|certo) (si|no)", t):
         return HEDGE
-    if negated_yes or _STARTS_WITH_YES.match(t) or _WEAK_YES.match(t):
+    if negated_yes or starts_yes or _WEAK_YES.match(t):
         return YES
     # "io al telefono non ci sto: no": a yes word negated is a no
     # ("certo che no", "assolutamente no": the yes word only makes the no stronger)

@@ -302,7 +302,8 @@ def _read_sector(message: UserMessage, question: F.Question, slots: Mapping[str,
     is the question asked, ISTAT's ATECO titles and notes for any other activity ("apicoltura",
     "ricevitoria del lotto"). Not in a description of oneself: there every word of "sono un agente,
     libero professionista" would be a candidate trade."""
-    if _RESELLING.search(fold(message.text)) and not _MAKING.search(fold(message.text)):
+    folded = fold(message.text)
+    if _RESELLING.search(folded) and not _MAKING.search(folded):
         return "retail"  # "vendo cover per smartphone su Amazon": a shop, whatever the goods
     found = _values(message, SECTOR, voc, SECTOR) or voc.named_in_text(SECTOR, message.text)
     named = voc.spans(PROFESSION, message.text)
@@ -337,7 +338,7 @@ class Guess:
 
 
 def _confirming_guess(message: UserMessage, slots: Mapping[str, Any]) -> Optional[bool]:
-    """True/False when the message confirms or refuses the pending sector guess, None otherwise."""
+    """True/False when the message confirms or refuses the pending guess (`identity_guess`), None otherwise."""
     if not slots.get("identity_guess"):
         return None
     if message.text.startswith("/"):
@@ -866,27 +867,21 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
         rest = {k: v for k, v in guess.items() if k != "org_kind"} or None
         turn.updates["identity_guess"] = None if confirmed else rest
         if confirmed:
-            turn.updates["org_kind"] = guess["org_kind"]
-            for name in ("sector", "ateco"):
-                if guess.get(name):
-                    turn.updates[name] = guess[name]
+            _take_guess(turn, guess)
             return
         slots = {**slots, "identity_guess": rest}  # read as an answer to the plain question
         if confirmed is False:
             other = read_answer(message, requested, slots, voc)
             if other not in (None, answers.HEDGE, guess["org_kind"]):
                 turn.updates[requested] = other  # "no, siamo un'associazione"
-            else:  # a bare "no": asked once more, plainly
-                turn.notes.append(texts.message("guess_refused")["text"])
-                _count_failure(turn, requested, slots, note=False)
+            else:
+                _refuse_guess(turn, requested, slots)
             return
     if requested == "sector" and "sector" in guess:
         confirmed = _confirming_guess(message, slots)
         turn.updates["identity_guess"] = None
         if confirmed:
-            turn.updates["sector"] = guess["sector"]
-            if guess.get("ateco"):
-                turn.updates["ateco"] = guess["ateco"]
+            _take_guess(turn, guess)
             return
         if confirmed is False:
             # "no, facciamo catering": the sector after the no; a bare "no" asks once more, plainly
@@ -897,14 +892,13 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
                 turn.updates["identity_guess"] = other.as_slot()
                 turn.next_question = requested
             else:
-                turn.notes.append(texts.message("guess_refused")["text"])
-                _count_failure(turn, requested, slots, note=False)
+                _refuse_guess(turn, requested, slots)
             return
     value = read_answer(message, requested, slots, voc)
     if isinstance(value, Guess):
-        if (slots.get("identity_guess") or {}).get("sector") == value.sector:
+        if guess.get("sector") == value.sector:
             value = value.sector  # the same words again: that is what the user means
-            turn.updates["ateco"] = slots["identity_guess"]["ateco"]
+            turn.updates["ateco"] = guess["ateco"]
         else:
             turn.updates["identity_guess"] = value.as_slot()
             turn.next_question = requested
@@ -980,6 +974,19 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
             turn.notes.append(texts.noted(turn.updates, {**slots, **turn.updates}, voc))
         elif not payload and requested in GUESSED:
             turn.notes.append(texts.understood(requested, value, {**slots, **turn.updates}, voc))
+
+
+def _take_guess(turn: Turn, guess: Mapping[str, Any]) -> None:
+    """The user said yes to the guess: its kind, sector and ATECO code, those it holds, are kept."""
+    for name in ("org_kind", "sector", "ateco"):
+        if guess.get(name):
+            turn.updates[name] = guess[name]
+
+
+def _refuse_guess(turn: Turn, requested: str, slots: Mapping[str, Any]) -> None:
+    """A bare "no" to the guess: the question is asked once more, plainly, and counted."""
+    turn.notes.append(texts.message("guess_refused")["text"])
+    _count_failure(turn, requested, slots, note=False)
 
 
 def _skip(turn: Turn, requested: str) -> None:

@@ -33,7 +33,7 @@ def parse_hours(text: str) -> Optional[float]:
     t = re.sub(r"(?<!\w)n'(ora|oretta)\b", r"un'\1", t)
     t = re.sub(r"\bar (giorno|mese)\b", r"al \1", t)
     # "un'ora la sera, tre sere a settimana", "2 ore per 3 volte a settimana": a session times sessions
-    sessions = re.search(r"\b(\w+) (sere|serate|volte|giorni|mattine|pomeriggi)\s+(a|alla|per|in|la|ogni)\s+settimana", t)
+    sessions = re.search(rf"\b(\w+) {_SESSIONS}\s+(a|alla|per|in|la|ogni)\s+settimana", t)
     per_session = re.search(r"(\d+(?:[.,]\d+)?|\w+)'? ?(ore|ora|oretta)\b", t)
     # "tre sere da un'ora", "2 giorni x 3 ore", "un'ora per tre sere": so many sessions of so long
     sessions = sessions or re.search(rf"\b(\w+) {_SESSIONS}\s+(da|di|x|per)\s+(\d+(?:[.,]\d+)?|\w+)'? ?(ore|ora|oretta)\b", t) \

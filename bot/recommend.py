@@ -101,7 +101,8 @@ def markets_of(profile: Mapping[str, Any], voc: Vocabulary) -> Tuple[str, ...]:
     home_and_abroad = bool(foreign) and all(p.kind in ("city", "region") or p in foreign for p in places)
     audience = profile.get("audience") if isinstance(profile.get("audience"), str) else ""
     # "famiglie russe" for a hotel in Rimini: the customers are reached where they live
-    theirs = [p for p in foreign if p.id in voc.places_in_text(audience)] if home_and_abroad and audience else []
+    named = voc.places_in_text(audience) if home_and_abroad and audience else []
+    theirs = [p for p in foreign if p.id in named]
     if theirs:
         places = theirs
     elif profile.get("segment") == "b2b" and home_and_abroad:

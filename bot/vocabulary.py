@@ -152,7 +152,7 @@ class Vocabulary:
                 found.append(pid)
         # "vendo su Amazon.it e Amazon.de": a web address's country ending names that country's market
         for address in re.findall(r"[\w.@-]*\w\.[a-z.]*[a-z]", fold(text)):
-            pid = self.country_domains.get(address.rsplit(".", 2)[-1] if not address.endswith(".co.uk") else "uk")
+            pid = self.country_domains.get(address.rsplit(".", 1)[-1])  # "amazon.co.uk": "uk"
             if "@" not in address and pid and pid not in found:
                 found.append(pid)
         return found
@@ -160,11 +160,12 @@ class Vocabulary:
     @functools.cached_property
     def country_domains(self) -> Dict[str, str]:
         """Country-code domain endings ("de", "it", "uk") -> the place of that country."""
-        endings = {"uk": "GB"}
-        return {ending: pid for pid, place in self.places.items() if place.kind == "country"
-                and len(place.markets) == 1 for ending in (place.markets[0].lower(),
-                                                           *(e for e, c in endings.items() if c == place.markets[0]))
-                if place.markets[0] != "other" and ending != "in"}  # "Milano.In più": a missing space
+        domains = {place.markets[0].lower(): pid for pid, place in self.places.items()
+                   if place.kind == "country" and len(place.markets) == 1 and place.markets[0] != "other"}
+        if "gb" in domains:
+            domains["uk"] = domains["gb"]
+        domains.pop("in", None)  # "Milano.In più": a missing space, not India
+        return domains
 
     def place_name(self, pid: str) -> str:
         return self.places[pid].name if pid in self.places else pid
