@@ -89,19 +89,28 @@ def _given(value: Any) -> bool:
     return value is not None and value != P.SKIPPED
 
 
+# What customers come to: the business's own place stays its market whoever the customers are.
+VISITED_OFFERINGS = ("alloggio", "esperienze", "eventi", "cibo_sul_posto", "servizi_locali", "salute")
+
+
 def markets_of(profile: Mapping[str, Any], voc: Vocabulary) -> Tuple[str, ...]:
     """Knowledge-base markets for the profile's places; Italy when none was given. A B2B business
     that names its own town or region and foreign countries, not Italy as a whole, is looking for
     customers in those countries (an exporter: "valvole da Lumezzane, distributori in Cina"): its
-    markets are the foreign ones. So are those whose audience is of a foreign country named ("famiglie
-    russe" for a hotel in Rimini): its customers are reached where they live."""
+    markets are the foreign ones. So are those whose audience names a foreign country of theirs
+    ("famiglie russe" for a hotel in Rimini), or whose description does when what it offers travels to
+    the customer ("promuoverci tra i consumatori russi" for a dairy near Reggio Emilia): its customers
+    are reached where they live. A place people come to (a wedding planner in Puglia "per coppie
+    americane") keeps its home market too, where its listings and reviews are read."""
     places = [voc.places[p] for p in (profile.get("locations") or [] if _given(profile.get("locations")) else [])
               if p in voc.places]
     foreign = [p for p in places if p.kind == "country" and "IT" not in p.markets]
     home_and_abroad = bool(foreign) and all(p.kind in ("city", "region") or p in foreign for p in places)
-    audience = profile.get("audience") if isinstance(profile.get("audience"), str) else ""
+    offering = profile.get("offering") or offerings.infer(profile)
+    fields = ("audience",) if offering in VISITED_OFFERINGS else ("audience", "activity")
+    said = " ".join(profile[k] for k in fields if isinstance(profile.get(k), str))
     # "famiglie russe" for a hotel in Rimini: the customers are reached where they live
-    named = voc.places_in_text(audience) if home_and_abroad and audience else []
+    named = voc.places_in_text(said) if home_and_abroad and said else []
     theirs = [p for p in foreign if p.id in named]
     if theirs:
         places = theirs

@@ -25,8 +25,13 @@ SPECIALIST, CAUTION = "specialist", "caution"
 _SIZE_NOUNS = {
     "countries": (r"paesi|nazioni|mercati esteri|stati", 3),
     "brands": (r"marchi|brand|insegne", 5),  # three virtual brands of one kitchen are still one recipe
+    # places of its own: shops of every kind, not only "negozi" ("250 supermercati", "30 farmacie"); a
+    # dozen hotels or shops is still a regional business a recipe can serve (a blind writer's hotel
+    # group of 12 hiring seasonal staff), so from 20
     "sites": (r"negozi|punti vendita|sedi|filiali|hotel|alberghi|stabilimenti|ristoranti|cliniche|"
-              r"strutture|locali|centri|agenzie|uffici", 10),
+              r"strutture|locali|centri|agenzie|uffici|supermercati|ipermercati|discount|farmacie|palestre|"
+              r"pizzerie|bar|boutique|showroom|store|outlet|ambulatori|scuole|asili|residenze|"
+              r"concessionari[ae]?|affiliati|franchisee|stabilimenti balneari|cantieri", 20),
     "people": (r"dipendenti|persone|collaboratori|addetti|lavoratori", 250),
 }
 _NUMBER = (r"(\d{1,3}(?:\.\d{3})+|\d+|"
@@ -60,6 +65,8 @@ class Rule:
     avoid_ids: Tuple[str, ...] = ()  # channels whose own policies or uses the rule runs against
     # every channel: the specialist comes before any promotion, so the plan names none (`avoid: {all: true}`)
     avoid_all: bool = False
+    # an audience this young keeps the case a specialist one at home too (`not_at_home_for_young`)
+    young_words: Optional[re.Pattern] = None
 
     def rules_out(self, kinds, ages, channel_id: str = "") -> bool:
         """Whether a channel of these kinds and age bands (or this very channel) is ruled out by this case."""
@@ -91,7 +98,8 @@ def rules() -> Tuple[Rule, ...]:
                       tuple((r.get("avoid") or {}).get("kinds") or ()), bool((r.get("avoid") or {}).get("adults_only")),
                       r.get("avoid_why", ""), " ".join((r.get("at_home") or "").split()),
                       " ".join((r.get("in_a_venue") or "").split()),
-                      tuple((r.get("avoid") or {}).get("ids") or ()), bool((r.get("avoid") or {}).get("all")))
+                      tuple((r.get("avoid") or {}).get("ids") or ()), bool((r.get("avoid") or {}).get("all")),
+                      _stems(r.get("not_at_home_for_young") or []))
                  for r in data["cases"])
 
 
@@ -112,6 +120,17 @@ def _young_audience(audience: Any) -> bool:
     return bool(match) and int(match.group(2)) < 14
 
 
+def _young_adults(rule: Rule, profile: Mapping[str, Any]) -> bool:
+    """Whether the audience is one the rule keeps a specialist case at home too: its own words for it
+    ("il drink dei ventenni") or ages that start under 25 ("18-24")."""
+    if rule.young_words is None:
+        return False
+    if rule.young_words.search(_text(profile, "activity") + " " + _text(profile, "audience")):
+        return True
+    match = re.fullmatch(r"\s*(\d{1,2})\s*(-\s*\d{1,3}|\+)\s*", str(profile.get("audience") or ""))
+    return bool(match) and int(match.group(1)) < 25
+
+
 def matching(profile: Mapping[str, Any], markets: Sequence[str] = ("IT",)) -> List[Rule]:
     """The rules the profile meets, in the file's order; a rule that is only a caution for this
     profile (in Italy only, or in a venue: see `Rule.at_home`) comes as a caution."""
@@ -123,7 +142,7 @@ def matching(profile: Mapping[str, Any], markets: Sequence[str] = ("IT",)) -> Li
         if by_trade or (rule.words and rule.words.search(activity)) \
                 or (rule.audience_words and (rule.audience_words.search(audience)
                                              or _young_audience(profile.get("audience")))):
-            milder = rule.at_home if rule.at_home and set(markets) <= {"IT"} else \
+            milder = rule.at_home if rule.at_home and set(markets) <= {"IT"} and not _young_adults(rule, profile) else \
                 rule.in_a_venue if rule.in_a_venue and not by_trade and sector in venue_sectors() else ""
             found.append(dataclasses.replace(rule, severity=CAUTION, why=milder, avoid_kinds=(), avoid_ids=(),
                                              avoid_all=False)

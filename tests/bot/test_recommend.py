@@ -260,6 +260,17 @@ def test_customers_of_a_foreign_country_are_reached_there(voc):
                       voc) == ("IT", "AT")
 
 
+def test_a_description_names_the_foreign_customers_of_what_travels_to_them(voc):
+    from bot.recommend import markets_of
+    # salami shipped from Parma to Austrian shops: reached in Austria
+    shipped = {"segment": "entrambi", "locations": ["parma", "austria"], "offering": "prodotti",
+               "activity": "produciamo salumi e vogliamo farci conoscere dai consumatori austriaci"}
+    assert markets_of(shipped, voc) == ("AT",)
+    # a farmhouse whose guests are Austrian is still found where it is: its listings are read at home
+    visited = {**shipped, "offering": "alloggio", "activity": "agriturismo con ospiti austriaci"}
+    assert markets_of(visited, voc) == ("IT", "AT")
+
+
 def test_a_channel_not_for_what_the_user_does_is_left_out(kb, voc):
     # MioDottore is health, but for people's doctors: not for a veterinary practice
     human = persona(sector="health", activity="studio medico di medicina generale a Padova", segment="b2c",

@@ -23,6 +23,9 @@ def codes(**profile):
     ({"activity": "video di scienza", "audience": "6-10"}, "children_audience"),
     ({"activity": "laboratori creativi", "audience": "bambini delle elementari"}, "children_audience"),
     ({"sector": "legal", "activity": "studio associato"}, "professional_ethics"),
+    ({"activity": "negozio online di oli al CBD e tisane"}, "hemp"),
+    ({"activity": "enoteca travolta dalla bufera sui social dopo un post"}, "reputation_crisis"),
+    ({"activity": "trattoria: dopo un caso di intossicazione alimentare piovono critiche"}, "reputation_crisis"),
 ])
 def test_each_rule_fires_on_its_trade_or_audience(profile, code):
     assert code in codes(**profile)
@@ -32,6 +35,7 @@ def test_each_rule_fires_on_its_trade_or_audience(profile, code):
     {"sector": "food_service", "activity": "pizzeria con una buona carta dei vini"},  # wine on a menu
     {"activity": "tour in bici con sosta in cantina", "audience": "famiglie con bambini"},  # families
     {"activity": "idraulico a Bergamo", "audience": "25-54"},
+    {"activity": "tessitura di lino e canapa per la casa"},  # hemp fabric is ordinary trade
 ])
 def test_ordinary_businesses_meet_no_rule(profile):
     assert codes(**profile) == []
@@ -52,6 +56,9 @@ def test_the_severity_says_whether_the_plan_stands():
     ("siamo una multinazionale della cosmetica", ["multinazionale"]),
     ("dark kitchen con tre marchi virtuali", []),  # a few brands of one kitchen: still one recipe
     ("bottega con 2 dipendenti", []),
+    ("gruppo della grande distribuzione con 180 supermercati", ["180 supermercati"]),
+    ("rete di 35 farmacie in Veneto", ["35 farmacie"]),
+    ("dodici hotel tra Riccione e la Sardegna", []),  # a regional group: still a recipe
 ])
 def test_a_large_organisation_in_the_users_own_numbers(activity, found):
     assert special_cases.large_organisation({"activity": activity}) == found
@@ -77,6 +84,23 @@ def test_alcohol_is_a_caution_at_home_and_a_specialist_abroad():
     assert severity(winery, ("IT", "US")) == {"alcohol": special_cases.SPECIALIST}
     caution = next(r for r in special_cases.matching(winery) if r.code == "alcohol")
     assert "minori" in caution.why and caution.why != next(r for r in special_cases.rules() if r.code == "alcohol").why
+
+
+def test_alcohol_for_a_young_audience_stays_a_specialist_case_at_home():
+    brand = {"sector": "alcohol", "activity": "liquorificio artigianale"}
+    assert severity({**brand, "audience": "18-24"}) == {"alcohol": special_cases.SPECIALIST}
+    assert severity({**brand, "audience": "appassionati di amari, 35-60"}) == {"alcohol": special_cases.CAUTION}
+    assert severity({**brand, "activity": "liquori per la movida universitaria"}) == \
+        {"alcohol": special_cases.SPECIALIST}
+    rule = next(r for r in special_cases.matching({**brand, "audience": "18-24"}) if r.code == "alcohol")
+    assert "tiktok" in rule.avoid_ids
+
+
+def test_children_are_not_reached_on_teenagers_platforms():
+    rule = next(r for r in special_cases.matching({"activity": "app di giochi", "audience": "6-10"})
+                if r.code == "children_audience")
+    assert rule.rules_out(("social",), ("13-17", "18-24"), "tiktok")
+    assert not rule.rules_out(("social",), ("13-17", "18-24"), "youtube")
 
 
 def test_a_venue_that_sells_tobacco_or_lottery_tickets_on_the_side_is_promoted_as_a_venue():
