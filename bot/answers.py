@@ -67,6 +67,30 @@ def _rx(*alternatives: str) -> re.Pattern:
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?![\w])")
 
 
+# --- what is written around the answer ----------------------------------------------------------------
+
+# Pictographs carry no value a reader stores ("Lido Aurora 🏖️", "📧 marco@…", "dappertutto 🌍"), and a
+# numbered list inside one message ("1) io 2) la mia socia") is a list of items, not of numbers.
+_PICTOGRAPHS = re.compile("[\u2190-\u21ff\u2300-\u23ff\u2460-\u24ff\u25a0-\u27bf\u2900-\u297f"
+                          "\u2b00-\u2bff\u3030\u303d\u3297\u3299\ufe0e\ufe0f\u200d\u20e3"
+                          "\U0001f000-\U0001faff\U000e0020-\U000e007f]")
+# A numbered list counts from 1 and goes on ("1) io 2) la mia socia"): "(tipo alle 23)" is no list.
+_NUMBERED = re.compile(r"(?:(?<=\s)|^)\d{1,2}[)\]](?=\s)")
+_BULLET = re.compile(r"[•▪●◦‣]|(?:(?<=\n)|^)-(?=\s)")
+
+
+def plain(text: str) -> str:
+    """The text with pictographs as spaces and list markers ("1)", "•") as commas, of the same length,
+    so that the classifier's entity offsets still point at the same words."""
+    if not text or text.startswith("/"):
+        return text
+    text = _BULLET.sub(",", _PICTOGRAPHS.sub(" ", text))
+    numbers = [m.group(0)[:-1] for m in _NUMBERED.finditer(text)]
+    if numbers[:2] == ["1", "2"]:
+        text = _NUMBERED.sub(lambda m: "," + " " * (len(m.group(0)) - 1), text)
+    return text
+
+
 # --- a person correcting themselves ------------------------------------------------------------------
 
 # "pomeriggio, anzi no, meglio la mattina", "no, cioè sì", "eventi, volevo dire ristorazione": what comes
@@ -74,7 +98,7 @@ def _rx(*alternatives: str) -> re.Pattern:
 # Italia, cioè soprattutto il nord"), so it counts only before a yes or a no.
 _SELF_CORRECTION = re.compile(
     r"(?<!\w)(anzi(?:,? (?:meglio|no))?|(?:cio[eè],? )?volevo dire|intendevo(?: dire)?|mi correggo|correggo|rettifico|"
-    r"aspett[ao],? meglio|(?:no,? )?scus(?:a|ate|i),? (?:ho sbagliato|volevo dire|correggo)|ho sbagliato|"
+    r"(?:no,? )?aspett[ao](?:,? meglio)?|(?:no,? )?scus(?:a|ate|i),? (?:ho sbagliato|volevo dire|correggo)|ho sbagliato|"
     r"cio[eè](?=,? (?:s[iì]|no)(?!\w)))(?!\w)[\s,:;.!-]*", re.IGNORECASE)
 
 
@@ -87,17 +111,41 @@ def _after_last(marker: re.Pattern, text: str) -> Optional[Tuple[re.Match, str]]
     return markers[-1], text[markers[-1].end():].strip()
 
 
-def after_correction(text: str) -> Optional[str]:
+def after_correction(text: str, yes_no: bool = False) -> Optional[str]:
     """The part of the message after the person corrected themselves within it, or None when they did
     not. A marker with nothing before it ("scusa, volevo dire Torino") corrects an earlier answer, not
-    this one: None. "anzi no" at the very end means no."""
+    this one: None. "anzi no" at the very end means no; asked a yes or a no (`yes_no`), so does "anzi
+    no" before a detail ("sì... anzi no, solo il logo" -> "no, solo il logo")."""
     found = _after_last(_SELF_CORRECTION, text)
     if found is None:
         return None
     last, tail = found
-    if re.search(r"\bno\W*$", last.group(0), re.IGNORECASE) and not re.search(r"\w", tail):
-        return "no"  # "sì, anzi no"
+    if re.search(r"\bno\W*$", last.group(0), re.IGNORECASE) and (yes_no or not re.search(r"\w", tail)):
+        return f"no, {tail}" if re.search(r"\w", tail) else "no"  # "sì, anzi no"
     return tail if re.search(r"\w", tail) else None
+
+
+def before_correction(text: str) -> str:
+    """What the message said before the person corrected themselves ("privati" in "privati... anzi no,
+    anche aziende")."""
+    first = _SELF_CORRECTION.search(text or "")
+    return text[:first.start()].strip(" ,.;:!-…") if first else text
+
+
+# "anche aziende", "pure all'estero": a correction that adds to what came before it
+ADDS_TO = re.compile(r"^\W*(no\W+)?(anche|pure|e anche|oltre a)\b", re.IGNORECASE)
+
+
+# "non è che la mattina non vada bene, ma il pomeriggio è meglio": granted first, then the answer
+_CONCESSION = re.compile(r"^\W*non (?:e|è|e')\s*che\b(?P<granted>.*?)(?:,\s*|\s+)(?:ma|pero|però)\b\W*(?P<answer>.+)$",
+                         re.IGNORECASE | re.DOTALL)
+
+
+def after_concession(text: str) -> Optional[str]:
+    """The answer after a concession ("non è che …, ma il pomeriggio è meglio" -> "il pomeriggio è
+    meglio"), or None when the message makes none."""
+    match = _CONCESSION.match(text or "")
+    return match.group("answer").strip() if match else None
 
 
 # "L'anno scorso avevamo un'agenzia e non è andata bene, quindi adesso faccio io": a story, then the
@@ -258,6 +306,17 @@ def yes_no(text: str) -> Optional[str]:
         return HEDGE
     if _CONDITION_FIRST.match(t):
         return HEDGE
+    if re.match(r"(per ora|per adesso|adesso|ora|al momento|per il momento|oggi come oggi) no\b", t):
+        return NO  # "per ora no, magari più avanti": a no today; later is another conversation
+    if re.match(r"(solo )?se\b(?! (ne|la|lo|li|le|l)\b)", t) and not re.search(r"\b(si|no|certo|certamente)\b", t):
+        return HEDGE  # "se qualcuno del team ha tempo": a condition, and no answer ("se ne occupa" is no "if")
+    concession = _CONCESSION.match(text or "")
+    if concession and re.search(r"\bnon\b", fold(concession.group("granted"))):
+        return HEDGE  # "non è che non voglia, ma in stagione non ho un minuto": willing, and not able
+    if ":" in (text or "") and not (_STARTS_WITH_YES.match(t) or _STARTS_WITH_NO.match(t)):
+        after = text.rsplit(":", 1)[1]
+        if _STARTS_WITH_YES.match(words(after)) or _STARTS_WITH_NO.match(words(after)):
+            return yes_no(after)  # "col tempo ho imparato: sì, rispondo e chiedo scusa"
     if re.search(r"\bin pubblico (no|mai|non)\b", t):
         return NO  # "in privato sì, in pubblico no": asked about answering in public
     if "?" in (text or "") and not (_STARTS_WITH_YES.match(t) or _STARTS_WITH_NO.match(t) or _NEGATED_YES.search(t)):
@@ -460,11 +519,13 @@ _TEAM_OUTSIDE = _rx(r"agenzi\w*", r"web agency", r"estern[oia]", r"freelance\w*"
                     r"(una|la|na|n'|un'|un) ?(societa|ditta|azienda|impresa) (che|di|specializzat\w*)",
                     r"(lo|uno|allo|a uno) studio (che|grafico|web|di grafica|di comunicazione|di marketing)",
                     # paid: "a qualcuno fuori, pagando", "un'amica grafica, la pago a lavoro"
-                    r"pagand\w*", r"qualcuno (di )?fuori", r"(la|lo|li|le) pag(o|hiamo|herei|heremmo)")
+                    r"pagand\w*", r"qualcuno (di )?fuori", r"(la|lo|li|le) pag(o|hiamo|herei|heremmo)",
+                    r"(ci|mi|che) (fa|fanno|manda|mandano|emette|emettono) (la |le |regolare )?fattur\w*",
+                    r"fattur\w* a parte", r"a pagamento")
 _TEAM_INSIDE = _rx(r"io e (?!chi\b|basta\b|nessun)\w+", r"noi", r"insieme", r"a turno", r"tutti", r"tutte", r"ce ne occupiamo",
                    r"lo facciamo", r"team", r"squadra", r"staff", r"ufficio", r"reparto", r"gruppo",
                    r"collaborat\w+", r"dipendent\w+", r"impiegat\w+", r"assistent\w*", r"segretari\w",
-                   r"stagist\w", r"tirocinant\w", r"apprendist\w", r"soci[oa]?", r"socie", r"colleg\w+",
+                   r"stagist\w", r"tirocinant\w", r"praticant\w", r"apprendist\w", r"soci[oa]?", r"socie", r"colleg\w+",
                    r"figli\w*", r"moglie", r"marito", r"compagn[oa]", r"fidanzat[oa]", r"padre", r"madre",
                    r"papa", r"mamma", r"fratell\w+", r"sorell\w+", r"cugin\w", r"nipot\w", r"cognat\w",
                    r"zi[oa]", r"genero", r"nuora", r"volontar\w+", r"fij\w+", r"fiol\w*", r"istruttor\w+", r"animator\w+", r"venditor\w+",

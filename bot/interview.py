@@ -8,6 +8,7 @@ small talk. No Rasa import: tested directly.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import re
@@ -227,15 +228,31 @@ def read_answer(message: UserMessage, requested: str, slots: Mapping[str, Any],
         return read_answer(parse_payload(str(button["payload"])), requested, slots, voc)
     if question.kind not in (F.TEXT, F.AUDIENCE):  # a description is kept whole, as written
         # "il traffico, anzi no, le vendite": what they meant; "…, quindi adesso faccio io": what the
-        # story leads to (for one value only); each when it answers the question
-        ends = [answers.after_correction(message.text)]
+        # story leads to (for one value only); "non è che …, ma prima rispondere ai clienti": what
+        # comes after the concession; each when it answers the question
+        corrected = answers.after_correction(message.text, yes_no=question.kind in F.BOOLEAN_KINDS)
+        ends = [corrected, answers.after_concession(message.text)]
         if question.kind in ONE_VALUE:
             ends.append(answers.conclusion(message.text))
         for end in filter(None, ends):
             value = READERS[question.kind](_tail(message, end), question, slots, voc)
             if value is not None:
+                if end == corrected and answers.ADDS_TO.match(end):
+                    # "privati... anzi no, anche aziende": the correction adds to what came before
+                    before = answers.before_correction(message.text)
+                    value = _joined(READERS[question.kind](_tail(message, before), question, slots, voc), value)
                 return value
     return READERS[question.kind](message, question, slots, voc)
+
+
+def _joined(before: Any, after: Any) -> Any:
+    """Two answers to one question, the second said as "anche …": both customers' kinds are both
+    (`entrambi`), two lists are one; otherwise the second stands."""
+    if isinstance(before, list) and isinstance(after, list):
+        return list(dict.fromkeys([*before, *after]))
+    if {before, after} == {"b2b", "b2c"}:
+        return "entrambi"
+    return after
 
 
 def _tail(message: UserMessage, tail: str) -> UserMessage:
@@ -507,20 +524,24 @@ def _objectives_in(message: UserMessage, voc: Vocabulary) -> List[str]:
 
 
 def _objectives_named(message: UserMessage, voc: Vocabulary) -> List[str]:
-    text, found = message.text, {}
+    text, found, read = message.text, {}, []
     for e in message.entities:
         if e.get("entity") != "objective":
             continue
         value, start = str(e.get("value")), e.get("start") if isinstance(e.get("start"), int) else 0
         if value in P.OBJECTIVES:
             found.setdefault(value, start)
+            read.append(e)
             continue
         for part in re.split(r",|\be\b", fold(value)):
             first = _first([v for v in voc.values_in_text("objective", part) if v in P.OBJECTIVES])
             if first:
                 found.setdefault(first, start)
-    # the objective spans were read above; "il negozio online" tagged as a sector still says "sell online"
-    for value, at in voc.positions_in_text("objective", _outside_entities(message, "objective")).items():
+                read.append(e)
+    # the objective spans read above are not read twice; a span cut short ("creare un" of "creare un
+    # gruppo") is read in the text; "il negozio online" tagged as a sector still says "sell online"
+    unread = _outside_entities(UserMessage(text, message.intent, read), "objective")
+    for value, at in voc.positions_in_text("objective", unread).items():
         if value in P.OBJECTIVES:
             found.setdefault(value, at)
     folded = fold(text)
@@ -592,12 +613,26 @@ def _read_places(message: UserMessage, slots: Mapping[str, Any], voc: Vocabulary
     return places or None
 
 
+def _read_description(text: str) -> Optional[str]:
+    """What the user does, as written; one word is enough when it names an activity ("toelettatura",
+    "traslochi"): a patient consultant takes it rather than ask again."""
+    described = parsing.clean_description(text)
+    if described is None and re.fullmatch(r"\W*[^\W\d_]{6,}\W*", text or "") \
+            and answers.yes_no(text) is None and not _NOT_AN_ACTIVITY.search(fold(text)):
+        described = text.strip()
+    return described
+
+
+_NOT_AN_ACTIVITY = re.compile(r"\b(niente|nessuna|nessuno|qualcosa|comunque|insomma|dipende|praticamente|"
+                              r"tantissime|parecchio|domanda|scusate|scusami|aspetta|grazie)\b")
+
+
 # Questions answered by one value: a story's conclusion is the answer.
 ONE_VALUE = (F.YES_NO, F.BUDGET, F.CHOICE, F.SECTOR, F.TEAM, F.HOURS, F.PRIORITY)
 READERS = {
     F.YES_NO: _read_yes_no, F.BUDGET: _read_yes_no, F.CHOICE: _read_choice, F.SECTOR: _read_sector,
     F.OFFERING: _read_offering,
-    F.TEXT: lambda message, *_: parsing.clean_description(message.text),
+    F.TEXT: lambda message, *_: _read_description(message.text),
     F.AUDIENCE: lambda message, *_: parsing.read_audience(message.text),
     F.HOURS: lambda message, *_: parsing.parse_hours(message.text),
     F.TEAM: lambda message, question, slots, voc: answers.team(message.text)
@@ -748,6 +783,7 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
     """
     slots = dict(slots)
     turn = Turn()
+    message = dataclasses.replace(message, text=answers.plain(message.text))  # no emoji, no list markers
     text = message.text
     has_problem = any(e.get("entity") == INPUT_PROBLEM for e in message.entities)
     if has_problem or answers.is_command(message.intent, text):

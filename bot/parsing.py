@@ -27,6 +27,13 @@ def parse_hours(text: str) -> Optional[float]:
     if re.search(r"\b(nessuna|niente|zero|0|nulla|per niente)\b(?! ?[.,]\d)", t) and not re.search(r"[1-9]", t) \
             and not re.search(r"\b(un|una|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|paio|qualche|mezz)", t):
         return 0.0
+    # "il 10% del mio tempo, e lavoro 40 ore": a share of the working week (of 40 hours, unsaid)
+    share = re.search(r"(\d+(?:[.,]\d+)?)\s*(?:%|per ?cento)\s*(?:del|dell'|di)\s*(?:mio |nostro |suo )?"
+                      r"(?:tempo|orario|settimana|lavoro)", t)
+    if share:
+        week = re.search(r"\b(\d+)\s*ore\b", t[:share.start()] + " " + t[share.end():])
+        total = float(share.group(1).replace(",", ".")) / 100 * (float(week.group(1)) if week else 40)
+        return round(total, 1) if 0 < total <= MAX_WEEKLY_HOURS else None
     t = re.sub(r"\b(un )?quarto d'? ?ora\b", "0.25 ore", t)
     # spoken forms: "quattr'ore", "n'ora ar giorno"
     t = re.sub(r"\b([a-z]+)'(ore|orette)\b", lambda m: f"{_full_number(m.group(1))} {m.group(2)}", t)
@@ -47,6 +54,12 @@ def parse_hours(text: str) -> Optional[float]:
     days = re.findall(r"(\d+(?:[.,]\d+)?|[a-z]+)'? ?((?:ore|ora|orette)\s+)?(?:il|al|di|la|nel|ogni)?\s*"
                       r"(?:lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica)", t)
     counted = [answers.numbers(amount)[0] for amount, _ in days if answers.numbers(amount)]
+    # the day first: "lunedì un'ora, giovedì un'ora"
+    day_first = re.findall(r"(?:lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica)\s*[,:]?\s*"
+                           r"(\d+(?:[.,]\d+)?|[a-z]+)'? ?(?:ore|ora|orette)\b", t)
+    if len(day_first) >= 2 and len(day_first) > len(counted):
+        days, counted = [(amount, "ore") for amount in day_first], [answers.numbers(a)[0] for a in day_first
+                                                                   if answers.numbers(a)]
     if len(counted) >= 2 and any(unit for _, unit in days):
         total = sum(counted)
         return round(total, 1) if 0 < total <= MAX_WEEKLY_HOURS else None
@@ -163,6 +176,8 @@ _AGE_WORDS = [
 def _ages_in_digits(t: str) -> str:
     """"tra i venti e i trent'anni" -> "tra i 20 e i 30 anni", "ultrasessantacinquenni" -> "over 65":
     ages written in words, with the number words of bot/answers.py."""
+    # not ages: shares ("un 70% donne") and decades ("la musica anni '80")
+    t = re.sub(r"\d+(?:[.,]\d+)?\s*%|\d+\s*per ?cento\b|\banni\s*'?\s*\d0\b|(?<!\w)'\d0\b", " ", t)
     t = re.sub(r"\b(vent|trent|quarant|cinquant|sessant|settant|ottant|novant)'? ?anni\b",
                lambda m: f"{answers.UNITS[m.group(1) + ('i' if m.group(1) == 'vent' else 'a')]} anni", t)
     t = re.sub(r"\bultra(\w+?)enni\b", lambda m: f"over {_age_word(m.group(1))}" if _age_word(m.group(1)) else m.group(0), t)

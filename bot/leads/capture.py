@@ -122,7 +122,8 @@ def consent_answer(message: UserMessage, requested: str = "consent_profile") -> 
     only the button's payload or the words do."""
     if message.text.startswith("/"):
         return {"affirm": True, "deny": False}.get(message.intent or "")
-    corrected = answers.after_correction(message.text)
+    message = UserMessage(answers.plain(message.text), message.intent, message.entities)
+    corrected = answers.after_correction(message.text, yes_no=True)  # "sì... anzi no, scrivetemi e basta"
     if corrected:  # "no, anzi sì, tenetelo pure": the last word is the answer, if it is one
         answer = consent_answer(UserMessage(corrected, None, []), requested)
         if answer is not None:

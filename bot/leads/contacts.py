@@ -16,7 +16,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from bot import comuni
-from bot.answers import after_correction, after_question, italian, word_number
+from bot.answers import after_concession, after_correction, after_question, italian, plain, word_number
 from bot.vocabulary import fold
 
 # How each field is asked again after an answer that could not be used. The lead engineer may move
@@ -49,7 +49,7 @@ def check(field: str, text: str, region: str = "IT") -> Checked:
     """The value to store for a contact field, or the problem with the answer."""
     if field not in FIELDS:
         raise ValueError(f"unknown contact field {field!r}")
-    text = " ".join((text or "").split())
+    text = " ".join(plain(text or "").split()).strip(" ,")  # "Lido Aurora 🏖️", "1) cell…": no emoji, no list markers
     if not text:
         return Checked(None, "empty")
     if not text.isprintable():  # control characters (a NUL byte breaks PostgreSQL text) are never data
@@ -59,8 +59,9 @@ def check(field: str, text: str, region: str = "IT") -> Checked:
     read = {"name": _name, "company": _company, "company_size": _company_size, "email": _email,
             "phone": lambda t: _phone(t, region), "call_time": _call_time}[field]
     # "333 555 0198, anzi no, 333 555 0189": what they meant; "ma devo proprio? Va be', Autofficina
-    # Cattaneo": the answer after the question. Either, when it reads as an answer; else the whole.
-    for part in (after_correction(text), after_question(text)):
+    # Cattaneo": the answer after the question; "non è che la mattina non vada, ma il pomeriggio è
+    # meglio": the answer after the concession. Each, when it reads as an answer; else the whole.
+    for part in (after_correction(text), after_question(text), after_concession(text)):
         if part and re.search(r"\w", part):
             checked = read(part)
             if checked.value:
@@ -149,7 +150,8 @@ def _name_in_sentence(text: str) -> Optional[str]:
 _TITLES = re.compile(r"^((l'|il |la )?(dott\.?|dottor|dottore|dottoressa|dott\.ssa|ing\.?|ingegner|ingegnere|"
                      r"avv\.?|avvocato|avvocata|avvocatessa|prof\.?|professor|professore|professoressa|"
                      r"geom\.?|geometra|arch\.?|architetto|architetta|rag\.?|ragioniere|sig\.?|sig\.ra|signor|"
-                     r"signora|signore|sig\.na|dr\.ssa|dr\.?|don|suor|suora|padre|fra|frate|madre|rev\.?|reverendo|mr\.?|mrs\.?|ms\.?)\s+)+",
+                     r"signora|signore|sig\.na|dr\.ssa|dr\.?|don|suor|suora|padre|fra|frate|madre|rev\.?|reverendo|mr\.?|mrs\.?|ms\.?|"
+                     r"notaio|notaia|notaro|maestro|maestra|chef)\s+)+",
                      re.IGNORECASE)
 
 
@@ -199,7 +201,7 @@ _COMPANY_INTRO = re.compile(
     r"((la mia|il mio|la nostra|il nostro|l'|la|il)\s*)?"
     r"((ditta|azienda|attivita|attività|societ[aà]|impresa|studio|negozio|associazione|ristorante|"
     r"locale|agenzia|startup|cooperativa|bottega|laboratorio|marchio|brand|nome|ragione sociale|denominazione|"
-    r"denominazione sociale|insegna|[\w&]{2,})\s+)?"
+    r"denominazione sociale|insegna|[\w&]{2,})(\s+(giust[oa]|corrett[oa]|esatt[oa]|ver[oa]|complet[oa]|ufficiale))?\s+)?"
     r"(si chiama|è|e'|:|=|ha nome)\s+(?-i:(la |il |lo |l')(?=[A-Z]))?|"
     r"^(spettabile|spett\.le|spett\.)\s+((ditta|azienda|societ[aà]|impresa)\s+)?|"
     r"^((si|sì|ok|certo)[,!.]?\s+)?(lavoro|lavoriamo|sono|siamo) (per|con|presso|da|di|alla|al|nella|nello|della|dello|"
@@ -247,6 +249,8 @@ def _company(text: str) -> Checked:
     stripped = re.sub(r"\s+(di|del|della) (mio|mia|nostro|nostra)\b.*$|\s+(sul|sulla|sullo|nel|nella|vicino|presso|"
                       r"zona|in via)\b.*$|\s+a\s+[A-Z][\wàèéìòù']+$", "", stripped)
     stripped = re.sub(r"\s+(punto|virgola)$", "", stripped, flags=re.IGNORECASE)  # dictated punctuation
+    # "Rifugio Stella Alpina (aperto solo d'estate)": an aside about the name is not part of it
+    stripped = re.sub(r"\s*\((?=[a-zà-ú])[^)]*\)?\s*$", "", stripped)
     if any(c.isalnum() for c in stripped):
         text = stripped
     if len(text) > 120:
@@ -293,6 +297,9 @@ def _big_number_as_digits(word: re.Match) -> str:
 
 def _company_size(text: str) -> Checked:
     folded = re.sub(r"\b[a-z]+\b", _big_number_as_digits, italian(fold(text)))  # "ventidue", "sugnu sulu"
+    # "solo io più i miei due cani": animals counted are not people
+    folded = re.sub(r"\b(i |le )?(miei |mie |nostri |nostre )?(\d+|un|una|due|tre|quattro|cinque) (cani|gatti|gatte|"
+                    r"cagnolin\w*|animali|cavalli|pappagalli)\b", " ", folded)
     if re.fullmatch(r"(io|solo io|io sol[oa]|io e basta|me|sol[oa])\W*", folded) \
             or re.search(r"\b(io|me) (e basta|soltanto|solamente)\b|\bnessun altro\b|\bsol[oa] (la |il )?"
                          r"(sottoscritt[oa]|titolare)\b",
@@ -480,7 +487,7 @@ def _hour_bucket(hour: int) -> Optional[str]:
     if 1 <= hour <= 7:  # "alle 3": nobody asks for a 3 am call
         hour += 12
     for bucket, start, end in (("mattina", 8, 12), ("pausa_pranzo", 12, 14), ("pomeriggio", 14, 18),
-                               ("sera", 18, 23)):
+                               ("sera", 18, 24)):
         if start <= hour < end:
             return bucket
     return None

@@ -405,3 +405,44 @@ def test_team_one_person_and_her_titles(text, expected):
 ])
 def test_yes_no_negated_yes_words_enough_already_and_a_detail_with_magari(text, expected):
     assert answers.yes_no(text) == expected
+
+
+@pytest.mark.parametrize("text, plain", [
+    ("Bottega Verdi ✂️", "Bottega Verdi"),
+    ("✉️ anna.neri@example.org", "anna.neri@example.org"),
+    ("1) io 2) mio cugino", ", io , mio cugino"),
+    ("verso le 18) poi cena", "verso le 18) poi cena"),  # a closing bracket is no list
+])
+def test_pictographs_and_list_markers_are_not_read(text, plain):
+    cleaned = answers.plain(text)
+    assert len(cleaned) == len(text)  # the classifier's entity offsets still hold
+    assert " ".join(cleaned.split()).strip() == plain
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("certo... anzi no, meglio di no", answers.NO),
+    ("sì, anzi no, solo la vetrina", answers.NO),
+    ("non è che non mi interessi, ma il tempo è quello che è", answers.HEDGE),
+    ("se mia sorella mi dà una mano", answers.HEDGE),
+    ("se la vede mia moglie, e risponde sempre", answers.YES),
+    ("dopo anni di negozio ho capito: sì, sempre", answers.YES),
+    ("per adesso no, più avanti vediamo", answers.NO),
+])
+def test_yes_no_changes_of_mind_concessions_conditions_and_a_verdict_after_a_colon(text, expected):
+    assert answers.yes_no(answers.after_correction(text, yes_no=True) or text) == expected
+
+
+def test_a_correction_that_adds_and_an_answer_after_a_concession():
+    assert answers.before_correction("turisti... anzi, anche gli hotel della zona") == "turisti"
+    assert answers.ADDS_TO.match(answers.after_correction("turisti... anzi, anche gli hotel della zona"))
+    assert answers.after_concession("non è che la sera sia impossibile, però la mattina è meglio") == \
+        "la mattina è meglio"
+    assert answers.after_concession("la mattina") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("il tirocinante dello studio", "team"),
+    ("un fotografo che ci manda fattura", "agenzia"),
+])
+def test_team_interns_and_people_who_invoice(text, expected):
+    assert answers.team(text) == expected

@@ -813,3 +813,35 @@ def test_a_kind_said_in_so_many_words_is_kept_and_only_the_sector_asked_back(voc
     text = "siamo una torrefazione, vorremmo rafforzare il marchio all'estero"
     turn = interpret(msg(text), None, {}, voc)
     assert "org_kind" not in turn.updates
+
+
+def test_a_change_of_mind_that_adds_keeps_both_answers(voc):
+    slots = complete_profile(segment=None, locations=None, audience=None, objectives=None, channels_used=None,
+                             weekly_hours=None, team=None, ad_budget=None, replies_to_messages=None,
+                             shows_identity=None, handles_criticism=None, real_relationships=None)
+    turn = interpret(msg("aziende... anzi no, anche privati che rinnovano casa"), "segment", slots, voc)
+    assert turn.updates["segment"] == "entrambi"
+    turn = interpret(msg("privati, anzi no, solo aziende"), "segment", slots, voc)
+    assert turn.updates["segment"] == "b2b"
+
+
+def test_a_change_of_mind_at_a_yes_no_question_is_the_no(voc):
+    slots = complete_profile(shows_identity=None, handles_criticism=None, real_relationships=None)
+    turn = interpret(msg("sì... anzi no, preferisco il marchio"), "shows_identity", slots, voc)
+    assert turn.updates["shows_identity"] is False
+
+
+def test_one_word_naming_an_activity_is_a_description(voc):
+    slots = complete_profile(activity=None, segment=None)
+    assert interpret(msg("sartoria"), "activity", slots, voc).updates["activity"] == "sartoria"
+    assert interpret(msg("boh"), "activity", slots, voc).updates.get("activity") in (None, P.SKIPPED)
+
+
+def test_an_objective_span_cut_short_by_the_extractor_is_read_in_the_text(voc):
+    slots = complete_profile(objectives=None, channels_used=None)
+    text = "vendere online e creare una community di appassionati"
+    # the extractor read "creare una" only: no objective in it, so the words around it count
+    turn = interpret(msg(text, "inform", {"entity": "objective", "value": "vendite", "start": 0, "end": 7},
+                         {"entity": "objective", "value": "creare una", "start": 17, "end": 27}),
+                     "objectives", slots, voc)
+    assert turn.updates["objectives"] == ["vendite", "community"]

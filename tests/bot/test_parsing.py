@@ -72,3 +72,22 @@ def test_ages_of_children_said_with_their_years_and_hours_in_two_parts_of_the_da
 ])
 def test_hours_as_sessions_of_a_length(text, hours):
     assert parse_hours(text) == hours
+
+
+@pytest.mark.parametrize("text, hours", [
+    ("un quinto del mio tempo", None),  # a fraction in words is not read yet: asked again, never guessed
+    ("il 5% del mio tempo, su 40 ore", 2.0),
+    ("il 10 per cento del mio orario", 4.0),  # of a 40-hour week
+    ("martedì due ore, sabato un'ora", 3.0),
+])
+def test_hours_as_a_share_of_the_week_and_day_by_day(text, hours):
+    from bot.answers import plain
+    assert parse_hours(plain(text)) == hours
+
+
+@pytest.mark.parametrize("text, band", [
+    ("per il 60% uomini tra i 25 e i 40", "25-40"),
+    ("nostalgici della musica anni '90, gente sui 40-55", "40-55"),
+])
+def test_ages_beside_shares_and_decades(text, band):
+    assert read_audience(text) == band

@@ -360,3 +360,20 @@ def test_a_last_clause_is_never_a_name_on_its_own():
 ])
 def test_where_a_name_is_read_counts_added_up_and_times_refused(field, text, stored):
     assert str(check(field, text).value).startswith(stored)
+
+
+# --- what is written around the answer -------------------------------------------------------------
+
+@pytest.mark.parametrize("field, text, stored", [
+    ("name", "Marta Colombo 📷", "Marta Colombo"),
+    ("name", "Architetto Luca Ferri", "Luca Ferri"),
+    ("company", "Agriturismo Le Querce (chiuso d'inverno)", "Agriturismo Le Querce"),
+    ("company", "Studio Blu... anzi, il nome corretto è Studio Blu Design", "Studio Blu Design"),
+    ("company_size", "1) io 2) mio fratello", "2-9"),
+    ("company_size", "io e basta, più il mio gatto", "1"),
+    ("email", "📩 pietro.sala@example.it", "pietro.sala@example.it"),
+    ("call_time", "non è che la sera non possa, ma la mattina è meglio", "mattina"),
+    ("call_time", "tardi, verso le 22", "sera (tardi, verso le 22)"),
+])
+def test_emoji_lists_asides_corrections_and_concessions_around_the_answer(field, text, stored):
+    assert accepted(field, text) == stored
