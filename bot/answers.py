@@ -143,9 +143,21 @@ _CONCESSION = re.compile(r"^\W*non (?:e|è|e')\s*che\b(?P<granted>.*?)(?:,\s*|\s
 
 def after_concession(text: str) -> Optional[str]:
     """The answer after a concession ("non è che …, ma il pomeriggio è meglio" -> "il pomeriggio è
-    meglio"), or None when the message makes none."""
+    meglio"), or None when the message makes none. For a question of one value only: a double
+    negative grants the first part ("non è che non lavoriamo con le aziende, ma…": with them too)."""
     match = _CONCESSION.match(text or "")
     return match.group("answer").strip() if match else None
+
+
+def granted(text: str) -> Optional[str]:
+    """The message with its double negative said plainly ("non è che non voglia vendere online, ma
+    soprattutto…" -> "voglia vendere online, ma soprattutto…"), or None without one."""
+    opening = re.match(r"^\W*non (?:e|è|e')\s*che\s+", text or "", re.IGNORECASE)
+    negation = re.search(r"(?<!\w)non\s+", text[opening.end():]) if opening else None
+    if not negation or len(text[opening.end():][:negation.start()].split()) > 3:
+        return None
+    rest = text[opening.end():]
+    return rest[:negation.start()] + rest[negation.end():]
 
 
 # "L'anno scorso avevamo un'agenzia e non è andata bene, quindi adesso faccio io": a story, then the
@@ -312,7 +324,12 @@ def yes_no(text: str) -> Optional[str]:
         return HEDGE  # "se qualcuno del team ha tempo": a condition, and no answer ("se ne occupa" is no "if")
     concession = _CONCESSION.match(text or "")
     if concession and re.search(r"\bnon\b", fold(concession.group("granted"))):
-        return HEDGE  # "non è che non voglia, ma in stagione non ho un minuto": willing, and not able
+        # "non è che non voglia, ma in stagione non ho un minuto": willing, and not able; unless the
+        # answer after it is plain ("non è che non mi fidi, ma per ora no")
+        verdict = words(concession.group("answer"))
+        plain_answer = _STARTS_WITH_YES.match(verdict) or _STARTS_WITH_NO.match(verdict) \
+            or re.match(r"(per ora|per adesso|adesso|al momento) no\b", verdict)
+        return yes_no(concession.group("answer")) if plain_answer else HEDGE
     if ":" in (text or "") and not (_STARTS_WITH_YES.match(t) or _STARTS_WITH_NO.match(t)):
         after = text.rsplit(":", 1)[1]
         if _STARTS_WITH_YES.match(words(after)) or _STARTS_WITH_NO.match(words(after)):

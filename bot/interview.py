@@ -216,12 +216,16 @@ def read_answer(message: UserMessage, requested: str, slots: Mapping[str, Any],
             return as_entities[requested]
         if question.kind in F.BOOLEAN_KINDS and message.intent in ("affirm", "deny"):
             return message.intent == "affirm"
-        if question.kind == F.CHANNELS and message.intent == "deny":
-            return []
         if question.kind == F.PLACES and message.intent == "affirm" and slots.get("places_named"):
             return list(slots["places_named"])  # «Solo lì»
         if question.kind == F.OBJECTIVES and message.intent == "deny" and slots.get("objectives_named"):
             return list(slots["objectives_named"])  # «Solo questo»
+        if question.kind == F.CHANNELS and message.intent == "deny" and slots.get("channels_used_named"):
+            return list(slots["channels_used_named"])  # «Solo questo»
+        if question.kind == F.CHANNELS and message.intent == "deny":
+            return []
+        if question.name == "segment" and message.intent == "affirm" and slots.get("segment_named"):
+            return slots["segment_named"]  # «Sì, è così»
         return None
     button = answers.pressed_button(message.text, texts.question(requested, slots).get("buttons") or [])
     if button:
@@ -231,9 +235,15 @@ def read_answer(message: UserMessage, requested: str, slots: Mapping[str, Any],
         # story leads to (for one value only); "non è che …, ma prima rispondere ai clienti": what
         # comes after the concession; each when it answers the question
         corrected = answers.after_correction(message.text, yes_no=question.kind in F.BOOLEAN_KINDS)
-        ends = [corrected, answers.after_concession(message.text)]
-        if question.kind in ONE_VALUE:
-            ends.append(answers.conclusion(message.text))
+        ends = [corrected]
+        if question.kind in ONE_VALUE and question.kind not in F.BOOLEAN_KINDS and question.name != "segment":
+            ends += [answers.after_concession(message.text), answers.conclusion(message.text)]
+        elif question.kind in ONE_VALUE:
+            ends.append(answers.conclusion(message.text))  # yes/no reads its concessions itself
+        else:  # "non è che non voglia vendere online, ma…": selling online too
+            ends.append(answers.granted(message.text))
+        if question.name == "segment":
+            ends.append(answers.granted(message.text))
         for end in filter(None, ends):
             value = READERS[question.kind](_tail(message, end), question, slots, voc)
             if value is not None:
@@ -285,9 +295,15 @@ def _read_choice(message: UserMessage, question: F.Question, slots: Mapping[str,
     if question.name == "org_kind":
         return _org_kind(message, voc)
     if question.name == "segment":
-        customers = answers.segment(message.text)
-        if customers:
-            return customers
+        customers = answers.segment(message.text) or _first(_learned(message, question.entity, question.values, voc)) \
+            or _first([v for v in voc.values_in_text(question.entity, message.text) if v in question.values])
+        known = slots.get("segment_named")
+        if known and customers and customers != known and _ADDITIVE.search(fold(message.text)):
+            return "entrambi"  # "Da quello che mi hai scritto, vendi a privati" - "anche ad aziende"
+        if known and not customers and (answers.yes_no(message.text) == answers.YES
+                                        or re.search(r"\b(solo|soltanto) (loro|quell[ioea]|a loro)\b", fold(message.text))):
+            return known  # "sì, esatto", "solo a loro"
+        return customers
     return _first(_learned(message, question.entity, question.values, voc)) \
         or _first([v for v in voc.values_in_text(question.entity, message.text) if v in question.values])
 
@@ -387,6 +403,15 @@ _CLAUSES = re.compile(r"[,;:.]|\b(ma|pero|poi|e|ed|solo|soltanto|adesso|ora)\b")
 def _read_channels(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
     named = _values(message, CHANNEL, voc, CHANNEL) or voc.named_in_text(CHANNEL, message.text) \
         or voc.named_in_text(CHANNEL, _unglued(message.text, voc.aliases.get(CHANNEL, {})))
+    # "Facebook, AutoScout24 e Subito": a name that is also a word (subito, medium, line) is the
+    # channel when written with its capital among other channels, or alone
+    bare = _bare_channel_names(voc)
+    alone = not re.search(r"\s", message.text.strip())
+    capitalised = [bare[m.group(0).lower()]
+                   for m in re.finditer(r"(?<![\w.])[A-Z][A-Za-z]+(?![\w.])", message.text)
+                   if m.group(0).lower() in bare
+                   and (alone or named and not re.search(r"(^|[.!?:;]\s*)$", message.text[:m.start()]))]
+    named = list(dict.fromkeys([*named, *capitalised]))
     folded = fold(message.text)
     # "nessun social, manco WhatsApp": a channel named to say it is not used
     named = [c for c in named if not any(re.search(_NEGATED_CHANNEL, folded[:m.start()])
@@ -402,12 +427,27 @@ def _read_channels(message: UserMessage, question: F.Question, slots: Mapping[st
             return []  # every channel named was used once and is not any more
     if named and _NONE_FOR_WORK.search(folded):
         return []  # "uso Facebook per litigare coi parenti, per lavoro niente": private use is no channel
+    known = list(slots.get("channels_used_named") or [])
     if named:
-        return named
+        return list(dict.fromkeys(known + named))  # "Mi hai detto che usi già Amazon" - "anche Instagram"
+    if known and (_ONLY_THESE.search(folded) or answers.yes_no(message.text) == answers.NO):
+        return known  # "no, solo quello"
     if answers.yes_no(message.text) == answers.NO \
             or re.search(r"\b(nessun\w*|niente|nulla|ancora no|per ora no)\b", fold(message.text)):
         return []
     return None
+
+
+def _bare_channel_names(voc: Vocabulary) -> Dict[str, str]:
+    """Channel names that are everyday words, kept out of the aliases with a suffix ("subito.it",
+    "medium.com", "line app"): the bare word -> the channel's id."""
+    aliases = voc.aliases.get(CHANNEL, {})
+    bare = {}
+    for alias, cid in voc.raw_aliases.get(CHANNEL, []):
+        word = re.sub(r"\.(it|com|net|org|io)$|\s+(app|messenger|blog)$", "", fold(alias))
+        if word != fold(alias) and re.fullmatch(r"[a-z]+", word) and word not in aliases:
+            bare[word] = cid
+    return bare
 
 
 def _unglued(text: str, names: Mapping[str, str]) -> str:
@@ -762,7 +802,13 @@ def _field_named(message: UserMessage, voc: Vocabulary) -> Optional[str]:
     for e in message.entities:
         if e.get("entity") == "field" and e.get("value") in P.CHANGEABLE:
             return e["value"]
-    return next((f for f in voc.values_in_text("field", message.text) if f in P.CHANGEABLE), None)
+    text = _FIELD_IDIOMS.sub(" ", fold(message.text))  # "col tempo ho imparato" names no field
+    return next((f for f in voc.values_in_text("field", text) if f in P.CHANGEABLE), None)
+
+
+# Field words in sayings that name no field: "col tempo", "tempo fa", "nel settore da anni".
+_FIELD_IDIOMS = re.compile(r"\b(col|con il|nel|in|per|a|da|di) tempo\b|\btempo (fa|addietro|pieno|perso)\b|"
+                           r"\bogni tanto\b|\bun tempo\b")
 
 
 _DONT_KNOW = re.compile(r"^(non (lo )?so|non saprei|boh+|bo|mah+|non ho idea|nessuna idea|salta\w*|passo|"
@@ -974,14 +1020,17 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
         # read as a first message would be
         _read_as_first_message(others, message, slots, voc)
         others.pop(requested, None)
-    # Places and objectives said in passing while answering another question ("negozi all'estero" at
-    # "a chi vendi?", "attirare visitatori da Napoli" at "dove?") are offered when their own question
-    # comes ("Mi hai detto tutto il mondo: è lì…?", "Mi hai detto che vuoi … C'è altro?"), not kept in
-    # its place; said instead of an answer ("in Toscana" at another question), they are the answer.
-    for name, offered in (("locations", "places_named"), ("objectives", "objectives_named")):
+    # Places, objectives and customers said in passing while answering another question ("negozi
+    # all'estero" at "a chi vendi?", "attirare visitatori da Napoli" at "dove?") are offered when their
+    # own question comes ("Mi hai detto tutto il mondo: è lì…?", "Mi hai detto che vuoi … C'è altro?"),
+    # not kept in its place; said instead of an answer ("in Toscana" at another question), they are
+    # the answer.
+    for name, offered in (("locations", "places_named"), ("objectives", "objectives_named"),
+                          ("segment", "segment_named"), ("channels_used", "channels_used_named")):
         if others.get(name) and requested != name and slots.get(name) is None \
                 and value not in (None, "", answers.HEDGE):
-            others[offered] = list(dict.fromkeys([*(slots.get(offered) or []), *others.pop(name)]))
+            said = others.pop(name)
+            others[offered] = said if name == "segment" else list(dict.fromkeys([*(slots.get(offered) or []), *said]))
     _ask_back_identity(others, message, slots, voc)
     turn.updates.update(others)
 
@@ -1097,6 +1146,12 @@ def _read_as_first_message(updates: Dict[str, Any], message: UserMessage, slots:
     if updates.get("objectives"):
         # "vorrei più clienti" is one objective, rarely all: the objectives question asks for more
         updates["objectives_named"] = updates.pop("objectives")
+    if updates.get("segment"):
+        # "vendo ai negozi" may leave out the private customers: said back at the segment question
+        updates["segment_named"] = updates.pop("segment")
+    if updates.get("channels_used"):
+        # "vendo su Amazon" names one channel in use, rarely all: the channels question asks for more
+        updates["channels_used_named"] = updates.pop("channels_used")
 
 
 def _says_kind(text: str, kind: str, voc: Vocabulary) -> bool:

@@ -148,7 +148,8 @@ def patterns_yaml(voc: vocabulary.Vocabulary | None = None) -> str:
         for stem, value in voc.keywords[entity]:
             by_value.setdefault(value, []).append(stem)
         for value in sorted(by_value):
-            stems = "|".join("".join(_ACCENTED.get(ch, re.escape(ch)) for ch in stem)
+            stems = "|".join("".join(_ACCENTED.get(ch, re.escape(ch)) for ch in stem.rstrip(vocabulary.WHOLE_WORD))
+                             + ("(?!\\w)" if stem.endswith(vocabulary.WHOLE_WORD) else "")
                              for stem in sorted(set(by_value[value])))
             lines += [f"- regex: {entity}_{value}", "  examples: |", f"    - \\b(?:{stems})\\w*"]
     # One feature for "a channel is named here", from the channel names and aliases the entity

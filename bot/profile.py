@@ -20,7 +20,8 @@ TRANSPARENCY = tuple(q.name for q in F.INTERVIEW if q.group == F.TRANSPARENCY)
 # The interview's questions in the order they are asked; each is a slot.
 QUESTIONS: Tuple[str, ...] = tuple(q.name for q in F.INTERVIEW)
 # Fields that are not questions but are filled from what the user says.
-EXTRA_FIELDS = ("profession", "ateco", "offering_choices", "channels_named", "places_named", "objectives_named")
+EXTRA_FIELDS = ("profession", "ateco", "offering_choices", "channels_named", "places_named", "objectives_named",
+                "segment_named", "channels_used_named")
 FIELDS = (*QUESTIONS, *EXTRA_FIELDS)  # everything a profile holds
 BOOLEAN_FIELDS = tuple(q.name for q in F.INTERVIEW if q.kind in F.BOOLEAN_KINDS)
 LIST_FIELDS = tuple(q.name for q in F.INTERVIEW if q.kind in F.LIST_KINDS)

@@ -55,6 +55,10 @@ def markets(keys: Iterable[str]) -> str:
     return join(MARKET_NAMES.get(k, k) for k in keys)
 
 
+# The customers read from an earlier message, as the segment question says them back.
+CUSTOMERS_SAID = {"b2b": "ad aziende (B2B)", "b2c": "a privati (B2C)", "entrambi": "sia ad aziende sia a privati"}
+
+
 def question(name: str, slots: Mapping[str, Any], offer_skip: bool = False) -> Dict[str, Any]:
     """The question for a slot, with its quick-reply buttons; in sales mode, in the third person.
     Asked again after an answer it could not use (`offer_skip`), it also offers «Salta»."""
@@ -66,6 +70,13 @@ def question(name: str, slots: Mapping[str, Any], offer_skip: bool = False) -> D
         asked = dict(_TEXTS["questions"]["locations_known"][0])
         asked["text"] = " ".join(asked["text"].split()).format(places=join(
             _place_names(slots["places_named"])))
+    if name == "channels_used" and slots.get("channels_used_named") and slots.get("mode") != SALES_MODE:
+        asked = dict(_TEXTS["questions"]["channels_known"][0])
+        asked["text"] = " ".join(asked["text"].split()).format(channels=join(
+            vocabulary.default().channel_name(c) for c in slots["channels_used_named"]))
+    if name == "segment" and slots.get("segment_named") in CUSTOMERS_SAID and slots.get("mode") != SALES_MODE:
+        asked = dict(_TEXTS["questions"]["segment_known"][0])
+        asked["text"] = " ".join(asked["text"].split()).format(customers=CUSTOMERS_SAID[slots["segment_named"]])
     guess = slots.get("identity_guess") or {}
     # who the user is, read from a description (kind and sector) or a sector from ATECO's notes: said back
     guessing = (name == "org_kind" and "org_kind" in guess) or (name == "sector" and "sector" in guess)

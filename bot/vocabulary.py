@@ -22,6 +22,9 @@ PLACE, SECTOR, PROFESSION, CHANNEL = "place", "sector", "profession", "channel"
 RULER_LABELS = (PLACE, SECTOR, PROFESSION, CHANNEL)
 
 
+WHOLE_WORD = "="  # the mark of a keyword stem that must be a whole word (data/vocabulary.yml)
+
+
 @dataclass(frozen=True)
 class Place:
     id: str
@@ -53,7 +56,9 @@ class Vocabulary:
         """Each canonical value whose stem starts a word of the text, with where it first appears."""
         folded, found = fold(text), {}
         for stem, value in self.keywords.get(entity, []):
-            match = re.search(r"(?<![\w])" + re.escape(stem), folded)
+            # a stem ending in "=" is a whole word: "ets=" (ente del terzo settore) is not Etsy
+            whole = stem.endswith(WHOLE_WORD)
+            match = re.search(r"(?<![\w])" + re.escape(stem.rstrip(WHOLE_WORD)) + (r"(?!\w)" if whole else ""), folded)
             if match and (value not in found or match.start() < found[value]):
                 found[value] = match.start()
         return found

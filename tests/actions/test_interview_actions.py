@@ -45,11 +45,11 @@ async def test_form_validation_fills_slots_and_asks_the_next_question(domain, di
     slots = slot_events(events)
     assert slots["org_kind"] == "professionista" and slots["identity_guess"]["sector"] == "legal"
     # at the first question the place is where the user is, as in a first message: the markets are asked
-    assert slots["places_named"] == ["milano"] and "locations" not in slots and slots["segment"] == "b2b"
+    assert slots["places_named"] == ["milano"] and "locations" not in slots and slots["segment_named"] == "b2b"
     # the sector read from the description is said back before it is stored
     assert "sector" not in slots and slots["requested_slot"] == "sector"
     texts = [m["text"] for m in dispatcher.messages]
-    assert texts[0].startswith("Ho preso nota") and "direi il settore «servizi legali»" in texts[-1]
+    assert texts[0].startswith("Ho capito: professionista") and "direi il settore «servizi legali»" in texts[-1]
     assert [b["payload"] for b in dispatcher.messages[-1]["buttons"]] == ["/affirm", "/deny"]
 
 

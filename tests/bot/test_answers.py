@@ -446,3 +446,9 @@ def test_a_correction_that_adds_and_an_answer_after_a_concession():
 ])
 def test_team_interns_and_people_who_invoice(text, expected):
     assert answers.team(text) == expected
+
+
+def test_a_double_negative_grants_its_first_part():
+    assert answers.granted("non è che non vendiamo ai negozi, ma sono pochi") == "vendiamo ai negozi, ma sono pochi"
+    assert answers.granted("non è che mi piaccia") is None
+    assert answers.yes_no("non è che non ci tenga, ma per adesso no") == answers.NO

@@ -39,7 +39,8 @@ def test_rich_first_message_fills_every_slot_it_mentions(voc):
     assert (guess["org_kind"], guess["sector"]) == ("professionista", "legal")
     assert "org_kind" not in turn.updates and "sector" not in turn.updates
     assert turn.updates["profession"] == "avvocato"
-    assert turn.updates["segment"] == "b2b"
+    # the customers named: said back at their question, not stored ("tra le aziende" may leave out privates)
+    assert "segment" not in turn.updates and turn.updates["segment_named"] == "b2b"
     # one objective named in passing: kept, and the objectives question asks for more
     assert "objectives" not in turn.updates and turn.updates["objectives_named"] == ["contatti"]
     # where the user is, not yet the markets: kept aside, and offered when the markets are asked
@@ -49,7 +50,11 @@ def test_rich_first_message_fills_every_slot_it_mentions(voc):
     yes = interpret(msg("sì", "affirm"), "org_kind", turn.updates, voc)
     assert (yes.updates["org_kind"], yes.updates["sector"]) == ("professionista", "legal")
     assert yes.next_question == "activity"
-    assert "aziende (B2B)" in turn.notes[0]
+    assert "Milano" in turn.notes[0]
+    slots = {**turn.updates, **yes.updates, "activity": "diritto del lavoro per le imprese"}
+    assert interpret(msg("/affirm", "affirm"), "segment", slots, voc).updates["segment"] == "b2b"
+    assert interpret(msg("sì, e anche qualche privato"), "segment", slots, voc).updates["segment"] == "entrambi"
+    assert interpret(msg("a privati"), "segment", slots, voc).updates["segment"] == "b2c"
 
 
 def test_a_self_description_at_the_first_question_is_read_as_a_first_message(voc):
@@ -845,3 +850,28 @@ def test_an_objective_span_cut_short_by_the_extractor_is_read_in_the_text(voc):
                          {"entity": "objective", "value": "creare una", "start": 17, "end": 27}),
                      "objectives", slots, voc)
     assert turn.updates["objectives"] == ["vendite", "community"]
+
+
+def test_channels_in_use_named_before_their_question_are_completed_there(voc):
+    turn = interpret(msg("uso già Etsy per vendere le mie ceramiche", "inform", ent("channel", "etsy")), None, {}, voc)
+    assert "channels_used" not in turn.updates and turn.updates["channels_used_named"] == ["etsy"]
+    slots = complete_profile(channels_used=None, channels_used_named=["etsy"], weekly_hours=None)
+    assert interpret(msg("anche Instagram e Pinterest"), "channels_used", slots, voc).updates["channels_used"] == \
+        ["etsy", "instagram", "pinterest"]
+    assert interpret(msg("/deny", "deny"), "channels_used", slots, voc).updates["channels_used"] == ["etsy"]
+    assert interpret(msg("no, solo quello"), "channels_used", slots, voc).updates["channels_used"] == ["etsy"]
+
+
+def test_a_channel_whose_name_is_a_word_counts_with_its_capital_in_a_list(voc):
+    slots = complete_profile(channels_used=None, weekly_hours=None)
+    assert interpret(msg("Instagram, Medium e Subito"), "channels_used", slots, voc).updates["channels_used"] == \
+        ["instagram", "medium", "subito"]
+    assert interpret(msg("ho aperto subito Instagram"), "channels_used", slots, voc).updates["channels_used"] == \
+        ["instagram"]
+
+
+def test_a_saying_with_a_field_word_is_no_change_of_that_field(voc):
+    slots = complete_profile(handles_criticism=None, real_relationships=None)
+    turn = interpret(msg("col tempo ho capito che avevo sbagliato: sì, rispondo con calma", "change_field"),
+                     "handles_criticism", slots, voc)
+    assert turn.updates.get("handles_criticism") is True and "weekly_hours" not in turn.updates

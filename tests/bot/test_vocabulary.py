@@ -37,3 +37,9 @@ professions: {}
 """)
     with pytest.raises(VocabularyError, match="(?i)stesso"):
         vocabulary.load(vocab, tmp_path / "none.yml")
+
+
+def test_a_stem_marked_whole_word_does_not_start_a_longer_word(voc):
+    # "ets=" is the third sector's acronym, not the start of Etsy
+    assert "ente" in voc.values_in_text("org_kind", "siamo un ETS di Bari")
+    assert "ente" not in voc.values_in_text("org_kind", "vendo orecchini su Etsy")

@@ -84,6 +84,41 @@ def test_a_visitor_completes_the_interview_sees_the_plan_and_finds_it_after_a_re
     page.screenshot(path=str(SHOTS / "3-after-reload.png"))
 
 
+def send(page, text: str) -> None:
+    before = bot_count(page)
+    page.get_by_label("Scrivi un messaggio a Bussola").fill(text)
+    page.keyboard.press("Enter")
+    wait_for_reply(page, before)
+
+
+def press(page, payload: str) -> None:
+    before = bot_count(page)
+    page.locator(f".bw-buttons button[data-payload='{payload}']:not([disabled])").last.click()
+    wait_for_reply(page, before)
+
+
+def test_what_a_first_message_tells_is_said_back_at_its_question(page):
+    """Who the user is and who the customers are, read from a first message, are asked back with
+    buttons, not stored unseen (issue 14): what the visitor reads, on a phone and on a desktop."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    size = "phone" if page.viewport_size["width"] < 600 else "desktop"
+    open_widget(page)
+    page.get_by_text("Per cominciare: chi sei?").wait_for(timeout=30000)
+    send(page, "Ho una trattoria a Bologna e lavoriamo soprattutto con le aziende per i pranzi di lavoro")
+    guess = last_bot_text(page)
+    assert "Da quello che mi hai scritto direi: azienda o PMI, settore «ristorazione». È così?" in guess
+    assert page.locator(".bw-buttons button:not([disabled])").all_inner_texts()[-2:] == ["Sì, è così", "No"]
+    page.screenshot(path=str(SHOTS / f"identity-guess-{size}.png"))
+    press(page, "/affirm")
+    assert "Raccontami in una frase" in last_bot_text(page)
+    send(page, "cucina bolognese di casa, pranzi veloci a mezzogiorno e cene su prenotazione")
+    assert "Da quello che mi hai scritto, vendi ad aziende (B2B). È così?" in last_bot_text(page)
+    page.screenshot(path=str(SHOTS / f"segment-said-back-{size}.png"))
+    press(page, '/inform{"segment":"entrambi"}')
+    # next: the markets, with the place of the first message offered
+    assert "Mi hai detto Bologna" in last_bot_text(page)
+
+
 def test_accessibility_attributes_and_keyboard(page):
     launcher = page.get_by_role("button", name="Chatta con Bussola")
     assert launcher.get_attribute("aria-expanded") == "false"
