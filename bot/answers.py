@@ -192,7 +192,8 @@ _HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"(credo|penso) di s
              r"vediamo", r"vedremo", r"vedro", r"ci penso(?! (nemmeno|neanche|proprio|io))", r"ci devo pensare", r"devo pensarci",
              r"ci penseremo", r"ci pensero", r"chissa", r"in teoria", r"piu o meno", r"cosi cosi",
              r"si e no", r"ni", r"insomma", r"non sono sicur\w", r"non ne sono sicur\w", r"non (lo )?escludo",
-             r"spero", r"speriamo", r"difficile", r"(posso|possiamo|devo|dobbiamo) imparare", r"un po'?\s*$",
+             r"spero", r"speriamo", r"difficile", r"se (si )?puo", r"se (posso|possiamo|riesco|riusciamo|ce la faccio)",
+             r"se possibile", r"(tempo|budget|soldi) permettendo", r"con (molta |tanta |un po'? di )?(cautela|prudenza)", r"(posso|possiamo|devo|dobbiamo) imparare", r"un po'?\s*$",
              r"si,? (\w+'? ){1,5}(meno|un po'? meno|di meno|poco)\s*$",  # "ai commenti sì, ai messaggi meno"
              r"solo (il|la|lo|i|le|gli|l') ?\w+,? (ma )?(il|la|lo|i|le|gli|l') ?\w+ no",  # "solo il nome, la faccia no"
              r"dovrei", r"dovremmo", r"potrei", r"potremmo", r"probabilmente",
@@ -295,10 +296,15 @@ _IMPERSONAL_VERBS = (r"tratt|puo|fa|fann|ved|dic|sa|dev|capisc|parl|us|trov|chia
                      r"neg|preg|comunic|indic|precis|prefer|dichiar|specific|segnal|inform|rappresent|chied|"
                      r"richied|riten|oper|provved|valut|preved|rest|riman|riserv|present|allega|trasmett|"
                      r"rifiut|attest|evidenz|sottolin|ribad|desider|propon|proced|conced|manifest|ringrazi")
-_IMPERSONAL_SI = re.compile(r"(?<=\w )si (?!facc|puo fare)(" + _IMPERSONAL_VERBS + r")\w*")  # "nome sì, faccia no"; "si può fare" is a yes
+# "nome sì, faccia no"; "si può fare" is a yes; "se si può" is a condition, read as a doubt
+_IMPERSONAL_SI = re.compile(r"(?<=\w )(?<!\bse )si (?!facc|puo fare)(" + _IMPERSONAL_VERBS + r")\w*")
 # At the start, an unaccented "Si" before such a verb is impersonal too: "Si nega il consenso".
 _IMPERSONAL_START = re.compile(r"^si (" + _IMPERSONAL_VERBS + r")\w*")
 # A condition first: "se è educata sì", "se vedo risultati sì".
+# One part yes, another no: the question asked is answered both ways, so it is asked again.
+_ARTICLE = r"(a|ai|alle|agli|al|allo|le|la|il|i|gli|lo|l'|per|su|sui|sulle|coi|con)\s?"
+_SPLIT_ANSWER = re.compile(rf"^{_ARTICLE}[\w' ]{{1,30}}? si,? (ma )?{_ARTICLE}[\w' ]{{1,30}}? "
+                           r"(no|mai|preferirei di no|meglio di no|non)\b")
 _CONDITION_FIRST = re.compile(r"^(solo )?se (\w+ ){1,6}(si|certo|ok|va bene)\b")
 
 
@@ -336,6 +342,8 @@ def yes_no(text: str) -> Optional[str]:
             return yes_no(after)  # "col tempo ho imparato: sì, rispondo e chiedo scusa"
     if re.search(r"\bin pubblico (no|mai|non)\b", t):
         return NO  # "in privato sì, in pubblico no": asked about answering in public
+    if _SPLIT_ANSWER.match(t):
+        return HEDGE  # "ai messaggi sì, ai commenti pubblici no", "le mani sì, la faccia preferirei di no"
     if "?" in (text or "") and not (_STARTS_WITH_YES.match(t) or _STARTS_WITH_NO.match(t) or _NEGATED_YES.search(t)):
         after = after_question(text)
         if words(after):  # "pubblicità? manco morto": the question echoed, then the answer

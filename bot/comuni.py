@@ -103,7 +103,9 @@ def in_text(text: str) -> List[Comune]:
             if size == 1 and not comune.capital and fold(words[0]) in italian_words() \
                     and not (words[0][:1].isupper() and start > 0):
                 continue
-            if size == 1 and not comune.capital and len(tokens) > 6 \
+            listed = start == 0 and len(tokens) > start + 2 and fold(tokens[start + 1]) in ("e", "ed") \
+                and fold(tokens[start + 2]) in known  # "Amalfi e Positano, ma i clienti…": a list of places
+            if size == 1 and not comune.capital and len(tokens) > 6 and not listed \
                     and not (start > 0 and fold(tokens[start - 1]) in _BEFORE_A_PLACE):
                 continue  # in a sentence, "Marta" is a name unless a place is said: "a Marta"
             found.append((start, comune))

@@ -538,7 +538,10 @@ _BOUGHT_ALREADY = re.compile(r"(?<=ch[ei] )(hanno|ha|avevano|aveva) (gi[aà] )?(
 _SHOP = re.compile(r"\bpunt[oi] (di )?vendita\b", re.IGNORECASE)
 # The nouns of the objectives, as their misspellings are taken back to them ("nuovi clineti", "recenzioni").
 _OBJECTIVE_NOUNS = ("clienti", "recensioni", "prenotazioni", "donazioni", "volontari", "vendite", "visibilita",
-                    "contatti", "preventivi", "appuntamenti", "community", "notorieta", "assistenza")
+                    "contatti", "preventivi", "appuntamenti", "community", "notorieta", "assistenza",
+                    # and the words typed in a hurry around them ("reputaizone", "comuinta", "trovrae")
+                    "reputazione", "comunita", "pazienti", "richiesta", "richieste", "recruiting", "iscritti",
+                    "conosca", "conoscano", "conoscere", "trovare", "assumere", "visite")
 
 
 def _spelled(text: str) -> str:
@@ -744,6 +747,12 @@ def _org_kind(message: UserMessage, voc: Vocabulary) -> Optional[str]:
     owns ("ho un salone") makes a business even with a trade's name in it; a profession alone, a
     professional."""
     text = fold(message.text)
+    # "professionista, ho una ditta individuale", "ente pubblico, un'agenzia regionale": the kind the
+    # answer opens with is the answer, whatever else the classifier tagged in it
+    opening = re.match(r"\W*(?:(?:boh|beh|allora|diciamo|direi|siamo|sono|ok)\W+)*(?:(?:un|una|uno|un')\s*)?([\w-]+)", text)
+    first = [v for v in voc.values_in_text("org_kind", opening.group(1)) if v in P.KINDS] if opening else []
+    if len(first) == 1 and not _STARTUP_CUES.search(text) and not _a_business_cooperative(first[0], text):
+        return first[0]
     found = _first(_learned(message, "org_kind", P.KINDS, voc))
     if found and not (found == "azienda" and _STARTUP_CUES.search(text)) and not _a_business_cooperative(found, text):
         return found  # "siamo una scale up fintech": a startup, though a company too

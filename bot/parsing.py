@@ -64,7 +64,10 @@ def parse_hours(text: str) -> Optional[float]:
         total = sum(counted)
         return round(total, 1) if 0 < total <= MAX_WEEKLY_HOURS else None
     if re.search(r"\btempo pieno\b|\bfull[- ]?time\b", t) and not _HOUR_AMOUNT.search(t):
-        return 38.0  # "quaranta ore, è un tempo pieno": the hours said come first
+        # "quaranta ore, è un tempo pieno": the hours said come first; "tre persone a tempo pieno": each
+        people = re.search(r"(\d+|[a-z]+) (persone|dipendenti|collaborator\w+|risorse)\b", t)
+        many = answers.numbers(people.group(1)) if people else []
+        return 38.0 * many[0] if many and 1 < many[0] <= 4 else 38.0
     # "mezz'ora la mattina e mezz'ora la sera": each part of the day's amount, added up
     daily = r"\W*(la|di|al|alla|nel|ogni|a|in)\s+(mattin\w*|sera|serata|pomeriggio|notte|pausa pranzo|pranzo|cena)"
     parts = [m for m in _HOUR_AMOUNT.finditer(t) if re.match(daily, t[m.end():m.end() + 25])]
@@ -87,8 +90,10 @@ def parse_hours(text: str) -> Optional[float]:
             return round(hours * 7 / max(answers.numbers(every.group(2))[0], 1), 1)
         if re.match(r"\W*(\w+\W+)?(a giorni alterni|un giorno si e (uno|un giorno) no)", after):
             return round(hours * 3.5, 1)
-        if re.match(r"\W*(\w+\W+)?(al giorno|ogni giorno|al di|quotidian|giornalier|tutti i giorni|ogni (sera|mattina)|"
-                    r"la sera|la mattina|di sera|tutte le (sere|mattine))", after):
+        daily = re.match(r"\W*(\w+\W+)?(al giorno|ogni giorno|al di|quotidian|giornalier|tutti i giorni|ogni (sera|mattina)|"
+                         r"la sera|la mattina|di sera|tutte le (sere|mattine))", after)
+        # "sette otto ore, la sera": when, not each evening; every day only when said, or an hour or two
+        if daily and (hours <= 3 or not re.match(r"\W*(\w+\W+)?(la sera|la mattina|di sera)", after)):
             hours *= _days_a_week(t)
         elif re.match(r"\W*(\w+\W+)?(al mese|ogni mese|mensil)", after):
             hours /= 4.3
@@ -158,7 +163,9 @@ def _full_number(stem: str) -> str:
 # "Any age", however it is said: one pattern for the statement test and the reading.
 _ANY_AGE = (r"tutt[ei] le (fasce d'? ?)?eta|qualsiasi eta|ogni eta|di tutte le eta|grandi e piccini|dai bambini ai nonni|"
             r"non (c'e|ce sta|ce) (un'|n'|una )?eta|nessuna (fascia d'? ?)?eta|senza eta|senza limiti di eta|"
-            r"non (importa|conta) l'? ?eta|l'? ?eta non (importa|conta)|eta indifferente|un po'? tutti|tutti quanti")
+            r"non (importa|conta) l'? ?eta|l'? ?eta non (importa|conta)|eta indifferente|un po'? tutti|tutti quanti|"
+            r"dai giovani (ai|agli) (vecchi|anziani|nonni|meno giovani)|dai piu piccoli ai piu grandi|da 0 a 100|"
+            r"da zero a cento")
 _AGE_WORDS = [
     (_ANY_AGE + r"|tutti|dagli? \d+ agli? \d{2,}", "tutte le età"),
     (r"adolescent|teenager|superiori|liceal|13-17", "13-17"),
@@ -204,7 +211,7 @@ def parse_age(text: str) -> Optional[str]:
         low, high = (int(n) for n in (years.group(1, 2) if years.group(1) else years.group(3, 4)))
         if low < high:
             return f"{low}-{high}"
-    over = re.search(r"(?:over|sopra i|piu di|oltre i|dai|dagli)\s*(\d{2})(?!\s*(?:ai|agli|a|e|-)\s*\d)"
+    over = re.search(r"(?:over|sopra i|piu di|oltre i|dai|dagli)\s*(\d{2})(?!\d)(?!\s*(?:ai|agli|a|e|-)\s*\d)"
                      r"|(\d{2})\s*(?:\+|in su|in poi|e oltre|e piu)", t)
     under = re.search(r"(?:under|sotto i|meno di|fino a|fino ai)\s*(\d{2})", t)
     nums = [int(n) for n in re.findall(r"\b(\d{1,2})\b", t) if 10 <= int(n) <= 99]

@@ -181,7 +181,9 @@ def _name(text: str) -> Checked:
     name = full[0] if len(parts) > 1 and full else name
     name = _NAME_TAIL.sub("", name).strip(" ,;:.!")
     name = re.sub(r"\s+(detto|detta|per gli amici|alias)\s+.*$", "", name, flags=re.IGNORECASE)  # "… detto Fede"
-    name = re.sub(r"\s+(da|di|a)\s+[a-zà-ú]+$|\s+da\s+[A-Z][a-zà-ú]+$", "", name)  # "… da Lecce"
+    # "… da Lecce"; all in lower case, "di pietro" is a surname ("nicola di pietro")
+    name = re.sub(r"\s+(da|a)\s+[a-zà-ú]+$|\s+da\s+[A-Z][a-zà-ú]+$" + ("" if name.islower() else r"|\s+di\s+[a-zà-ú]+$"),
+                  "", name)
     name = _TITLES.sub("", name).strip()
     if _LOOKS_LIKE_URL.search(name) or any(not (unicodedata.category(c).startswith("L")
                                                 or c in _NAME_PUNCTUATION) for c in name):
@@ -312,8 +314,10 @@ def _company_size(text: str) -> Checked:
         return Checked(folded)
     counts = [(m, int(m.group(1).replace(".", "")) if m.group(1)[0].isdigit() else _NUMBER_WORDS[m.group(1)])
               for m in _COUNT.finditer(folded)]
-    # "una" is a number only alone ("siamo in una"): "una decina", "una persona" are not two numbers
-    counts = [(m, n) for m, n in counts if m.group(1) not in ("uno", "una") or len(counts) == 1]
+    # "una" is a number only alone ("siamo in una", "una persona"): not in "una decina", nor before a
+    # word it cannot count ("una quindcina" typed in a hurry)
+    counts = [(m, n) for m, n in counts if m.group(1) not in ("uno", "una")
+              or len(counts) == 1 and re.match(r"\s*((persona|sola|solo|dipendente)\b|\W*$)", folded[m.end():])]
     if counts:
         (first, people), before = counts[0], folded[:counts[0][0].start()]
         if len(counts) > 1:
@@ -468,7 +472,8 @@ _CALL_WORDS = {
                     r"a (vostra|tua) scelta|decidete voi|decidi tu|fate voi|fai tu|fate vobis|vedete voi|vedi tu|"
                     r"come vi (viene|capita)|orari? liber\w*|liber[oa] tutto il giorno",
     "pausa_pranzo": r"pausa pranzo|lunch( break)?|(a )?meta giornata|mentre (mangio|pranzo)|(ora|orario) di pranzo|a pranzo|per pranzo|verso pranzo|mezzogiorno|prima di pranzo|"
-                    r"tra l'una e le due|fra l'una e le due|verso l'una|all'una|in pausa|(durante|nella) (la )?pausa",
+                    r"tra l'una e le due|fra l'una e le due|verso l'una|all'una|in pausa|(durante|nella) (la )?pausa|"
+                    r"(ora|orario) de pranzo",
     "mattina": r"mattin\w*|morning|matin\w*|al mattino|di mattino|domattina|stamattina|appena apro|all'apertura|"
                r"antimeridian\w*|prima di mezzogiorno",
     "pomeriggio": r"pomerig\w*|afternoon|pomeridian\w*|dopo pranzo",

@@ -452,3 +452,14 @@ def test_a_double_negative_grants_its_first_part():
     assert answers.granted("non è che non vendiamo ai negozi, ma sono pochi") == "vendiamo ai negozi, ma sono pochi"
     assert answers.granted("non è che mi piaccia") is None
     assert answers.yes_no("non è che non ci tenga, ma per adesso no") == answers.NO
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("sì, se riesco", answers.HEDGE),
+    ("certo, budget permettendo", answers.HEDGE),
+    ("alle recensioni sì, ai messaggi privati no", answers.HEDGE),
+    ("il nome sì, la foto meglio di no", answers.HEDGE),
+    ("sì, con prudenza", answers.HEDGE),
+])
+def test_yes_no_conditions_of_means_and_answers_split_in_two(text, expected):
+    assert answers.yes_no(text) == expected

@@ -875,3 +875,18 @@ def test_a_saying_with_a_field_word_is_no_change_of_that_field(voc):
     turn = interpret(msg("col tempo ho capito che avevo sbagliato: sì, rispondo con calma", "change_field"),
                      "handles_criticism", slots, voc)
     assert turn.updates.get("handles_criticism") is True and "weekly_hours" not in turn.updates
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("freelance, anche se ho aperto una ditta", "professionista"),
+    ("associazione, ma gestiamo anche un negozio", "ente"),
+])
+def test_the_kind_an_answer_opens_with_is_the_answer(voc, text, kind):
+    turn = interpret(msg(text, "inform", ent("org_kind", "azienda", 24)), "org_kind", {}, voc)
+    assert turn.updates["org_kind"] == kind
+
+
+def test_objectives_typed_in_a_hurry(voc):
+    slots = complete_profile(objectives=None, channels_used=None)
+    turn = interpret(msg("piu contatti e una bella comuinta di clienti affezionati"), "objectives", slots, voc)
+    assert "community" in turn.updates["objectives"]

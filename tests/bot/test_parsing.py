@@ -91,3 +91,20 @@ def test_hours_as_a_share_of_the_week_and_day_by_day(text, hours):
 ])
 def test_ages_beside_shares_and_decades(text, band):
     assert read_audience(text) == band
+
+
+@pytest.mark.parametrize("text, hours", [
+    ("due persone a tempo pieno", 76.0),
+    ("sei ore, la mattina", 6.0),  # when, not each morning
+    ("un'oretta la sera", 7.0),  # an hour or so each evening
+])
+def test_hours_of_people_full_time_and_when_against_each_day(text, hours):
+    assert parse_hours(text) == hours
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("un po' tutti, dai giovani agli anziani", "tutte le età"),
+    ("uffici acquisti di aziende sopra i 100 dipendenti", "uffici acquisti di aziende sopra i 100 dipendenti"),
+])
+def test_everyone_by_its_ends_and_a_company_size_is_no_age(text, expected):
+    assert read_audience(text) == expected

@@ -377,3 +377,17 @@ def test_where_a_name_is_read_counts_added_up_and_times_refused(field, text, sto
 ])
 def test_emoji_lists_asides_corrections_and_concessions_around_the_answer(field, text, stored):
     assert accepted(field, text) == stored
+
+
+@pytest.mark.parametrize("field, text, stored", [
+    ("name", "giulia de santis", "Giulia De Santis"),
+    ("name", "sara di nardo", "Sara Di Nardo"),
+    ("call_time", "all'ora de pranzo", "pausa_pranzo (all'ora de pranzo)"),
+    ("company_size", "una persona", "1"),
+])
+def test_lower_case_surnames_dialect_lunch_and_one_person(field, text, stored):
+    assert accepted(field, text) == stored
+
+
+def test_una_before_a_word_it_cannot_count_is_no_count():
+    assert rejected("company_size", "una quindcina") == "unclear"  # typed in a hurry: asked again
