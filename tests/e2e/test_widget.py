@@ -105,8 +105,9 @@ def test_what_a_first_message_tells_is_said_back_at_its_question(page):
     open_widget(page)
     page.get_by_text("Per cominciare: chi sei?").wait_for(timeout=30000)
     send(page, "Ho una trattoria a Bologna e lavoriamo soprattutto con le aziende per i pranzi di lavoro")
-    guess = last_bot_text(page)
-    assert "Da quello che mi hai scritto direi: azienda o PMI, settore «ristorazione». È così?" in guess
+    # it answers "chi sei?" (a business: kept, and said), and its sector is asked back
+    assert "Ho capito: azienda o PMI" in said(page.locator(".bw-bot").nth(-2))
+    assert "Da quello che mi hai scritto direi il settore «ristorazione». È così?" in last_bot_text(page)
     assert page.locator(".bw-buttons button:not([disabled])").all_inner_texts()[-2:] == ["Sì, è così", "No"]
     page.screenshot(path=str(SHOTS / f"identity-guess-{size}.png"))
     press(page, "/affirm")
