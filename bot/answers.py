@@ -303,8 +303,9 @@ _IMPERSONAL_START = re.compile(r"^si (" + _IMPERSONAL_VERBS + r")\w*")
 # A condition first: "se è educata sì", "se vedo risultati sì".
 # One part yes, another no: the question asked is answered both ways, so it is asked again.
 _ARTICLE = r"(a|ai|alle|agli|al|allo|le|la|il|i|gli|lo|l'|per|su|sui|sulle|coi|con)\s?"
-_SPLIT_ANSWER = re.compile(rf"^{_ARTICLE}[\w' ]{{1,30}}? si,? (ma )?{_ARTICLE}[\w' ]{{1,30}}? "
-                           r"(no|mai|preferirei di no|meglio di no|non)\b")
+# ("gli allenatori sì, i ragazzi minorenni ovviamente no": an exception that goes without saying is a yes)
+_SPLIT_ANSWER = re.compile(rf"^{_ARTICLE}[\w' ]{{1,30}}? si,? (ma )?{_ARTICLE}(?![\w' ]*\b(ovviamente|naturalmente|chiaramente)\b)"
+                           r"[\w' ]{1,30}? (no|mai|preferirei di no|meglio di no|non)\b")
 _CONDITION_FIRST = re.compile(r"^(solo )?se (\w+ ){1,6}(si|certo|ok|va bene)\b")
 
 

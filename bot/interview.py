@@ -741,6 +741,14 @@ def _a_business_cooperative(kind: str, text: str) -> bool:
         and not re.search(r"\bcooperativa sociale\b|\bonlus\b", text)
 
 
+def _opening_kind(text: str, voc: Vocabulary) -> Optional[str]:
+    """The kind of organisation the text opens with ("professionista, …", "un brand di moda"), if any."""
+    opening = re.match(r"\W*(?:(?:boh|beh|allora|diciamo|direi|siamo|sono|ok)\W+)*(?:(?:un|una|uno|un')\s*)?([\w-]+)",
+                       fold(text))
+    first = [v for v in voc.values_in_text("org_kind", opening.group(1)) if v in P.KINDS] if opening else []
+    return first[0] if len(first) == 1 else None
+
+
 def _org_kind(message: UserMessage, voc: Vocabulary) -> Optional[str]:
     """Kind of organisation: the words for it ("siamo una PMI", "associazione"), else what the
     description implies: a role in an organisation is that organisation's kind; a business the user
@@ -749,10 +757,10 @@ def _org_kind(message: UserMessage, voc: Vocabulary) -> Optional[str]:
     text = fold(message.text)
     # "professionista, ho una ditta individuale", "ente pubblico, un'agenzia regionale": the kind the
     # answer opens with is the answer, whatever else the classifier tagged in it
-    opening = re.match(r"\W*(?:(?:boh|beh|allora|diciamo|direi|siamo|sono|ok)\W+)*(?:(?:un|una|uno|un')\s*)?([\w-]+)", text)
-    first = [v for v in voc.values_in_text("org_kind", opening.group(1)) if v in P.KINDS] if opening else []
-    if len(first) == 1 and not _STARTUP_CUES.search(text) and not _a_business_cooperative(first[0], text):
-        return first[0]
+    first = _opening_kind(message.text, voc)
+    if first and not _STARTUP_CUES.search(text) and not _a_business_cooperative(first, text) \
+            and not (first == "azienda" and _PUBLIC_OR_NONPROFIT.search(text)):  # "società sportiva"
+        return first
     found = _first(_learned(message, "org_kind", P.KINDS, voc))
     if found and not (found == "azienda" and _STARTUP_CUES.search(text)) and not _a_business_cooperative(found, text):
         return found  # "siamo una scale up fintech": a startup, though a company too
@@ -1040,8 +1048,19 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
                 and value not in (None, "", answers.HEDGE):
             said = others.pop(name)
             others[offered] = said if name == "segment" else list(dict.fromkeys([*(slots.get(offered) or []), *said]))
+    # the widget asks "chi sei?" first, and a first message answers it ("Ho una trattoria a Bologna…"): a
+    # kind inferred from a description, named by no word for a kind, is said back as from any first message
+    inferred = requested == "org_kind" and not payload and _is_first(slots) and value in P.KINDS \
+        and len(text.split()) >= 6 and not voc.values_in_text("org_kind", text) \
+        and not any(e.get("entity") == "org_kind" for e in message.entities)
+    if inferred:
+        others["org_kind"] = value
     _ask_back_identity(others, message, slots, voc)
     turn.updates.update(others)
+    if inferred and "org_kind" in (turn.updates.get("identity_guess") or {}):
+        turn.next_question = requested
+        turn.updates["attempts"] = dict(slots.get("attempts") or {})  # said back, not failed
+        return
 
     if _DONT_KNOW.match(answers.words(text)):
         _skip(turn, requested)

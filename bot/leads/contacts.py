@@ -299,8 +299,8 @@ def _big_number_as_digits(word: re.Match) -> str:
 
 def _company_size(text: str) -> Checked:
     folded = re.sub(r"\b[a-z]+\b", _big_number_as_digits, italian(fold(text)))  # "ventidue", "sugnu sulu"
-    # "solo io più i miei due cani": animals counted are not people
-    folded = re.sub(r"\b(i |le )?(miei |mie |nostri |nostre )?(\d+|un|una|due|tre|quattro|cinque) (cani|gatti|gatte|"
+    # "solo io più i miei due cani": animals counted are not people ("siamo quattro gatti" are people)
+    folded = re.sub(r"\b(i |le )?(miei|mie|nostri|nostre) (\d+|un|una|due|tre|quattro|cinque) (cani|gatti|gatte|"
                     r"cagnolin\w*|animali|cavalli|pappagalli)\b", " ", folded)
     if re.fullmatch(r"(io|solo io|io sol[oa]|io e basta|me|sol[oa])\W*", folded) \
             or re.search(r"\b(io|me) (e basta|soltanto|solamente)\b|\bnessun altro\b|\bsol[oa] (la |il )?"
@@ -317,7 +317,7 @@ def _company_size(text: str) -> Checked:
     # "una" is a number only alone ("siamo in una", "una persona"): not in "una decina", nor before a
     # word it cannot count ("una quindcina" typed in a hurry)
     counts = [(m, n) for m, n in counts if m.group(1) not in ("uno", "una")
-              or len(counts) == 1 and re.match(r"\s*((persona|sola|solo|dipendente)\b|\W*$)", folded[m.end():])]
+              or len(counts) == 1 and not re.match(r"\s+\w+in[ae]\b", folded[m.end():])]
     if counts:
         (first, people), before = counts[0], folded[:counts[0][0].start()]
         if len(counts) > 1:

@@ -463,3 +463,7 @@ def test_a_double_negative_grants_its_first_part():
 ])
 def test_yes_no_conditions_of_means_and_answers_split_in_two(text, expected):
     assert answers.yes_no(text) == expected
+
+
+def test_an_exception_that_goes_without_saying_is_no_doubt():
+    assert answers.yes_no("gli istruttori sì, i bambini ovviamente no") == answers.YES

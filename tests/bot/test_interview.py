@@ -61,7 +61,9 @@ def test_a_self_description_at_the_first_question_is_read_as_a_first_message(voc
     # the widget greets first: the description then arrives as the answer to "chi sei?"
     text = "Ho un forno a Lecce, facciamo pane e friselle con grani antichi"
     turn = interpret(msg(text, "inform", ent("place", "Lecce")), "org_kind", {}, voc)
-    assert turn.updates["org_kind"] == "azienda"
+    # a kind inferred from the description (no word for a kind in it) is said back, as from a first message
+    assert turn.updates["identity_guess"]["org_kind"] == "azienda" and "org_kind" not in turn.updates
+    assert turn.next_question == "org_kind" and not (turn.updates.get("attempts") or {}).get("org_kind")
     assert turn.updates["places_named"] == ["lecce"] and "locations" not in turn.updates
     assert turn.updates["activity"].startswith("Ho un forno a Lecce")
     # later in the interview, the same kind of answer fills only the question asked
@@ -606,7 +608,10 @@ def test_who_one_is_comes_before_what_one_works_on(voc):
     ("lavoro per la camera di commercio di Bari", "ente"),
 ])
 def test_the_kind_of_organisation_from_funding_words_and_public_roles(voc, text, expected):
-    assert interpret(msg(text), "org_kind", {}, voc).updates["org_kind"] == expected
+    first = interpret(msg(text), "org_kind", {}, voc)  # the first message: inferred, so said back
+    assert first.updates["identity_guess"]["org_kind"] == expected
+    later = interpret(msg(text), "org_kind", {"sector": "public_sector"}, voc)  # later: the answer
+    assert later.updates["org_kind"] == expected
 
 
 def test_any_trade_after_a_verb_of_hiring_is_recruiting(voc):

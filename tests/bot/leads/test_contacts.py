@@ -391,3 +391,8 @@ def test_lower_case_surnames_dialect_lunch_and_one_person(field, text, stored):
 
 def test_una_before_a_word_it_cannot_count_is_no_count():
     assert rejected("company_size", "una quindcina") == "unclear"  # typed in a hurry: asked again
+
+
+@pytest.mark.parametrize("text, bucket", [("siamo quattro gatti", "2-9"), ("uno, io", "1"), ("una one woman band", "1")])
+def test_sayings_of_size_and_one_said_with_a_word_after_it(text, bucket):
+    assert accepted("company_size", text) == bucket
