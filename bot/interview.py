@@ -236,14 +236,12 @@ def read_answer(message: UserMessage, requested: str, slots: Mapping[str, Any],
         # comes after the concession; each when it answers the question
         corrected = answers.after_correction(message.text, yes_no=question.kind in F.BOOLEAN_KINDS)
         ends = [corrected]
-        if question.kind in ONE_VALUE and question.kind not in F.BOOLEAN_KINDS and question.name != "segment":
-            ends += [answers.after_concession(message.text), answers.conclusion(message.text)]
-        elif question.kind in ONE_VALUE:
-            ends.append(answers.conclusion(message.text))  # yes/no reads its concessions itself
-        else:  # "non è che non voglia vendere online, ma…": selling online too
-            ends.append(answers.granted(message.text))
-        if question.name == "segment":
-            ends.append(answers.granted(message.text))
+        if question.name == "segment" or question.kind not in ONE_VALUE:
+            ends.append(answers.granted(message.text))  # "non è che non voglia vendere online, ma…": that too
+        elif question.kind not in F.BOOLEAN_KINDS:  # yes/no reads its concessions itself
+            ends.append(answers.after_concession(message.text))
+        if question.kind in ONE_VALUE:
+            ends.append(answers.conclusion(message.text))
         for end in filter(None, ends):
             value = READERS[question.kind](_tail(message, end), question, slots, voc)
             if value is not None:
