@@ -265,8 +265,11 @@ def verdict(field: str, stored: Any, expect: Any, voc, corpus: str = "") -> str:
 
 def confirmation(guess: dict, expected: Mapping[str, Any]) -> str:
     """What a truthful user answers when the bot asks back who they are (kind and sector) read from
-    a description, or a sector read from ATECO: yes when every part it says is what they would answer."""
-    return "sì" if all(guess[k] == expected.get(k) for k in ("org_kind", "sector") if k in guess) else "no"
+    a description, or a sector read from ATECO: yes when every part it says is what they would answer.
+    A variant knows the answer to its own question only: the part it does not know (the sector said
+    back with the kind a variant of "chi sei?" gives) is measured at its own question, not here."""
+    return "sì" if all(guess[k] == expected.get(k) for k in ("org_kind", "sector")
+                       if k in guess and k in expected) else "no"
 
 
 def _asks_back(question: str, guess: Optional[dict]) -> bool:

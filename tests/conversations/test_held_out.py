@@ -71,3 +71,13 @@ def test_the_corpus_is_whole():
         variants = converse.load_variants(which)
         for question in (*converse.INTERVIEW, *converse.CONTACTS):
             assert len(variants.get(question, [])) >= 15, f"set {which}: fewer than 15 variants for {question}"
+
+
+def test_the_simulated_user_confirms_a_guess_by_what_it_knows():
+    guess = {"org_kind": "azienda", "sector": "tourism", "ateco": "55.10", "title": ""}
+    # a persona knows both answers: yes only when both are right
+    assert converse.confirmation(guess, {"org_kind": "azienda", "sector": "tourism"}) == "sì"
+    assert converse.confirmation(guess, {"org_kind": "azienda", "sector": "food_service"}) == "no"
+    # a variant of "chi sei?" knows the kind only: the sector is measured at its own question
+    assert converse.confirmation(guess, {"org_kind": "azienda"}) == "sì"
+    assert converse.confirmation(guess, {"org_kind": "ente"}) == "no"
