@@ -482,8 +482,9 @@ _HELPERS = (r"(persone|gente|qualcuno|qualcun altro|ragazzi|giovani|chi) che (ci
 _VOLUNTEERS = rf"volontar\w*|nuove forze|{_HELPERS}"
 _DONORS = (r"donator\w*|donazion\w*|sponsor\w*|sostenitor\w*|fondi|finanziament\w*|lasciti|"
            r"(5|cinque) ?(per|x) ?(mille|1000)")
+# "le visite in cantina" are booked; "visite al portfolio" are visits to a website
 _BOOKINGS = (r"prenotazion\w*|appuntament\w*|booking|camere (prenotate|piene|occupate)|tavoli (prenotati|pieni)|"
-             r"visite (in|alla|al|nella|nel|dello|della) (?!sito)\w+")  # "le visite in cantina" are booked
+             r"visite (in|alla|al|nella|nel|dello|della) (?!(mio |nostro )?(sito|portfolio|blog|profilo|pagina|canale|shop))\w+")
 _HIRING = re.compile(rf"\b(trovare|trova'?|cercare|cerco|cerchiamo|assumere|assumo|assumiamo|reclutare|selezionare|inserire|prendere|attirare|"
                      rf"nuov[ie]|altr[io])\s+(\w+'?\s*){{0,4}}?({_ROLES})\b|^\W*(i |le |gli |dei |delle )?({_ROLES})\b")
 

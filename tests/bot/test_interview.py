@@ -693,8 +693,11 @@ def test_a_question_at_a_free_text_question_is_never_taken_as_its_answer(voc):
 
 
 def test_a_real_italian_word_is_never_read_as_a_misspelt_objective(voc):
-    """One typo reader for every question (bot/comuni.typo_of): "contratti" is a word, not "contatti"."""
-    turn = interpret(msg("più contratti firmati e più recenzioni"), "objectives", {}, voc)
+    """One typo reader for every question (bot/comuni.typo_of): "contratti" is a word, not "contatti"
+    misspelt ("più contratti" is new customers by its meaning, data/vocabulary.yml)."""
+    from bot.interview import _spelled
+    assert _spelled("contratti firmati e più recenzioni") == "contratti firmati e più recensioni"
+    turn = interpret(msg("meno contrattempi e più recenzioni"), "objectives", {}, voc)
     assert turn.updates["objectives"] == ["reputazione"]
 
 
@@ -895,3 +898,12 @@ def test_objectives_typed_in_a_hurry(voc):
     slots = complete_profile(objectives=None, channels_used=None)
     turn = interpret(msg("piu contatti e una bella comuinta di clienti affezionati"), "objectives", slots, voc)
     assert "community" in turn.updates["objectives"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("più visite al mio portfolio e qualche cliente", ["traffico", "contatti"]),
+    ("più visite in cantina e nuovi contratti", ["prenotazioni", "contatti"]),
+])
+def test_visits_to_a_website_are_traffic_and_new_contracts_new_customers(voc, text, expected):
+    slots = complete_profile(objectives=None, channels_used=None)
+    assert interpret(msg(text), "objectives", slots, voc).updates["objectives"] == expected

@@ -26,6 +26,9 @@ def test_an_interview_survives_a_server_restart(tmp_path):
         client = Client(second)
         slots = client.slots(sender)
         assert slots["sector"] == "legal" and slots["activity"].startswith("assisto le aziende")
+        # the customers of the first message are said back at their question, after the restart too
+        assert slots["segment_named"] == "b2b" and slots["requested_slot"] == "segment"
+        client.texts(sender, "sì")
         client.texts(sender, "sì, solo lì")  # the markets, with the place of the first message offered
         replies = client.texts(sender, "tra i 35 e i 60 anni")
         # the objective of the first message is offered, and the question asks for more

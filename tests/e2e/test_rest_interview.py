@@ -84,21 +84,24 @@ def test_rich_first_message_is_not_asked_again(client, sender):
     assert "direi: professionista o freelance, settore «servizi legali». È così?" in replies
     slots = client.slots(sender)
     guess = slots["identity_guess"]
-    assert (guess["org_kind"], guess["sector"], slots["segment"], slots["places_named"], slots["objectives_named"]) \
+    assert (guess["org_kind"], guess["sector"], slots["segment_named"], slots["places_named"], slots["objectives_named"]) \
         == ("professionista", "legal", "b2b", ["milano"], ["contatti"])
     assert slots["org_kind"] is None and slots["sector"] is None and slots["requested_slot"] == "org_kind"
     assert "Raccontami in una frase" in " ".join(client.texts(sender, "sì"))
     slots = client.slots(sender)
     assert (slots["org_kind"], slots["sector"], slots["requested_slot"]) == ("professionista", "legal", "activity")
-    # where she is, not yet the markets: asked next, with Milano offered
-    assert "Mi hai detto Milano" in " ".join(client.texts(sender, "assisto le aziende nei rapporti con i dipendenti"))
+    # her customers, said back; then where she is, not yet the markets: asked next, with Milano offered
+    assert "vendi ad aziende (B2B). È così?" in " ".join(
+        client.texts(sender, "assisto le aziende nei rapporti con i dipendenti"))
+    assert "Mi hai detto Milano" in " ".join(client.texts(sender, "sì"))
+    assert client.slots(sender)["segment"] == "b2b"
     client.texts(sender, "sì, solo lì")
     assert client.slots(sender)["locations"] == ["milano"]
 
 
 def test_corrections_skips_and_change_after_the_summary(client, sender):
     client.say(sender, "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende")
-    for message in ["sì", "assisto le aziende nei rapporti con i dipendenti", "sì, solo lì", "non lo so", "solo questo",
+    for message in ["sì", "assisto le aziende nei rapporti con i dipendenti", "sì", "sì, solo lì", "non lo so", "solo questo",
                     "nessuno", "3 ore", "io", "no", "sì", "sì", "sì"]:
         client.say(sender, message)
     assert "È tutto corretto?" in " ".join(client.texts(sender, "sì"))
@@ -142,7 +145,7 @@ def test_repeated_invalid_answers_move_on(client, sender):
 def test_a_lawyer_gets_her_plan_with_the_rules_of_her_profession(client, sender):
     # issue 15: the bar's rules on advertising are a caution beside the plan, not a case for a specialist
     client.say(sender, "Sono un'avvocata giuslavorista a Milano, cerco clienti tra le aziende")
-    for message in ["sì", "assisto le aziende nei rapporti con i dipendenti", "sì, solo lì", "tra i 35 e i 60 anni",
+    for message in ["sì", "assisto le aziende nei rapporti con i dipendenti", "sì", "sì, solo lì", "tra i 35 e i 60 anni",
                     "solo questo", "nessuno", "3 ore", "io", "no", "sì", "sì", "sì", "sì"]:
         client.say(sender, message)
     replies = client.say(sender, "sì")
