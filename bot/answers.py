@@ -153,10 +153,10 @@ def granted(text: str) -> Optional[str]:
     """The message with its double negative said plainly ("non è che non voglia vendere online, ma
     soprattutto…" -> "voglia vendere online, ma soprattutto…"), or None without one."""
     opening = re.match(r"^\W*non (?:e|è|e')\s*che\s+", text or "", re.IGNORECASE)
-    negation = re.search(r"(?<!\w)non\s+", text[opening.end():]) if opening else None
-    if not negation or len(text[opening.end():][:negation.start()].split()) > 3:
+    rest = text[opening.end():] if opening else ""
+    negation = re.search(r"(?<!\w)non\s+", rest)
+    if not negation or len(rest[:negation.start()].split()) > 3:
         return None
-    rest = text[opening.end():]
     return rest[:negation.start()] + rest[negation.end():]
 
 
@@ -306,6 +306,8 @@ _ARTICLE = r"(a|ai|alle|agli|al|allo|le|la|il|i|gli|lo|l'|per|su|sui|sulle|coi|c
 # ("gli allenatori sì, i ragazzi minorenni ovviamente no": an exception that goes without saying is a yes)
 _SPLIT_ANSWER = re.compile(rf"^{_ARTICLE}[\w' ]{{1,30}}? si,? (ma )?{_ARTICLE}(?![\w' ]*\b(ovviamente|naturalmente|chiaramente)\b)"
                            r"[\w' ]{1,30}? (no|mai|preferirei di no|meglio di no|non)\b")
+# "per ora no, magari più avanti": a no today; later is another conversation
+_NOT_NOW = re.compile(r"(per ora|per adesso|adesso|ora|al momento|per il momento|oggi come oggi) no\b")
 _CONDITION_FIRST = re.compile(r"^(solo )?se (\w+ ){1,6}(si|certo|ok|va bene)\b")
 
 
@@ -325,8 +327,8 @@ def yes_no(text: str) -> Optional[str]:
         return HEDGE
     if _CONDITION_FIRST.match(t):
         return HEDGE
-    if re.match(r"(per ora|per adesso|adesso|ora|al momento|per il momento|oggi come oggi) no\b", t):
-        return NO  # "per ora no, magari più avanti": a no today; later is another conversation
+    if _NOT_NOW.match(t):
+        return NO
     if re.match(r"(solo )?se\b(?! (ne|la|lo|li|le|l)\b)", t) and not re.search(r"\b(si|no|certo|certamente)\b", t):
         return HEDGE  # "se qualcuno del team ha tempo": a condition, and no answer ("se ne occupa" is no "if")
     concession = _CONCESSION.match(text or "")
@@ -334,8 +336,7 @@ def yes_no(text: str) -> Optional[str]:
         # "non è che non voglia, ma in stagione non ho un minuto": willing, and not able; unless the
         # answer after it is plain ("non è che non mi fidi, ma per ora no")
         verdict = words(concession.group("answer"))
-        plain_answer = _STARTS_WITH_YES.match(verdict) or _STARTS_WITH_NO.match(verdict) \
-            or re.match(r"(per ora|per adesso|adesso|al momento) no\b", verdict)
+        plain_answer = _STARTS_WITH_YES.match(verdict) or _STARTS_WITH_NO.match(verdict) or _NOT_NOW.match(verdict)
         return yes_no(concession.group("answer")) if plain_answer else HEDGE
     if ":" in (text or "") and not (_STARTS_WITH_YES.match(t) or _STARTS_WITH_NO.match(t)):
         after = text.rsplit(":", 1)[1]

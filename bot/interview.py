@@ -292,18 +292,16 @@ def _read_yes_no(message: UserMessage, question: F.Question, slots: Mapping[str,
 def _read_choice(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
     if question.name == "org_kind":
         return _org_kind(message, voc)
-    if question.name == "segment":
-        customers = answers.segment(message.text) or _first(_learned(message, question.entity, question.values, voc)) \
-            or _first([v for v in voc.values_in_text(question.entity, message.text) if v in question.values])
-        known = slots.get("segment_named")
-        if known and customers and customers != known and _ADDITIVE.search(fold(message.text)):
-            return "entrambi"  # "Da quello che mi hai scritto, vendi a privati" - "anche ad aziende"
-        if known and not customers and (answers.yes_no(message.text) == answers.YES
-                                        or re.search(r"\b(solo|soltanto) (loro|quell[ioea]|a loro)\b", fold(message.text))):
-            return known  # "sì, esatto", "solo a loro"
-        return customers
-    return _first(_learned(message, question.entity, question.values, voc)) \
+    chosen = (answers.segment(message.text) if question.name == "segment" else None) \
+        or _first(_learned(message, question.entity, question.values, voc)) \
         or _first([v for v in voc.values_in_text(question.entity, message.text) if v in question.values])
+    known = slots.get("segment_named") if question.name == "segment" else None
+    if known and chosen and chosen != known and _ADDITIVE.search(fold(message.text)):
+        return "entrambi"  # "Da quello che mi hai scritto, vendi a privati" - "anche ad aziende"
+    if known and not chosen and (answers.yes_no(message.text) == answers.YES
+                                 or re.search(r"\b(solo|soltanto) (loro|quell[ioea]|a loro)\b", fold(message.text))):
+        return known  # "sì, esatto", "solo a loro"
+    return chosen
 
 
 MAX_OFFERING_CHOICES = 4  # the buttons of the offering question, beside «Non so»
