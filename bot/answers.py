@@ -174,6 +174,48 @@ def conclusion(text: str) -> Optional[str]:
     return found[1] if found and re.search(r"\w", found[1]) else None
 
 
+# "l'anno scorso spendevamo 50 € al mese su Facebook, ora no": a past told first, then what holds now
+_PAST = re.compile(r"\b(l'anno scorso|l'anno passato|in passato|una volta|anni fa|mesi fa|prima|fino a poco fa|"
+                   r"\w{3,}(avamo|evamo|ivamo|avano|evano|ivano)|avevo|facevo|usavo|spendevo|passavo|pagavo|"
+                   r"lavoravo|dedicavo|vendevo|ero|eravamo|c'era|c'erano)\b", re.IGNORECASE)
+_NOW = re.compile(r"(?:[,;.]|\b(?:ma|per[oò]|e|mentre))\s*(?:(?:ma|per[oò]|invece)\s+)?"
+                  r"(ora|adesso|oggi|attualmente|ormai|da quest'anno|quest'anno|oggi come oggi)\b"
+                  r"(?!\s*(?:come|come ora)\b)",
+                  re.IGNORECASE)
+
+
+def as_of_now(text: str) -> Optional[str]:
+    """What holds now, after a past told first ("l'anno scorso ci passavo 8 ore, ora al massimo 4" ->
+    "al massimo 4"), or None when the message tells no past before a "now"."""
+    for now in _NOW.finditer(text or ""):
+        rest = text[now.end():].strip(" ,;:.")
+        if _PAST.search(text[:now.start()]) and re.search(r"\w", rest):
+            return rest if not _NOT_NOW.match(fold(text[now.start(1):]).strip()) else fold(text[now.start(1):]).strip()
+    return None
+
+
+_QUESTION_WORDS = {"cosa", "che", "chi", "come", "quanto", "quanta", "quanti", "quante", "quale", "quali", "dove",
+                   "quando"}
+_ASKING_WHY = re.compile(r"\b(serve|servono|perche|significa|vuol dire|intendi|intende|senso|scusa|capito)\b")
+_ECHO_FILLER = {"per", "con", "una", "uno", "del", "della", "dei", "che", "non", "gli", "le", "la", "il", "lo"}
+
+
+def after_echo(text: str, question: str) -> Optional[str]:
+    """The answer after the question asked, repeated first ("quante persone? sette", "cosa faccio?
+    taglio capelli e barba"), or None when the message does not open by echoing it. The echo is a
+    few words before a question mark sharing a word with the question (by its first five letters)."""
+    head, mark, tail = (text or "").partition("?")
+    words_ = re.findall(r"[a-z]+", fold(head))
+    if not mark or not re.search(r"\w", tail) or not words_ or len(words_) > 6 or _ASKING_WHY.search(fold(head)):
+        return None
+    asked_words = re.findall(r"[a-z]+", fold(question or ""))
+    asked = {w[:5] for w in asked_words if len(w) >= 4 and w not in _QUESTION_WORDS}
+    shared = any(w[:5] in asked for w in words_ if len(w) >= 4 and w not in _ECHO_FILLER | _QUESTION_WORDS)
+    # "cosa faccio?", "quante persone?": a question word of the question, and a word or two
+    short = len(words_) <= 3 and words_[0] in _QUESTION_WORDS and words_[0] in asked_words
+    return tail.strip(" .,:;!-") if shared or short else None
+
+
 def after_question(text: str) -> str:
     """What follows the last question mark ("ma devo proprio? Va be', Autofficina Cattaneo" ->
     "Va be', Autofficina Cattaneo"), stripped; "" when there is none or nothing follows it."""
@@ -325,6 +367,14 @@ def yes_no(text: str) -> Optional[str]:
         return None
     if re.fullmatch(r"(non so|non lo so|non saprei|boh+|mah+|bo)", t):
         return HEDGE
+    # "ehm... sì", "allora, no": a hesitation before the answer; "mah, per ora no": a doubt settled as no
+    opener = re.match(r"(ehm+|ehh+|uhm+|mmm+|allora|dunque|cioe|beh+|bah|mah+|boh+)\s+(?=\w)", t)
+    if opener and (not opener.group(1).startswith(("mah", "boh")) or _NOT_NOW.match(t[opener.end():])
+                   or re.match(r"no\b", t[opener.end():])):
+        return yes_no(text[len(text) - len(text.lstrip()):].split(None, 1)[1]) if len(text.split()) > 1 else None
+    # "se è giusta sì, se è un troll no": the answer depends on the case
+    if re.match(r"(solo )?se\b.*\b(si|no)\b.*\bse\b.*\b(si|no)\b", t):
+        return HEDGE
     if _CONDITION_FIRST.match(t):
         return HEDGE
     if _NOT_NOW.match(t):
@@ -414,7 +464,8 @@ def clear_yes(text: str) -> bool:
     return not (_NEGATION.search(t) or _NO.search(t)) or bool(_NEGATED_YES.search(t))
 
 
-_NOT_THEN = re.compile(r"\bnon (troppo )?(presto|tardi|" + _WHEN + r")\b")
+# "sì, ma non troppo presto": when, not whether; "sì ma chiamate mio padre, non me": whom, not whether
+_NOT_THEN = re.compile(r"\bnon (troppo )?(presto|tardi|" + _WHEN + r")\b|\bnon (a )?me$")
 
 
 def starts_with_answer(text: str) -> bool:
@@ -600,6 +651,13 @@ def team(text: str) -> Optional[str]:
         return "agenzia"
     if re.search(r"(?<!non )(?<!non lo faccio )\b(da sol[oa]|l'unic[oa]|sono sol[oa]|cioe io|nessun altro)\b", t):
         return "da_solo"  # "il presidente dell'associazione, cioè io, da solo"
+    # "l'estetista che lavora con me", "la farmacista più giovane, la dottoressa Piras": someone of the
+    # business, by their role
+    if re.search(r"\bche lavora (con|per|da) (me|noi)\b|\bche lavorano (con|per|da) (me|noi)\b", t) \
+            or re.match(r"(il|la|l'|lo|i|le|gli) ?((?!commercialist|consulent)\w{3,}(ista|isti|iste|trice|trici|tore|tori)|"
+                        r"dottor\w*|dott|"
+                        r"commess\w|banconier\w|cassier\w|magazzinier\w|cuoc\w|camerier\w)\b", t):
+        return "team"
     inside = [m for m in _TEAM_INSIDE.finditer(t)
               if not re.search(r"\b(non ho|non abbiamo|niente|nessun\w*|senza)\s+(\w+\s+)?$", t[:m.start()])]
     if inside:  # "solo io, non ho dipendenti": the negated staff is nobody
@@ -625,7 +683,7 @@ _BUSINESS_CUSTOMERS_MORE = _rx(r"palestr\w*", r"botteg\w*", r"ditt\w+", r"marchi
                                r"feste aziendali", r"eventi aziendali", r"enoteche", r"erboristerie", r"ospedali",
                                r"asl", r"architett\w*", r"imprese edili", r"costruttori", r"installatori",
                                r"librerie", r"pub", r"importator\w*", r"location", r"wedding planner", r"hotel",
-                               r"tour operator", r"agenzie di viaggio", r"catering",
+                               r"tour operator", r"agenzie di viaggio", r"catering", r"centri (?!storic)\w+", r"circoli",
                                # a shop or workshop by its trade: "a qualche falegnameria", "alle macellerie"
                                r"(?!materi|criteri)\w{3,}eri[ae]")
 _PEOPLE_CUSTOMERS = _rx(r"b2c", r"d2c", r"dtc", r"direct to consumer", r"consumer\w*",
@@ -664,10 +722,15 @@ def _customer_word(word: str) -> str:
 
 
 def _qualifies_business(t: str, people: "re.Match[str]") -> bool:
-    """"cliniche private", "scuole private": the adjective of a business named just before, not
-    private persons."""
+    """"cliniche private", "scuole private", "centri sportivi": the adjective of a business or place named
+    just before, not private persons."""
     before = t[:people.start()].split()
-    return people.group(0).startswith("privat") and bool(before) and bool(
+    if not before:
+        return False
+    # "centri sportivi", "circoli sportivi": a place's adjective, whatever the word
+    if before[-1] in ("centri", "centro", "circoli", "circolo", "impianti", "club", "strutture", "gruppi"):
+        return True
+    return people.group(0).startswith("privat") and bool(
         _BUSINESS_CUSTOMERS.fullmatch(before[-1]) or _BUSINESS_CUSTOMERS_MORE.fullmatch(before[-1]))
 
 

@@ -48,6 +48,10 @@ def table() -> Dict[str, Comune]:
             continue
         comune = Comune(place_id(row[name]), row[name], place_id(row[region]), row[capital].strip() == "1")
         out.setdefault(fold(row[name]), comune)
+        # "Merano/Meran": each language's name; "Lampedusa e Linosa": each island of the comune
+        for part in re.split(r"/|\s+e\s+", row[name]) if re.search(r"/|\s+e\s+", row[name]) else ():
+            if len(part.strip()) >= 4:
+                out.setdefault(fold(part.strip()), comune)
     return out
 
 
@@ -105,9 +109,22 @@ def in_text(text: str) -> List[Comune]:
                 continue
             listed = start == 0 and len(tokens) > start + 2 and fold(tokens[start + 1]) in ("e", "ed") \
                 and fold(tokens[start + 2]) in known  # "Amalfi e Positano, ma i clienti…": a list of places
-            if size == 1 and not comune.capital and len(tokens) > 6 and not listed \
-                    and not (start > 0 and fold(tokens[start - 1]) in _BEFORE_A_PLACE):
+            after_a_place = start > 0 and (fold(tokens[start - 1]) in _BEFORE_A_PLACE
+                                           or any(u == start - 1 for u in used))  # "Bolzano, Merano e…"
+            if size == 1 and not comune.capital and len(tokens) > 6 and not listed and not after_a_place:
                 continue  # in a sentence, "Marta" is a name unless a place is said: "a Marta"
             found.append((start, comune))
             used.update(range(start, start + size))
+    # "Treno e provincia", "provincia di Trevisio": a province names its capital, whatever the typo
+    for match in re.finditer(r"(?i)\b([a-zà-ú']{4,}) e provincia\b|\bprovincia di ([a-zà-ú']{4,})", text or ""):
+        word = fold(match.group(1) or match.group(2))
+        if word not in known:
+            close = difflib.get_close_matches(word, _capitals(), n=1, cutoff=0.8)
+            if close and known[close[0]] not in [c for _, c in found]:
+                found.append((len(tokens), known[close[0]]))
     return [c for _, c in sorted(found, key=lambda pair: pair[0])]
+
+
+@functools.lru_cache(maxsize=1)
+def _capitals() -> List[str]:
+    return [name for name, comune in table().items() if comune.capital]

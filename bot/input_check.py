@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from bot import comuni
+from bot import comuni, vocabulary
 from spacy.lang.de.stop_words import STOP_WORDS as DE
 from spacy.lang.en.stop_words import STOP_WORDS as EN
 from spacy.lang.es.stop_words import STOP_WORDS as ES
@@ -36,6 +36,10 @@ def foreign_language(text: str) -> Optional[str]:
     # Italian words, also those outside the stop words: "er barista, so' disperato" is Roman, not English
     lexicon = comuni.italian_words()
     italian = sum(w in _ITALIAN or (len(w) > 3 and w in lexicon) for w in words)
+    # the places and channels it names are the answer, in any language: "Italia e Svizzera, ja, viele
+    # Kunden aus der Schweiz" and "Instagram ja, und Facebook" are read, not refused
+    voc = vocabulary.default()
+    italian += sum(len(voc.named_in_text(label, text, typos=False)) for label in ("place", "channel"))
     best, hits = None, 0
     for lang, vocab in _FOREIGN.items():
         n = sum(w in vocab for w in words)

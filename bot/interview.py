@@ -235,7 +235,7 @@ def read_answer(message: UserMessage, requested: str, slots: Mapping[str, Any],
         # story leads to (for one value only); "non è che …, ma prima rispondere ai clienti": what
         # comes after the concession; each when it answers the question
         corrected = answers.after_correction(message.text, yes_no=question.kind in F.BOOLEAN_KINDS)
-        ends = [corrected]
+        ends = [answers.as_of_now(message.text), corrected]  # "l'anno scorso …, ora no": what holds now
         if question.name == "segment" or question.kind not in ONE_VALUE:
             ends.append(answers.granted(message.text))  # "non è che non voglia vendere online, ma…": that too
         elif question.kind not in F.BOOLEAN_KINDS:  # yes/no reads its concessions itself
@@ -276,8 +276,24 @@ def _tail(message: UserMessage, tail: str) -> UserMessage:
 _DONE_BY_SOMEONE = ("replies_to_messages", "shows_identity", "handles_criticism")
 
 
+# "il viso dei clienti no, ma il nostro sì": asked about showing themselves, the part about them answers
+_SELF = re.compile(r"\b(nostr[oaie]|mi[oa]|miei|mie|noi|io|me|il titolare|la titolare)\b")
+
+
+# (people outside the business: whether employees or partners will show themselves is another doubt)
+_OTHERS = re.compile(r"\b(clienti|bambin\w+|minori|ospiti|pazienti|student\w+|allievi|alunni|atleti|sposi|"
+                     r"invitati|iscritti|corsisti)\b")
+
+
+def _about_themselves(text: str) -> str:
+    parts = [p for p in re.split(r",\s*|\s+(?:ma|pero|però)\s+", text) if p.strip()]
+    own = [p for p in parts if _SELF.search(fold(p)) and re.search(r"\b(si|sì|no)\b", p.lower())]
+    others = [p for p in parts if p not in own and _OTHERS.search(fold(p))]
+    return own[0] if len(own) == 1 and others else text
+
+
 def _read_yes_no(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
-    text = message.text
+    text = _about_themselves(message.text) if question.name == "shows_identity" else message.text
     reading = answers.budget(text) if question.kind == F.BUDGET else answers.yes_no(text)
     if reading is None and question.topic:  # "io e mio figlio ci mettiamo la faccia"
         reading = answers.statement_yes_no(text, question.topic)
@@ -390,6 +406,18 @@ _NEGATED_CHANNEL = r"\b(manco|neanche|nemmeno|neppure|tranne|non uso|non usiamo|
 # "avevo Instagram anni fa, ora più niente", "usavamo Facebook, poi l'abbiamo chiuso": used once, not now
 _USED_ONCE = re.compile(r"\b(avevo|avevamo|aveva|usavo|usavamo|usava|chius\w|abbandonat\w|cancellat\w|"
                         r"non (lo |la |li |le )?(uso|usiamo) piu)\b")
+# "ancora nulla, dal prossimo mese apriamo Instagram": said before a channel, it is not used yet
+_NOT_YET = re.compile(r"\b(dal prossimo|prossim\w+|l'anno prossimo|tra poco|tra qualche|a breve|presto|in futuro|"
+                      r"stiamo per|abbiamo intenzione|pensiamo di|vorrei|vorremmo|apriremo|apriro|faremo|useremo|"
+                      r"lanceremo)\b")
+
+
+def _mentions(folded: str, channel: str, voc: Vocabulary) -> List["re.Match[str]"]:
+    """Where the folded message names the channel, by any of its aliases."""
+    return [m for alias, cid in voc.raw_aliases.get(CHANNEL, []) if cid == channel
+            for m in re.finditer(rf"\b{re.escape(fold(alias))}\b", folded)]
+
+
 _NONE_FOR_WORK = re.compile(r"\b(per (il )?lavoro|per l'?attivita|per il negozio|per l'?azienda)\W*"
                             r"(niente|nulla|no|nessun\w*|zero|mai)\b"
                             r"|\b(niente|nulla|nessun\w*|zero|mai) per (il )?lavoro\b")
@@ -410,9 +438,8 @@ def _read_channels(message: UserMessage, question: F.Question, slots: Mapping[st
     named = list(dict.fromkeys([*named, *capitalised]))
     folded = fold(message.text)
     # "nessun social, manco WhatsApp": a channel named to say it is not used
-    named = [c for c in named if not any(re.search(_NEGATED_CHANNEL, folded[:m.start()])
-                                         for alias, cid in voc.raw_aliases.get(CHANNEL, []) if cid == c
-                                         for m in re.finditer(rf"\b{re.escape(fold(alias))}\b", folded))]
+    named = [c for c in named
+             if not any(re.search(_NEGATED_CHANNEL, folded[:m.start()]) for m in _mentions(folded, c, voc))]
     if named and _USED_ONCE.search(folded):
         clauses = [c for c in _CLAUSES.split(folded) if c]
         current = [c for c in named if any(re.search(rf"\b{re.escape(fold(alias))}\b", clause)
@@ -421,6 +448,13 @@ def _read_channels(message: UserMessage, question: F.Question, slots: Mapping[st
                                            for clause in clauses)]
         if not current and not any(_USED_ONCE.search(c) is None and voc.named_in_text(CHANNEL, c) for c in clauses):
             return []  # every channel named was used once and is not any more
+    # "no, ancora nulla, dal prossimo mese apriamo Instagram": a channel only planned is not used yet
+    planned = [c for c in named if all(_NOT_YET.search(re.split(r"[,;:.]", folded[:m.start()])[-1])
+                                       for m in _mentions(folded, c, voc)) and any(_mentions(folded, c, voc))]
+    if planned:
+        named = [c for c in named if c not in planned]
+        if not named:
+            return []
     if named and _NONE_FOR_WORK.search(folded):
         return []  # "uso Facebook per litigare coi parenti, per lavoro niente": private use is no channel
     known = list(slots.get("channels_used_named") or [])
@@ -469,7 +503,8 @@ _ROLES = (r"personale|camerier\w*|cuoch\w*|cuoc[oa]|collaborator\w*|collaboratri
           r"parrucchier\w*|estetist\w*|barist\w*|pizzaiol\w*|lavorator\w*|talenti|apprendist\w*|barbier\w*|"
           r"dottorand\w*|ricercator\w*|ingegner\w*|tecnici|figure professionali|nuove leve")
 _CUSTOMERS = (r"client\w*|pazient\w*|student\w*|allie\w*|alunn\w*|utent\w*|iscri\w*|date|serate|ingaggi|"
-              r"lavori|commess\w*|importator\w*|distributor\w*|rivenditor\w*|boutique|negozi|"
+              r"lavori|commess\w*|incarichi|matrimoni|cerimonie|appalti|importator\w*|distributor\w*|"
+              r"rivenditor\w*|boutique|negozi|"
               r"ristoranti|famiglie|ospiti|turisti|visitatori|partner|aziende|"
               r"proprietari|acquirenti|compratori|soci|richieste|preventivi|contatti|ordini di aziende|"
               r"adozion\w*|adottant\w*|romani|gente (al|all'|in|nel|nella|a) ?(locale|negozio|aperitivo|bar|"
@@ -768,7 +803,9 @@ def _org_kind(message: UserMessage, voc: Vocabulary) -> Optional[str]:
                  r"\bscale[- ]?up\b", described) \
             or any(difflib.SequenceMatcher(None, word, "startup").ratio() >= 0.8 for word in re.findall(r"\w{5,9}", described)):
         return "startup"  # also typed in a hurry: "startp", "stratup", "starup"
-    professional = _values(message, PROFESSION, voc, PROFESSION) or voc.named_in_text(PROFESSION, text)
+    professional = _values(message, PROFESSION, voc, PROFESSION) or voc.named_in_text(PROFESSION, text, typos=False) \
+        or (voc.named_in_text(PROFESSION, text) if not _BUSINESS_WORDS.search(described) else [])
+    # (a trade read one letter away from a shop's name is not a person: "pasticceria" is no "pasticcere")
     if professional and not role and not _OWNS_A_BUSINESS.search(text) \
             and not re.search(r"\b(siamo|abbiamo|lavoriamo|facciamo|gestiamo)\b", text):
         return "professionista"  # "sono un'avvocata, cerco clienti tra le aziende"
@@ -845,7 +882,11 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
     turn = Turn()
     message = dataclasses.replace(message, text=answers.plain(message.text))  # no emoji, no list markers
     text = message.text
-    has_problem = any(e.get("entity") == INPUT_PROBLEM for e in message.entities)
+    problems = {e.get("value") for e in message.entities if e.get("entity") == INPUT_PROBLEM}
+    if problems == {"foreign_language"} and getattr(F.BY_NAME.get(requested), "kind", None) in F.BOOLEAN_KINDS \
+            and answers.yes_no(text) in (answers.YES, answers.NO):
+        problems = set()  # "ja, kein Problem" at a yes/no question: the answer is clear in any language
+    has_problem = bool(problems)
     if has_problem or answers.is_command(message.intent, text):
         return _not_an_answer(turn, requested, slots)
     if requested not in P.QUESTIONS:
@@ -915,6 +956,11 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
             and _CORRECTION.search(folded):
         _change_field(turn, message, slots, requested, voc)  # "cambia il settore" while asked the team
         return
+    echoed = None if payload or requested not in FREE_TEXT \
+        else answers.after_echo(text, texts.question(requested, slots)["text"])
+    if echoed and not answers.asks(echoed):  # "cosa faccio? taglio capelli e barba": the question echoed
+        message = _tail(message, echoed)
+        text, intent, folded = message.text, None, fold(message.text)
     # "bella domanda... un notaio sui social? non credo, no": a question, then the answer after it
     tail = answers.after_question(text)
     answered_after = bool(not payload and requested not in FREE_TEXT and answers.words(tail)

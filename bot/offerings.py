@@ -55,9 +55,16 @@ _CUES: Tuple[Tuple[str, str], ...] = (
     ("cibo_a_domicilio", r"consegn\w* a domicilio|delivery|asporto e consegn\w*|app di consegn\w*|dark kitchen|"
                          r"food delivery|(pizz\w*|sushi|poke|pasti|cibo|panini|hamburger|piatti)\b[^.]{0,40}"
                          r"\b(a domicilio|consegn\w*)"),
-    ("usato", r"usat[oaie]|second[ao] mano|seconda-mano|vintage|ricondizionat\w*|mercatino|svuota ?cantin\w*|"
+    # "l'usato", "auto usate"; not "un gestionale usato da 800 studi"
+    ("usato", r"(l'|dell'|nell'|sull'|all')usato|usato garantito|nuovo e usato|usato e nuovo|"
+              r"(auto|moto|bici|biciclette|mobili|vestiti|abiti|libri|oggetti|articoli|capi|dischi|vinili|giochi|"
+              r"telefoni|smartphone|computer|attrezzature|macchine|elettrodomestici|strumenti)( \w+)? usat[oaie]|"
+              r"second[ao] mano|seconda-mano|vintage|ricondizionat\w*|mercatino|svuota ?cantin\w*|"
               r"compro oro|conto vendita|antiquari\w*|antiquariato|modernariato|oggetti d'epoca|mobili d'epoca|"
               r"donat[ioe] (vestiti|oggetti|libri|abiti)|oggetti donati|vestiti donati|charity shop|negozio solidale"),
+    # "una RSA da 120 posti letto": care, not a stay
+    ("salute", r"(?<!per )(?<!da )(?<!alle )(?<!le )(\brsa\b|residenz\w* sanitari\w*|casa di riposo|case di riposo|"
+               r"casa di cura|case di cura|hospice|lungodegenz\w*)"),
     ("alloggio", r"b&b|bed and breakfast|affittacamer\w*|case vacanz\w*|casa vacanz\w*|appartament\w* per vacanz\w*|"
                  r"agriturismo con camer\w*|camere|hotel|albergo|ostello|campeggio|glamping|affitti brevi|"
                  r"affitto per brevi|posti letto|rifugio|pernott\w*"),
@@ -78,7 +85,7 @@ _CUES: Tuple[Tuple[str, str], ...] = (
     ("servizi_locali", r"officina|autofficina|gommist\w*|carrozzeri\w*|elettrauto|riparazion\w*|manutenzion\w*|"
                        r"idraulic\w*|elettricist\w*|imbianchin\w*|pulizie|traslochi|giardinier\w*|"
                        r"parrucchier\w*|barbier\w*|estetist\w*|centro estetico|lavanderi\w*|sartoria per riparazion\w*"),
-    ("cibo_sul_posto", r"ristorant\w*|pizzeri\w*|trattori\w*|osteri\w*|\bbar\b|caff[eè]|pub|gelateri\w*|"
+    ("cibo_sul_posto", r"ristorant\w*|pizzeri\w*|trattori\w*|osteri\w*|\bbar\b|caff[eè]|pub\b|gelateri\w*|"
                        r"pasticceri\w*|enoteca|bistrot|agriturismo"),
 )
 # a workshop's repairs for people nearby; for businesses only ("officina meccanica di precisione") it is industry
@@ -112,7 +119,10 @@ def infer(profile: Mapping[str, Any]) -> Optional[str]:
     code = profile.get("ateco")
     if not code and isinstance(profile.get("sector"), str):
         code = ateco.main_code(profile["sector"])
-    return of_code(str(code), profile.get("segment")) if code else None
+    offering = of_code(str(code), profile.get("segment")) if code else None
+    if profile.get("org_kind") == "brand" and offering in ("servizi_locali", "servizi_professionali"):
+        return "prodotti"  # a cosmetics brand is in the beauty sector, and sells products, not treatments
+    return offering
 
 
 def label(offering: str) -> str:

@@ -23,7 +23,7 @@ _SESSIONS = r"(?:sere|serate|volte|giorni|mattine|pomeriggi)"
 
 def parse_hours(text: str) -> Optional[float]:
     """Hours a week from answers like "3 ore", "un paio d'ore", "mezz'ora al giorno", "2-3 ore"."""
-    t = answers.italian(fold(text))  # "dui uri"
+    t = _units_spelled(answers.italian(fold(text)))  # "dui uri", "30 min/gg"
     if re.search(r"\b(nessuna|niente|zero|0|nulla|per niente)\b(?! ?[.,]\d)", t) and not re.search(r"[1-9]", t) \
             and not re.search(r"\b(un|una|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|paio|qualche|mezz)", t):
         return 0.0
@@ -63,6 +63,14 @@ def parse_hours(text: str) -> Optional[float]:
     if len(counted) >= 2 and any(unit for _, unit in days):
         total = sum(counted)
         return round(total, 1) if 0 < total <= MAX_WEEKLY_HOURS else None
+    # "mio figlio 2 ore e io un'altra ora", "due ore io e altre due lui": the amounts add up
+    more = re.search(r"\b(?:un'? ?altr[ao]|altr[ei] \w+)(?: \w+)?\b", t)
+    amounts = [answers.numbers(m.group(1)) for m in _HOUR_AMOUNT.finditer(t[:more.start()])] if more else []
+    if more and amounts and all(amounts):
+        extra = answers.numbers(re.sub(r"\b(un'? ?)?altr[aoei]\b", "1" if more.group(0).startswith("un") else "",
+                                       more.group(0)))
+        total = sum(a[0] for a in amounts) + (extra[0] if extra else 0)
+        return round(total, 1) if 0 < total <= MAX_WEEKLY_HOURS else None
     if re.search(r"\btempo pieno\b|\bfull[- ]?time\b", t) and not _HOUR_AMOUNT.search(t):
         # "quaranta ore, è un tempo pieno": the hours said come first; "tre persone a tempo pieno": each
         people = re.search(r"(\d+|[a-z]+) (persone|dipendenti|collaborator\w+|risorse)\b", t)
@@ -92,8 +100,10 @@ def parse_hours(text: str) -> Optional[float]:
             return round(hours * 3.5, 1)
         daily = re.match(r"\W*(\w+\W+)?(al giorno|ogni giorno|al di|quotidian|giornalier|tutti i giorni|ogni (sera|mattina)|"
                          r"la sera|la mattina|di sera|tutte le (sere|mattine))", after)
+        # "quattro ore, una al giorno": the day's own amount follows, so the first is the week's
+        split = daily and daily.group(1) and answers.numbers(daily.group(1))
         # "sette otto ore, la sera": when, not each evening; every day only when said, or an hour or two
-        if daily and (hours <= 3 or not re.match(r"\W*(\w+\W+)?(la sera|la mattina|di sera)", after)):
+        if daily and not split and (hours <= 3 or not re.match(r"\W*(\w+\W+)?(la sera|la mattina|di sera)", after)):
             hours *= _days_a_week(t)
         elif re.match(r"\W*(\w+\W+)?(al mese|ogni mese|mensil)", after):
             hours /= 4.3
@@ -130,7 +140,7 @@ def parse_hours(text: str) -> Optional[float]:
                 and not re.search(r"\bor[ae]\b|\boretta", t):
             hours *= 3  # "due pomeriggi a settimana"
     if re.search(r"al giorno|ogni giorno|giornalier|quotidian|ogni (sera|mattina)|tutti i giorni|"
-                 r"tutte le (sere|mattine)|la sera|di sera\b.*\bogni|al di", t) \
+                 r"tutte le (sere|mattine)|la sera|di sera\b.*\bogni|al di|\b(a|per) (sera|serata|giornata)\b", t) \
             and not re.search(r"(a|alla|la|per|in) settimana|settimanal", t):
         hours *= _days_a_week(t)
     elif re.search(r"al mese|mensil", t):
@@ -141,8 +151,29 @@ def parse_hours(text: str) -> Optional[float]:
     return hours
 
 
+_WEEKDAYS = ("lunedi", "martedi", "mercoledi", "giovedi", "venerdi", "sabato", "domenica")
+
+
+def _units_spelled(t: str) -> str:
+    """Short units as words: "2h/sett" -> "2 ore a settimana", "30 min/gg" -> "30 minuti al giorno"."""
+    t = re.sub(r"(\d)\s*h\b", r"\1 ore", t)
+    t = re.sub(r"(\d)\s*min\b\.?", r"\1 minuti", t)
+    t = re.sub(r"\s*/\s*(?:gg|g|giorno|di|die)\b\.?", " al giorno", t)
+    t = re.sub(r"\s*/\s*(?:sett|settimana|sett\.|w|week)\b\.?", " a settimana", t)
+    return re.sub(r"\s*/\s*mese\b", " al mese", t)
+
+
 def _days_a_week(t: str) -> int:
-    """How many days "al giorno" means: 5 for working days, one or two fewer when some are left out."""
+    """How many days "al giorno" means: 5 for working days, one or two fewer when some are left out,
+    the days of a range ("dal lunedì al giovedì"), two at the weekend."""
+    span = re.search(r"\bdal (%s) al (%s)\b" % ("|".join(_WEEKDAYS), "|".join(_WEEKDAYS)), t)
+    if span:
+        return _WEEKDAYS.index(span.group(2)) - _WEEKDAYS.index(span.group(1)) + 1 \
+            if _WEEKDAYS.index(span.group(2)) > _WEEKDAYS.index(span.group(1)) else 7
+    if re.search(r"\b(nei|nel|il|al|durante il|solo il|solo nel) (weekend|week end|fine settimana)\b|"
+                 r"^\W*(sabato e domenica)|\b(il|solo il|nel) sabato e (la )?domenica\b|"
+                 r"\b(sabato e domenica)\W*$", t) and not re.search(r"\b(tranne|escluso|esclusi|meno)\b", t):
+        return 2
     if re.search(r"lavorativ|feriali|dal lunedi al venerdi|weekend esclus|escluso il (weekend|fine settimana)|"
                  r"tranne (il )?(weekend|fine settimana|sabato e domenica)", t):
         return 5

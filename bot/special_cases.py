@@ -131,6 +131,18 @@ def _young_adults(rule: Rule, profile: Mapping[str, Any]) -> bool:
     return bool(match) and int(match.group(1)) < 25
 
 
+# "traduzioni di testi tecnici, legali e farmaceutici", "un gestionale per farmacie": the trade's word
+# names what a service for others is about, not what the business sells or promotes
+_ABOUT_OTHERS = re.compile(r"\b(traduzion\w*|tradu\w+|testi|documenti|documentazione|software|gestional\w*|"
+                           r"lavoriamo per|clienti del settore|aziende del settore|per il settore|per l'industria)\b"
+                           r"[^.;:]{0,60}$")
+
+
+def _words_match(pattern: Optional[re.Pattern], text: str) -> bool:
+    """Whether the rule's words say what this business does, not what it serves others about."""
+    return bool(pattern) and any(not _ABOUT_OTHERS.search(text[:m.start()]) for m in pattern.finditer(text))
+
+
 def matching(profile: Mapping[str, Any], markets: Sequence[str] = ("IT",)) -> List[Rule]:
     """The rules the profile meets, in the file's order; a rule that is only a caution for this
     profile (in Italy only, or in a venue: see `Rule.at_home`) comes as a caution."""
@@ -139,7 +151,7 @@ def matching(profile: Mapping[str, Any], markets: Sequence[str] = ("IT",)) -> Li
     found = []
     for rule in rules():
         by_trade = sector in rule.sectors or bool(code and any(code.startswith(p) for p in rule.ateco))
-        if by_trade or (rule.words and rule.words.search(activity)) \
+        if by_trade or _words_match(rule.words, activity) \
                 or (rule.audience_words and (rule.audience_words.search(audience)
                                              or _young_audience(profile.get("audience")))):
             milder = rule.at_home if rule.at_home and set(markets) <= {"IT"} and not _young_adults(rule, profile) else \

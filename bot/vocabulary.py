@@ -148,8 +148,9 @@ class Vocabulary:
             if re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", fold(text)) and pid not in found:
                 found.append(pid)
         rest = fold(text)
-        for start, end, _ in spans:  # what the aliases named is not read again as a comune
-            rest = rest[:start - 1] + " " * (end - start) + rest[end - 1:]
+        for start, end, _ in spans:  # what the aliases named is not read again as a comune; an "a" stands
+            # in its place, so that a comune listed after it is read as a place ("Bolzano, Merano e…")
+            rest = rest[:start - 1] + ("a" + " " * (end - start - 1) if end - start > 1 else " ") + rest[end - 1:]
         for town in comuni.in_text(_same_case(text, rest)):
             pid = town.id if town.id in self.places else self.aliases.get(PLACE, {}).get(fold(town.name))
             at = normalised.find(" " + fold(town.name) + " ")

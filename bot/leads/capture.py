@@ -62,7 +62,10 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
                                   entities=[])
     # the detail the answer holds, read once (email and phone validation are not free)
     checked = contacts.check(CONTACT_FIELDS[requested], message.text) if requested in CONTACT_FIELDS else None
-    if requested not in QUESTIONS or _interrupts(message, requested, checked):
+    # "quante persone? sette": the question echoed, then the answer
+    echoed = requested in CONTACT_FIELDS and checked.value is not None and not message.text.startswith("/") \
+        and answers.after_echo(message.text, texts.lead_question(requested, slots, _NoNotice())["text"])
+    if requested not in QUESTIONS or not echoed and _interrupts(message, requested, checked):
         turn.is_answer = False
         turn.next_question = requested if requested in QUESTIONS else next_question(slots)
         return turn
@@ -154,6 +157,9 @@ def _interrupts(message: UserMessage, requested: str, checked: Optional[contacts
         return False  # "sì, chiamatemi pure" asked whether a consultant may call: the answer
     if requested in CONSENTS and answers.starts_with_answer(text) and intent != "erase_my_data":
         return False  # "sì grazie, mi serve una mano": the answer, not a call for help
+    if requested == "contact_name" and checked is not None and checked.value is not None \
+            and re.match(r"\W*(chiamatemi|chiamami|chiamami pure)\s+[A-ZÀ-Ý]", text):
+        return False  # "chiamatemi Totò, all'anagrafe Salvatore Cutrone": what to call them, not a request
     if answers.is_command(intent, text):
         return True
     if checked is not None and checked.value is not None and "?" not in text:

@@ -221,8 +221,10 @@ def _company(text: str) -> Checked:
     if not text.isprintable() or not any(c.isalnum() for c in text):
         return Checked(None, "unclear")
     stripped = re.sub(r"^(ehm+|allora|dunque|quindi|beh|be'|va be'?|vabb?[eè]'?|ok|si(?! chiama)|sì|certo|metti pure|metti|scrivi pure|"
-                      r"scrivi|segna pure|segna|buongiorno|buonasera|salve|ciao)[,.:!]?\s+", "", text.strip(),
+                      r"scrivi|segna pure|segna|buongiorno|buonasera|salve|ciao)[,.:!…]*\s+", "", text.strip(),
                       flags=re.IGNORECASE)
+    # "@fioridilia su instagram, il negozio è Fiori di Lia": a handle first, then the name
+    stripped = re.sub(r"^@[\w.]+(\s+(su|on)\s+\w+)?\s*[,;]\s*(?=\S)", "", stripped)
     after_colon = re.match(r"^[^:]{3,60}:\s*(?P<name>[^:]{2,80})$", stripped)
     if after_colon and len(after_colon.group("name").split()) <= 8:
         stripped = after_colon.group("name")  # "è una ditta individuale: Apicoltura Murgia"
@@ -231,12 +233,14 @@ def _company(text: str) -> Checked:
     stripped = re.sub(r"^(sono (io|sempre io)|(lavoro|lavoriamo) (col|con il|sotto il) (mio|nostro) nome|"
                       r"uso il mio nome|a nome mio|il mio nome)\s*[,:;-]\s*", "", stripped, flags=re.IGNORECASE)
     stripped = _TITLES.sub("", stripped)
-    stripped = re.sub(r"^(quindi|allora|metti pure|metti|scrivi pure|scrivi|scriva pure|scriva|metta pure|metta)(\s+(solo|soltanto))?\s+",
+    stripped = re.sub(r"^(quindi|allora|metti pure|metti|mettete|scrivi pure|scrivi|scrivete pure|scrivete|"
+                      r"scriva pure|scriva|"
+                      r"metta pure|metta|segnate|usate)(\s+(solo|soltanto))?\s+",
                       "", stripped, flags=re.IGNORECASE)
     stripped = _COMPANY_INTRO.sub("", stripped).strip(" ,;:!«»\"'‘’“”")
     # "sulle fatture trovi Falegnameria Del Bosco", "ci conoscono come Forno Rossi": where the name is read
     found_as = re.match(r"^[a-zà-ú' ]{0,50}\b(trovi|trova|trovate|scritto|leggi|legge|leggete|risult\w*|compar\w*|"
-                        r"intestat\w*( a)?|conosc\w*( come)?|chiamano|registrat\w*( come)?)\s+"
+                        r"intestat\w*( a)?|conosc\w*( come)?|chiamano|chiama|registrat\w*( come)?|(?<=\w )(?:è|e'))\s+"
                         r"(?P<name>[A-Z0-9].*)$", stripped)
     if found_as:
         stripped = found_as.group("name")
@@ -338,7 +342,7 @@ def _company_size(text: str) -> Checked:
     if _ALONE.search(folded):
         return Checked("1")
     if re.search(r"\b(io|me),? e (un|una|il|la|mio|mia|n'|un'|\w+)\b|\bin due\b|\bcon (un|una) (socio|socia|collabora)"
-                 r"|\bio, (mio|mia)\b", folded):
+                 r"|\bio, (mio|mia)\b|^(mio|mia|il|la|i|le) .*\be (io|me)\W*$", folded):  # "mio padre, mia madre e io"
         return Checked("2-9")
     return Checked(None, "unclear")
 
@@ -367,11 +371,13 @@ _TLD_TYPOS = {"con": "com", "cpm": "com", "cmo": "com", "ocm": "com", "om": "com
 
 _EMAIL_INTRO = {"è", "e'", "email", "e-mail", "mail", "indirizzo", "scrivimi", "scrivetemi", "a", "ecco",
                 "si", "sì", "si,", "sì,", "certo", "ok", "allora", "pure", "questa", "usate", "scrivete",
-                "all'indirizzo", "su", "mia", "la", "mio", "è:", "mail:", "email:"}
+                "all'indirizzo", "su", "mia", "la", "mio", "è:", "mail:", "email:", "ehm", "mah", "boh", "cioè"}
 
 
 def _spoken_email(text: str) -> str:
     """"anna punto bianchi chiocciola example punto com" -> "anna.bianchi@example.com"."""
+    # "k.oberhofer (at) example.it"
+    text = re.sub(r"\s*[(\[{]\s*(?:at|chiocciola|@)\s*[)\]}]\s*", "@", text, flags=re.IGNORECASE)
     folded = fold(text)
     if "chiocciola" not in folded and not re.search(r"\s@|@\s", text) \
             and not re.search(r"[\w.+-] at [\w-]+(\.| punto )\w{2,}", folded):
@@ -391,11 +397,13 @@ def _spoken_email(text: str) -> str:
 def _email(text: str) -> Checked:
     text = _spoken_email(text)
     words = text.split()
-    at = next((n for n, word in enumerate(words) if "@" in word), None)
+    # "@elena.sanna su instagram, la mail è elena.sanna@example.it": an address over a handle
+    at = next((n for n, word in enumerate(words) if re.search(r"[^@\s]@[^@\s]+\.\w{2,}", word)),
+              next((n for n, word in enumerate(words) if "@" in word), None))
     # "la mia email è mario@rossi.it", "Mario <mario@rossi.it>", "per lo yoga uso yoga@luce.it": the
     # address inside the sentence; but in "mario rossi@rossi.it" the space is a mistake, and
     # "rossi@rossi.it" would be someone else
-    if at is not None and (at == 0 or at >= 2 or words[at].startswith("<") or words[at - 1][-1] in ":,;!"
+    if at is not None and (at == 0 or at >= 2 or words[at].startswith("<") or words[at - 1][-1] in ":,;!.…"
                            or re.split(r"['’]", words[at - 1].lower())[-1] in _EMAIL_INTRO):  # "l'indirizzo"
         text = words[at]
     address = text.strip(".,;:!?()[]<>«»\"'")

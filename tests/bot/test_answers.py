@@ -467,3 +467,53 @@ def test_yes_no_conditions_of_means_and_answers_split_in_two(text, expected):
 
 def test_an_exception_that_goes_without_saying_is_no_doubt():
     assert answers.yes_no("gli istruttori sì, i bambini ovviamente no") == answers.YES
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ehm... sì", YES),  # a hesitation before the answer
+    ("allora, no", NO),
+    ("mah, al momento no", NO),  # a doubt settled as a no
+    ("mah, sì", HEDGE),  # a lukewarm yes stays to be confirmed
+    ("se sono costruttive sì, se sono insulti no", HEDGE),  # it depends on the case
+])
+def test_hesitations_before_an_answer_and_answers_that_depend_on_the_case(text, expected):
+    assert answers.yes_no(text) == expected
+
+
+@pytest.mark.parametrize("text, now", [
+    ("prima pagavamo un'agenzia, adesso faccio io", "faccio io"),
+    ("l'anno scorso usavamo Facebook, ma ora niente", "niente"),
+    ("in passato spendevo 100 euro al mese, oggi come oggi no", "oggi come oggi no"),
+    ("due ore al giorno", None),  # no past told
+    ("ci passavo un'ora al giorno", None),  # a past, and no "now" after it
+])
+def test_what_holds_now_after_a_past(text, now):
+    assert answers.as_of_now(text) == now
+
+
+@pytest.mark.parametrize("text, question, answer", [
+    ("chi sono? una piccola cooperativa", "Per cominciare: chi sei?", "una piccola cooperativa"),
+    ("quanto tempo? boh, tre ore", "Quanto tempo a settimana puoi dedicare ai canali online?", "boh, tre ore"),
+    ("cosa faccio? vendo biciclette", "Raccontami in una frase cosa fai.", "vendo biciclette"),
+    ("perché lo chiedi? non capisco", "Raccontami in una frase cosa fai.", None),  # a question back
+    ("quale mi consigli? non so", "Usi già qualche canale online?", None),  # nothing of the question echoed
+])
+def test_the_question_echoed_then_the_answer(text, question, answer):
+    assert answers.after_echo(text, question) == answer
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ai circoli sportivi, mai ai singoli", "b2b"),  # "sportivi" describes the clubs
+    ("ai centri benessere e ai privati", "entrambi"),
+])
+def test_places_named_with_an_adjective_of_people_are_businesses(text, expected):
+    assert answers.segment(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("il barista che lavora con noi", "team"),
+    ("la commessa più brava", "team"),  # someone of the business, by their role
+    ("il consulente", "agenzia"),  # an adviser is someone outside, paid for it
+])
+def test_someone_of_the_business_by_their_role(text, expected):
+    assert answers.team(text) == expected

@@ -32,3 +32,13 @@ def test_a_comune_is_a_place_of_the_italian_market(voc):
     place = voc.places["montesilvano"]
     assert place.kind == "city" and place.markets == ("IT",) and place.region == "abruzzo"
     assert voc.place_name("la_spezia") == "La Spezia"
+
+
+@pytest.mark.parametrize("text, ids", [
+    ("Linosa", ["lampedusa_e_linosa"]),  # one island of a comune named after two
+    ("Bressanone", ["bressanone"]),  # a bilingual comune by its Italian name
+    ("Cagliari, Sinnai e un po' di turisti dal nord Europa", ["cagliari", "sinnai"]),  # a list of places
+    ("Trevisio e provincia", ["treviso"]),  # a province names its capital, whatever the typo
+])
+def test_islands_bilingual_names_lists_and_provinces(text, ids):
+    assert [c.id for c in comuni.in_text(text)] == ids

@@ -34,3 +34,8 @@ def test_no_training_example_is_one_the_guard_rejects():
     assert len(examples) > 1000
     rejected = [(m.get("text"), m.get("intent")) for m in examples if problem(m.get("text"))]
     assert rejected == []
+
+
+@pytest.mark.parametrize("text", ["Trento e Austria, ja, viele Gäste aus Wien", "Facebook und Instagram"])
+def test_an_answer_naming_places_or_channels_is_read_in_any_language(text):
+    assert problem(text) is None

@@ -907,3 +907,44 @@ def test_objectives_typed_in_a_hurry(voc):
 def test_visits_to_a_website_are_traffic_and_new_contracts_new_customers(voc, text, expected):
     slots = complete_profile(objectives=None, channels_used=None)
     assert interpret(msg(text), "objectives", slots, voc).updates["objectives"] == expected
+
+
+def test_a_channel_only_planned_is_not_one_in_use(voc):
+    slots = complete_profile(channels_used=None)
+    turn = interpret(msg("nulla per ora, a breve apriremo TikTok", "inform", ent("channel", "tiktok")),
+                     "channels_used", slots, voc)
+    assert turn.updates["channels_used"] == []
+    turn = interpret(msg("Facebook, e l'anno prossimo vorremmo anche YouTube", "inform",
+                         ent("channel", "facebook"), ent("channel", "youtube")), "channels_used", slots, voc)
+    assert turn.updates["channels_used"] == ["facebook"]
+
+
+def test_what_holds_now_answers_after_a_past_told_first(voc):
+    slots = complete_profile(ad_budget=None)
+    turn = interpret(msg("prima facevamo qualche sponsorizzata, adesso no", "inform"), "ad_budget", slots, voc)
+    assert turn.updates["ad_budget"] is False
+    slots = complete_profile(weekly_hours=None)
+    turn = interpret(msg("una volta ci dedicavo 10 ore, ora massimo tre", "inform"), "weekly_hours", slots, voc)
+    assert turn.updates["weekly_hours"] == 3.0
+
+
+def test_the_description_after_the_question_echoed(voc):
+    turn = interpret(msg("cosa faccio? ripariamo biciclette e noleggiamo e-bike", "ask_channel_info"),
+                     "activity", {"org_kind": "azienda"}, voc)
+    assert turn.updates["activity"] == "ripariamo biciclette e noleggiamo e-bike"
+
+
+def test_showing_themselves_is_answered_by_the_part_about_them(voc):
+    slots = complete_profile(shows_identity=None)
+    turn = interpret(msg("gli allievi del corso no, io sì", "inform"), "shows_identity", slots, voc)
+    assert turn.updates["shows_identity"] is True
+
+
+def test_a_clear_yes_in_another_language_answers_a_yes_no_question(voc):
+    slots = complete_profile(real_relationships=None)
+    problem = {"entity": "input_problem", "value": "foreign_language"}
+    turn = interpret(msg("yes, sure", "nlu_fallback", problem), "real_relationships", slots, voc)
+    assert turn.updates["real_relationships"] is True
+    # elsewhere, a message in another language is still not taken as an answer
+    turn = interpret(msg("we sell shoes", "nlu_fallback", problem), "activity", {"org_kind": "azienda"}, voc)
+    assert "activity" not in turn.updates

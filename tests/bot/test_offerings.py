@@ -42,3 +42,18 @@ def test_a_channel_that_does_not_serve_the_offering_is_excluded_with_the_reason(
     # a job-ads channel still serves a hotel that is hiring
     hiring = recommend({**hotel, "objectives": ["recruiting"]}, kb, voc)
     assert "subito" not in {n.id for n in hiring.not_a_fit if any("fatto per" in r for r in n.reasons)}
+
+
+@pytest.mark.parametrize("profile, offering", [
+    # "usato" as a verb is not second-hand goods; "usato" as goods is
+    ({"activity": "un'app di prenotazione usata da 300 palestre", "sector": "technology"}, "software"),
+    ({"activity": "vendiamo biciclette usate e ricondizionate"}, "usato"),
+    # "pub" is a word, not the start of "pubblicizzare"
+    ({"activity": "vorremmo pubblicizzare i nostri corsi di yoga", "sector": "sport"}, "servizi_locali"),
+    # a care home's beds are care, not a stay
+    ({"activity": "casa di riposo con 60 posti letto", "sector": "health"}, "salute"),
+    # a brand in the beauty sector sells products, not treatments
+    ({"activity": "creme viso con ingredienti italiani", "sector": "beauty", "org_kind": "brand"}, "prodotti"),
+])
+def test_words_read_for_what_they_mean_here(profile, offering):
+    assert offerings.infer(profile) == offering

@@ -108,3 +108,26 @@ def test_hours_of_people_full_time_and_when_against_each_day(text, hours):
 ])
 def test_everyone_by_its_ends_and_a_company_size_is_no_age(text, expected):
     assert read_audience(text) == expected
+
+
+@pytest.mark.parametrize("text, hours", [
+    ("20 min/gg", 2.3),  # short units: minutes a day, not twenty hours
+    ("3h/sett", 3.0),
+    ("1,5 h a settimana", 1.5),
+    ("10 minuti a sera", 1.2),
+    ("un par de ore", 2.0),  # northern "a couple"
+])
+def test_short_units_and_regional_couple(text, hours):
+    assert parse_hours(text) == hours
+
+
+@pytest.mark.parametrize("text, hours", [
+    ("un'ora al giorno dal martedì al venerdì", 4.0),  # the days of a range
+    ("tre ore al giorno, solo nel weekend", 6.0),  # two days
+    ("mezz'ora al giorno tranne il weekend", 2.5),  # five
+    ("sei ore, due al giorno il lunedì mercoledì e venerdì", 6.0),  # the week's total comes first
+    ("io tre ore e mia sorella altre due", 5.0),  # people's hours add up
+    ("due ore mio marito e io un'altra ora", 3.0),
+])
+def test_day_ranges_weekends_totals_and_hours_that_add_up(text, hours):
+    assert parse_hours(text) == hours

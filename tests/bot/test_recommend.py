@@ -352,3 +352,12 @@ def test_antiques_and_donated_goods_are_second_hand(voc):
     assert offerings.infer({"sector": "retail", "activity": "negozio di antiquariato e modernariato a Lucca"}) == "usato"
     assert offerings.infer({"sector": "nonprofit",
                             "activity": "vendiamo vestiti donati per finanziare la mensa dei poveri"}) == "usato"
+
+
+def test_products_for_infants_stay_off_the_platforms_of_the_very_young(kb, voc):
+    profile = {"org_kind": "azienda", "sector": "food_production", "segment": "b2c", "locations": ["italia"],
+               "activity": "produciamo pappe e omogeneizzati per la prima infanzia", "objectives": ["notorieta"],
+               "weekly_hours": 10}
+    plan = recommend(profile, kb, voc)
+    assert plan.specialist_advised
+    assert not {c.id for c in plan.channels} & {"tiktok", "snapchat", "twitch", "discord"}

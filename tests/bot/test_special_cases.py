@@ -117,3 +117,25 @@ def test_a_venue_that_sells_tobacco_or_lottery_tickets_on_the_side_is_promoted_a
                                       "apparecchiature elettromedicali per studi dentistici"])
 def test_medicines_and_medical_devices_in_everyday_words(activity):
     assert severity({"activity": activity})["medicines"] == special_cases.SPECIALIST
+
+
+def test_a_service_about_a_regulated_trade_is_not_that_trade():
+    # translating pharmaceutical leaflets, software for pharmacies: services for others, not medicines sold
+    assert "medicines" not in severity({"activity": "traduciamo foglietti illustrativi e testi farmaceutici"})
+    assert "medicines" not in severity({"activity": "sviluppiamo un gestionale per farmacie e dispositivi medici"})
+    assert severity({"activity": "vendiamo dispositivi medici agli ospedali"})["medicines"] == special_cases.SPECIALIST
+
+
+@pytest.mark.parametrize("activity, code", [
+    ("dopo un'inchiesta in tv il nostro titolare è indagato e riceviamo messaggi di odio", "reputation_crisis"),
+    ("un attacco informatico ci ha bloccato i server e i clienti chiedono spiegazioni", "reputation_crisis"),
+    ("raccogliamo capitale per le PMI con l'equity crowdfunding", "financial_products"),
+    ("coltiviamo canapa e vendiamo fiori a basso THC", "hemp"),
+])
+def test_crises_crowdfunding_and_hemp_in_everyday_words(activity, code):
+    assert severity({"activity": activity})[code] == special_cases.SPECIALIST
+
+
+def test_a_privacy_consultant_handling_breaches_for_clients_is_no_crisis():
+    dpo = {"activity": "faccio il DPO esterno e gestisco i data breach dei clienti"}
+    assert "reputation_crisis" not in severity(dpo)

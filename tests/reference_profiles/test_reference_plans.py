@@ -1,4 +1,4 @@
-"""The engine on the reference profiles (profiles*.yml, four sets), each set written blind from
+"""The engine on the reference profiles (profiles*.yml, five sets), each set written blind from
 domain knowledge by a writer who had not seen the engine's output (issue 15): each plan must
 contain one of `any_of`, none of `must_not`, and advise a specialist exactly when
 `specialist_advised` says so.
@@ -24,8 +24,9 @@ ROOT = HERE.parents[1]
 # it only with the reason written there (93 -> 92 on 2026-12-05: one profile traded for a simpler
 # choice rule). The second set was written blind later: 81/104 on its first run; the third (80 profiles,
 # written blind on 2026-12-05 late): 71/80 on its first run; the fourth (80, written blind on 2026-12-06):
-# 68/80 on its first run (75 after its failures were read as classes, 2026-12-06).
-PASSING = {"profiles.yml": 99, "profiles_2.yml": 104, "profiles_3.yml": 77, "profiles_4.yml": 75}
+# 68/80 on its first run (75 after its failures were read as classes, 2026-12-06); the fifth (80, written
+# blind on 2026-12-06 morning): 70/80 on its first run.
+PASSING = {"profiles.yml": 99, "profiles_2.yml": 104, "profiles_3.yml": 77, "profiles_4.yml": 75, "profiles_5.yml": 74}
 
 
 def _checks(name):

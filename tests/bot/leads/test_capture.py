@@ -149,3 +149,20 @@ def test_a_consent_corrected_within_the_message_is_its_last_word():
     # the correction decides only when it is an answer; a doubt after it is still no consent
     assert consent_answer(UserMessage("sì, anzi, forse", None, []), "consent_profile") is None
     assert consent_answer(UserMessage("Saremmo lieti di essere chiamati", None, []), "consent_contact") is True
+
+
+def test_the_question_echoed_before_a_detail_is_the_answer():
+    turn = say("quante persone? una dozzina", "ask_channel_users", "contact_size",
+               consent_profile=True, consent_contact=True)
+    assert turn.is_answer and turn.updates["contact_size"] == "10-49"
+
+
+def test_what_to_call_someone_is_a_name_not_a_request_to_be_called():
+    turn = say("chiamatemi Pippo, all'anagrafe Giuseppe Fadda", "request_human", "contact_name",
+               consent_profile=True, consent_contact=True)
+    assert turn.is_answer and turn.updates["contact_name"] == "Giuseppe Fadda"
+
+
+def test_a_yes_that_names_whom_to_call_is_a_consent():
+    turn = say("sì, però chiamate mia sorella, non me", "affirm", "consent_contact", consent_profile=True)
+    assert turn.updates["consent_contact"] is True

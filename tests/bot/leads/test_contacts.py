@@ -396,3 +396,17 @@ def test_una_before_a_word_it_cannot_count_is_no_count():
 @pytest.mark.parametrize("text, bucket", [("siamo quattro gatti", "2-9"), ("uno, io", "1"), ("una one woman band", "1")])
 def test_sayings_of_size_and_one_said_with_a_word_after_it(text, bucket):
     assert accepted("company_size", text) == bucket
+
+
+@pytest.mark.parametrize("field, text, value", [
+    ("email", "uhm... anna.neri@example.it", "anna.neri@example.it"),  # a hesitation before it
+    ("email", "anna.neri [at] example.it", "anna.neri@example.it"),  # the @ written out
+    ("email", "@annaneri su tiktok, l'email è anna.neri@example.it", "anna.neri@example.it"),  # a handle first
+    ("company", "ehm... Ottica Bellavista", "Ottica Bellavista"),
+    ("company", "sono freelance, scrivete Marco Sanna", "Marco Sanna"),
+    ("company", "lo studio si chiama Geo Rilievi sas", "Geo Rilievi sas"),
+    ("company", "@ottica.bellavista su instagram, il negozio è Ottica Bellavista", "Ottica Bellavista"),
+    ("company_size", "mia moglie, mio figlio e io", "2-9"),  # the people listed
+])
+def test_details_inside_what_people_write_around_them(field, text, value):
+    assert check(field, text).value == value
