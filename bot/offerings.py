@@ -55,11 +55,9 @@ _CUES: Tuple[Tuple[str, str], ...] = (
     ("cibo_a_domicilio", r"consegn\w* a domicilio|delivery|asporto e consegn\w*|app di consegn\w*|dark kitchen|"
                          r"food delivery|(pizz\w*|sushi|poke|pasti|cibo|panini|hamburger|piatti)\b[^.]{0,40}"
                          r"\b(a domicilio|consegn\w*)"),
-    # "l'usato", "auto usate"; not "un gestionale usato da 800 studi"
-    ("usato", r"(l'|dell'|nell'|sull'|all')usato|usato garantito|nuovo e usato|usato e nuovo|"
-              r"(auto|moto|bici|biciclette|mobili|vestiti|abiti|libri|oggetti|articoli|capi|dischi|vinili|giochi|"
-              r"telefoni|smartphone|computer|attrezzature|macchine|elettrodomestici|strumenti)( \w+)? usat[oaie]|"
-              r"second[ao] mano|seconda-mano|vintage|ricondizionat\w*|mercatino|svuota ?cantin\w*|"
+    # "l'usato", "portatili usati"; not "un gestionale usato da 800 studi" (used by someone, not second-hand)
+    ("usato", r"usat[oaie]\b(?!\s+(da|dal|dallo|dalla|dai|dagli|dalle|per|in|ogni|anche|tutti|spesso|molto|"
+              r"poco|soprattutto|solo|ormai|ancora)\b)|second[ao] mano|seconda-mano|vintage|ricondizionat\w*|mercatino|svuota ?cantin\w*|"
               r"compro oro|conto vendita|antiquari\w*|antiquariato|modernariato|oggetti d'epoca|mobili d'epoca|"
               r"donat[ioe] (vestiti|oggetti|libri|abiti)|oggetti donati|vestiti donati|charity shop|negozio solidale"),
     # "una RSA da 120 posti letto": care, not a stay
