@@ -394,7 +394,7 @@ def yes_no(text: str) -> Optional[str]:
             return yes_no(after)  # "col tempo ho imparato: sì, rispondo e chiedo scusa"
     if re.search(r"\bin pubblico (no|mai|non)\b", t):
         return NO  # "in privato sì, in pubblico no": asked about answering in public
-    if _SPLIT_ANSWER.match(t):
+    if _SPLIT_ANSWER.match(t) and not re.search(r"\bsi,? anche se\b", t):  # "…sì, anche se…" grants, not splits
         return HEDGE  # "ai messaggi sì, ai commenti pubblici no", "le mani sì, la faccia preferirei di no"
     if "?" in (text or "") and not (_STARTS_WITH_YES.match(t) or _STARTS_WITH_NO.match(t) or _NEGATED_YES.search(t)):
         after = after_question(text)
@@ -418,9 +418,14 @@ def yes_no(text: str) -> Optional[str]:
         return NO  # "i contatti veri ce li ho già anche troppi": no need of more
     if starts_yes and re.search(r"\b(ma|pero) (se|su certe|in certi|non su tutto)\b", t):
         return HEDGE  # "sì, ma se è gente che parla a vanvera…": a yes with an exception left open
-    # "sì, anche se a volte ci vuole pazienza", "sì, se serve": a yes, granted something
-    hedged = re.sub(r"\banche se\b.*$|\b(se|quando) (serve|capita|c'e bisogno|necessario)\b", " ", t) \
-        if starts_yes else t
+    # "ai messaggi sì, anche se…": a yes said of one part of the question, before anything else
+    yes_of_a_part = bool(re.match(r"(a|ai|alle|agli|al|sui|sulle|con i|con le) \w+ (si|certo),? anche se\b", t))
+    # "sì, anche se a volte ci vuole pazienza", "sì, se serve": a yes, granted something; "sì, ci
+    # proviamo tutti i giorni", "sì, abbastanza consistente": a yes, and how much
+    hedged = re.sub(r"\banche se\b.*$|\b(se|quando) (serve|capita|c'e bisogno|necessario)\b|"
+                    r"\bci prov\w* (tutti i giorni|ogni giorno|sempre|seriamente|davvero|con impegno|con costanza)\b|"
+                    r"\babbastanza (consistente|buono|grande|alto|ampio|importante|spesso)\b", " ", t) \
+        if starts_yes or yes_of_a_part else t
     hedge = bool(_HEDGE.search(hedged))
     negated_yes = bool(_NEGATED_YES.search(t))
     if _STARTS_WITH_NO.match(t) and not negated_yes and not re.match(r"^no( no)*,? (anzi|scherzo)", t):
@@ -807,7 +812,7 @@ def budget(text: str) -> Optional[str]:
     t = words(text)
     if not t:
         return None
-    answer = yes_no(t)
+    answer = yes_no(text)  # the text as written: "sì, facciamo già…" is a yes, "si fa" would not be
     if answer == HEDGE and _SMALL.search(t) and yes_no(_SMALL.sub(" ", t)) == YES:
         answer = YES  # "si ma poco poco": a small budget is a budget
     amounts = [n for n in numbers(t) if n > 0]

@@ -116,11 +116,33 @@ def _merge(old: Any, new: List[str], additive: bool) -> List[str]:
     return new
 
 
+# "sono il titolare": the speaker's own role, which says nothing of who would do the work; "tramite
+# architetti", "per i commercialisti": the people one works with or for, not one's profession
+_OWN_ROLE = re.compile(r"\b(sono|io sono|sn|son)\s*$", re.IGNORECASE)
+_OTHERS_ROLE = re.compile(r"\b(tramite|con|per|ai|agli|alle|dagli|dalle|coi|degli|delle|dei|tra|fra)\s*$", re.IGNORECASE)
+
+
+def _without_others_roles(message: UserMessage, requested: Optional[str]) -> UserMessage:
+    def kept(e: Dict[str, Any]) -> bool:
+        start = e.get("start") if isinstance(e.get("start"), int) else None
+        if start is None or message.text.startswith("/"):
+            return True
+        before = message.text[:start]
+        if e.get("entity") == "team" and requested != "team":
+            return not _OWN_ROLE.search(before)
+        if e.get("entity") == PROFESSION:
+            return not _OTHERS_ROLE.search(before)
+        return True
+    entities = [e for e in message.entities if kept(e)]
+    return message if len(entities) == len(message.entities) else dataclasses.replace(message, entities=entities)
+
+
 def extract(message: UserMessage, slots: Mapping[str, Any], requested: Optional[str],
             voc: Vocabulary) -> Dict[str, Any]:
     """Profile updates carried by the message's entities, whatever question was asked."""
     updates: Dict[str, Any] = {}
     additive = bool(_ADDITIVE.search(fold(message.text)))
+    message = _without_others_roles(message, requested)
 
     kind = _first(_learned(message, "org_kind", P.KINDS, voc))
     # "trovare un cuoco e due camerieri": a role to hire is not the user's profession

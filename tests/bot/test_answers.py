@@ -517,3 +517,18 @@ def test_places_named_with_an_adjective_of_people_are_businesses(text, expected)
 ])
 def test_someone_of_the_business_by_their_role(text, expected):
     assert answers.team(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("sì, ci provo ogni giorno", YES),  # trying every day is a commitment
+    ("ci provo", HEDGE),  # trying, alone, is a doubt
+    ("sì, abbastanza alto", YES),  # how much, not whether
+    ("ai commenti sì, anche se a volte tardo", YES),  # a yes of one part, granted something
+    ("ai commenti sì, ai messaggi privati no", HEDGE),  # split in two
+])
+def test_how_much_after_a_yes_and_a_yes_of_one_part(text, expected):
+    assert answers.yes_no(text) == expected
+
+
+def test_a_budget_yes_with_a_comma_is_no_impersonal_si():
+    assert answers.budget("sì, facciamo già le sponsorizzate su Instagram") == YES

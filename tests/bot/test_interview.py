@@ -948,3 +948,11 @@ def test_a_clear_yes_in_another_language_answers_a_yes_no_question(voc):
     # elsewhere, a message in another language is still not taken as an answer
     turn = interpret(msg("we sell shoes", "nlu_fallback", problem), "activity", {"org_kind": "azienda"}, voc)
     assert "activity" not in turn.updates
+
+
+def test_the_speakers_own_role_and_the_people_they_work_with_fill_nothing(voc):
+    text = "Sono la titolare di un laboratorio di ceramica, vendiamo tramite architetti"
+    turn = interpret(msg(text, "inform", {"entity": "team", "value": "team", "start": 5, "end": 16},
+                         {"entity": "profession", "value": "architetto", "start": 65, "end": 75}), None, {}, voc)
+    assert "team" not in turn.updates  # who would do the work is still to be asked
+    assert "profession" not in turn.updates  # the architects are whom she sells through
