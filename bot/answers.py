@@ -25,6 +25,7 @@ DIALECT_FILE = paths.DATA / "dialect.yml"
 YES, NO, HEDGE = "yes", "no", "hedge"
 
 
+@functools.lru_cache(maxsize=4096)  # each reader of a turn asks for the same message's words
 def words(text: str) -> str:
     """The folded text with punctuation as spaces, dialect forms in Italian: "Sì, certo!" -> "si
     certo", "nzù, nenti" -> "no niente"."""
@@ -829,7 +830,8 @@ def budget(text: str) -> Optional[str]:
 
 # --- typed button titles -------------------------------------------------------------------------------
 
-def _title_keys(title: str) -> List[str]:
+@functools.lru_cache(maxsize=512)
+def _title_keys(title: str) -> Tuple[str, ...]:
     """The ways a button's title can be typed: "Ad aziende (B2B)" -> "ad aziende b2b", "ad aziende",
     "b2b"."""
     whole = words(title)
@@ -839,7 +841,7 @@ def _title_keys(title: str) -> List[str]:
     if outside and outside != whole:
         keys.append(outside)
     keys += [words(i) for i in inside if words(i)]
-    return keys
+    return tuple(keys)
 
 
 def pressed_button(text: str, buttons: Iterable[dict]) -> Optional[dict]:

@@ -13,7 +13,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from bot import answers, ateco, comuni, offerings, parsing
 from bot import fields as F
@@ -490,15 +490,22 @@ def _read_channels(message: UserMessage, question: F.Question, slots: Mapping[st
     return None
 
 
+_BARE_NAMES: Dict[int, Tuple[Vocabulary, Dict[str, str]]] = {}  # id(voc) -> (voc, names): built once per vocabulary
+
+
 def _bare_channel_names(voc: Vocabulary) -> Dict[str, str]:
     """Channel names that are everyday words, kept out of the aliases with a suffix ("subito.it",
     "medium.com", "line app"): the bare word -> the channel's id."""
+    known = _BARE_NAMES.get(id(voc))
+    if known is not None and known[0] is voc:
+        return known[1]
     aliases = voc.aliases.get(CHANNEL, {})
     bare = {}
     for alias, cid in voc.raw_aliases.get(CHANNEL, []):
         word = re.sub(r"\.(it|com|net|org|io)$|\s+(app|messenger|blog)$", "", fold(alias))
         if word != fold(alias) and re.fullmatch(r"[a-z]+", word) and word not in aliases:
             bare[word] = cid
+    _BARE_NAMES[id(voc)] = (voc, bare)
     return bare
 
 

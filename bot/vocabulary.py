@@ -55,13 +55,21 @@ class Vocabulary:
     def positions_in_text(self, entity: str, text: str) -> Dict[str, int]:
         """Each canonical value whose stem starts a word of the text, with where it first appears."""
         folded, found = fold(text), {}
-        for stem, value in self.keywords.get(entity, []):
-            # a stem ending in "=" is a whole word: "ets=" (ente del terzo settore) is not Etsy
-            whole = stem.endswith(WHOLE_WORD)
-            match = re.search(r"(?<![\w])" + re.escape(stem.rstrip(WHOLE_WORD)) + (r"(?!\w)" if whole else ""), folded)
+        for pattern, value in self._keyword_patterns.get(entity, ()):
+            match = pattern.search(folded)
             if match and (value not in found or match.start() < found[value]):
                 found[value] = match.start()
         return found
+
+    @functools.cached_property
+    def _keyword_patterns(self) -> Dict[str, Tuple[Tuple["re.Pattern[str]", str], ...]]:
+        """The keywords' stems compiled once (hundreds of them: compiled on each call they pushed
+        the readers' own patterns out of `re`'s cache). A stem ending in "=" is a whole word: "ets="
+        (ente del terzo settore) is not Etsy."""
+        return {entity: tuple((re.compile(r"(?<![\w])" + re.escape(stem.rstrip(WHOLE_WORD))
+                                          + (r"(?!\w)" if stem.endswith(WHOLE_WORD) else "")), value)
+                              for stem, value in pairs)
+                for entity, pairs in self.keywords.items()}
 
     def named_in_text(self, label: str, text: str, typos: bool = True) -> List[str]:
         """Canonical ids of the aliases of `label` (place, sector, profession, channel) that the text
@@ -89,7 +97,7 @@ class Vocabulary:
             for match in re.finditer(r"(?<= )" + r" +".join(map(re.escape, alias.split(" "))) + r"(?= )", folded):
                 matches.append((match.start(), match.end(), cid))
         if typos:
-            singles = [a for a in table if len(a) >= 5]
+            singles = self._typo_targets.get(label, ())
             tokens = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", folded)]
             grams = tokens + [(a[0], a[1] + " " + b[1]) for a, b in zip(tokens, tokens[1:])]
             for at, gram in grams:
@@ -128,6 +136,11 @@ class Vocabulary:
             for alias, cid in table:
                 out.append((label, alias, cid))
         return out
+
+    @functools.cached_property
+    def _typo_targets(self) -> Dict[str, Tuple[str, ...]]:
+        """Per label, the aliases a typo may stand for (five letters or more), built once."""
+        return {label: tuple(a for a in table if len(a) >= 5) for label, table in self.aliases.items()}
 
     @functools.cached_property
     def area_names(self) -> Dict[str, str]:
