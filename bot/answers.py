@@ -80,6 +80,30 @@ _NUMBERED = re.compile(r"(?:(?<=\s)|^)\d{1,2}[)\]](?=\s)")
 _BULLET = re.compile(r"[•▪●◦‣]|(?:(?<=\n)|^)-(?=\s)")
 
 
+# A gesture sent alone is an answer in chat ("👍" to a yes/no question, "🌙" to "when shall we call?"):
+# the word it stands for, by what is asked. Skin tones, genders and variation selectors are left out.
+_GESTURE_MODIFIERS = re.compile("[\ufe0e\ufe0f\u200d\u2640\u2642\U0001f3fb-\U0001f3ff\s]")
+_GESTURE_YES = frozenset("👍👌✅✔☑🆗🤝🙌💯")
+_GESTURE_NO = frozenset("👎🙅❌✖🚫⛔📵")
+_GESTURES_BY_QUESTION = {
+    "team": {"🙋": "io"},
+    "channels_used": {"📵": "nessuno", "🚫": "nessuno", "❌": "nessuno"},
+    "contact_call_time": {"🌙": "sera", "🌃": "sera", "☀": "mattina", "🌞": "mattina", "🌅": "mattina"},
+}
+
+
+def gesture(text: str, question: Optional[str]) -> Optional[str]:
+    """The word a message of one gesture alone stands for at this question, or None."""
+    bare = _GESTURE_MODIFIERS.sub("", text or "")
+    if not bare or len(set(bare)) != 1:  # one sign, maybe repeated ("👍👍")
+        return None
+    sign = bare[0]
+    by_question = _GESTURES_BY_QUESTION.get(question or "", {})
+    if sign in by_question:
+        return by_question[sign]
+    return "sì" if sign in _GESTURE_YES else "no" if sign in _GESTURE_NO else None
+
+
 def plain(text: str) -> str:
     """The text with pictographs as spaces and list markers ("1)", "•") as commas, of the same length,
     so that the classifier's entity offsets still point at the same words."""
@@ -185,9 +209,21 @@ _NOW = re.compile(r"(?:[,;.]|\b(?:ma|per[oò]|e|mentre))\s*(?:(?:ma|per[oò]|inv
                   re.IGNORECASE)
 
 
+# "sarebbe bello dedicarci 10 ore, ma realisticamente 3": a wish, then what will be
+_WISH = re.compile(r"\b(sarebbe|sarebbero|se potess\w+|se avess\w+|mi piacerebbe|ci piacerebbe|idealmente|"
+                   r"in un mondo ideale|vorrei|vorremmo)\b", re.IGNORECASE)
+_FACT = re.compile(r"(?:[,;.]|\b(?:ma|per[oò]))\s*(?:(?:ma|per[oò])\s+)?(realisticamente|in realt[aà]|in pratica|"
+                   r"di fatto|concretamente|per ora|per adesso|al momento)\b", re.IGNORECASE)
+
+
 def as_of_now(text: str) -> Optional[str]:
     """What holds now, after a past told first ("l'anno scorso ci passavo 8 ore, ora al massimo 4" ->
-    "al massimo 4"), or None when the message tells no past before a "now"."""
+    "al massimo 4") or after a wish ("sarebbe bello 10 ore, ma realisticamente 3" -> "3"), or None
+    when the message tells neither before a "now"."""
+    for fact in _FACT.finditer(text or ""):
+        rest = text[fact.end():].strip(" ,;:.")
+        if _WISH.search(text[:fact.start()]) and re.search(r"\w", rest):
+            return rest if not _NOT_NOW.match(fold(text[fact.start(1):]).strip()) else fold(text[fact.start(1):]).strip()
     for now in _NOW.finditer(text or ""):
         rest = text[now.end():].strip(" ,;:.")
         if _PAST.search(text[:now.start()]) and re.search(r"\w", rest):
@@ -230,7 +266,8 @@ _WHEN = (r"prima|dopo|durante|alle|oltre|di (mattina|sera|notte|domenica|sabato)
          r"il (weekend|sabato|fine settimana)|nel (weekend|fine settimana)")
 
 # Uncertainty wins over a yes or a no in the same answer: "sì, ma non sempre" must be asked again.
-_HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"(credo|penso) di si", r"non sempre", r"a volte", r"qualche volta",
+_HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"se avess\w+", r"se potess\w+",
+             r"(credo|penso) di si", r"non sempre", r"a volte", r"qualche volta",
              r"ogni tanto", r"non so", r"non lo so", r"non saprei", r"boh+", r"mah+", r"bah",
              r"vediamo", r"vedremo", r"vedro", r"ci penso(?! (nemmeno|neanche|proprio|io))", r"ci devo pensare", r"devo pensarci",
              r"ci penseremo", r"ci pensero", r"chissa", r"in teoria", r"piu o meno", r"cosi cosi",
@@ -759,7 +796,9 @@ def segment(text: str) -> Optional[str]:
     elsewhere = r"^\s*(ci|ne) (pensa|pensano|si occupa|si occupano)\b"
     # "agli alberghi, che lo danno ai loro ospiti": the customers' customers are not the customers
     theirs = r"\b(loro|dei loro|ai loro|alle loro|per i loro|per le loro)\s*$"
-    refused = r"^\s*(no|mai|nemmeno|neanche)\b"  # "aziende no, privati sì"
+    # "aziende no, privati sì"; not "ditte, mai privati", where the "mai" is for the customers after it
+    refused = (r"^\s*(no\b|(mai|nemmeno|neanche)\b"
+               r"(?!\s+(\w+\s+)?(privat|aziend|ditt|consumat|famigl|client|negoz|impres|pubblic)))")
     business = [m for m in [*_BUSINESS_CUSTOMERS.finditer(t), *_BUSINESS_CUSTOMERS_MORE.finditer(t)]
                 if not re.search(negated, t[:m.start()]) and not re.search(own_place, t[:m.start()])
                 and not re.match(refused, t[m.end():]) and not re.match(elsewhere, t[m.end():])]

@@ -307,15 +307,32 @@ _OTHERS = re.compile(r"\b(clienti|bambin\w+|minori|ospiti|pazienti|student\w+|al
                      r"invitati|iscritti|corsisti)\b")
 
 
+# the people of the business besides the speaker: whether they show themselves is part of the answer
+_MEMBERS = re.compile(r"\b(marito|moglie|compagn[oa]|soci[oa]?|dipendent\w+|collaborator\w+|staff|figli[oa]?|"
+                      r"famiglia|fratell\w+|sorell\w+|colleghi|ragazz[ei])\b")
+
+
 def _about_themselves(text: str) -> str:
+    """At the identity question, the part that answers: the business's own people, not its clients
+    ("i bambini no di sicuro, le maestre sì"); "io sì, mio marito no" is a doubt (HEDGE)."""
     parts = [p for p in re.split(r",\s*|\s+(?:ma|pero|però)\s+", text) if p.strip()]
-    own = [p for p in parts if _SELF.search(fold(p)) and re.search(r"\b(si|sì|no)\b", p.lower())]
-    others = [p for p in parts if p not in own and _OTHERS.search(fold(p))]
-    return own[0] if len(own) == 1 and others else text
+    if len(parts) < 2:
+        return text
+    verdicts = {n: answers.yes_no(p) for n, p in enumerate(parts)}
+    own = [n for n, p in enumerate(parts) if _SELF.search(fold(p)) and verdicts[n] == answers.YES]
+    members = [n for n, p in enumerate(parts) if _MEMBERS.search(fold(p)) and n not in own
+               and verdicts[n] in (answers.NO, answers.HEDGE, None) and re.search(r"\b(no|non|nn|so)\b", fold(p))]
+    if own and members:
+        return answers.HEDGE  # "io sì, mio marito nn vuole"
+    others = [n for n, p in enumerate(parts) if _OTHERS.search(fold(p))]
+    ours = [n for n in verdicts if n not in others and verdicts[n] in (answers.YES, answers.NO)]
+    return parts[ours[0]] if others and len(ours) == 1 else text
 
 
 def _read_yes_no(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
     text = _about_themselves(message.text) if question.name == "shows_identity" else message.text
+    if text == answers.HEDGE:
+        return answers.HEDGE
     reading = answers.budget(text) if question.kind == F.BUDGET else answers.yes_no(text)
     if reading is None and question.topic:  # "io e mio figlio ci mettiamo la faccia"
         reading = answers.statement_yes_no(text, question.topic)
@@ -431,7 +448,7 @@ _USED_ONCE = re.compile(r"\b(avevo|avevamo|aveva|usavo|usavamo|usava|chius\w|abb
 # "ancora nulla, dal prossimo mese apriamo Instagram": said before a channel, it is not used yet
 _NOT_YET = re.compile(r"\b(dal prossimo|prossim\w+|l'anno prossimo|tra poco|tra qualche|a breve|presto|in futuro|"
                       r"stiamo per|abbiamo intenzione|pensiamo di|vorrei|vorremmo|apriremo|apriro|faremo|useremo|"
-                      r"lanceremo)\b")
+                      r"lanceremo|se potess\w+|se avess\w+|aprirei|apriremmo|userei|useremmo|proverei|proveremmo)\b")
 
 
 def _mentions(folded: str, channel: str, voc: Vocabulary) -> List["re.Match[str]"]:
@@ -597,6 +614,11 @@ _WANTED = tuple((value, _wanting(nouns)) for value, nouns in _NOUN_CLASSES if va
 _BOUGHT_ALREADY = re.compile(r"(?<=ch[ei] )(hanno|ha|avevano|aveva) (gi[aà] )?(comprat|acquistat|ordinat)\w*"
                              r"(\s+da (noi|me))?", re.IGNORECASE)
 _SHOP = re.compile(r"\bpunt[oi] (di )?vendita\b", re.IGNORECASE)
+# "più visite guidate", "visite in cantina": people coming, booked, not visits to a website; "che la
+# gente torni a comprare in negozio": customers in the shop, not selling online
+_TOURS = re.compile(r"\bvisite (guidate|in cantina|al museo|in azienda|didattiche)\b", re.IGNORECASE)
+_BUYING_IN_THE_SHOP = re.compile(r"\b(comprare|acquistare|fare (la )?spesa) (in|nel|al|nella|dal|dalla) "
+                                 r"(negozio|bottega|locale|punto vendita|banco|mercato)\b", re.IGNORECASE)
 # The nouns of the objectives, as their misspellings are taken back to them ("nuovi clineti", "recenzioni").
 _OBJECTIVE_NOUNS = ("clienti", "recensioni", "prenotazioni", "donazioni", "volontari", "vendite", "visibilita",
                     "contatti", "preventivi", "appuntamenti", "community", "notorieta", "assistenza",
@@ -619,6 +641,9 @@ def _objectives_in(message: UserMessage, voc: Vocabulary) -> List[str]:
         message = UserMessage(_BOUGHT_ALREADY.sub("gia serviti", message.text), message.intent, [])
     if _SHOP.search(message.text):  # "che si sappia che il nostro punto vendita esiste" is not about selling
         message = UserMessage(_SHOP.sub("negozio", message.text), message.intent, [])
+    if _TOURS.search(message.text) or _BUYING_IN_THE_SHOP.search(message.text):
+        message = UserMessage(_BUYING_IN_THE_SHOP.sub("clienti in negozio", _TOURS.sub("prenotazioni", message.text)),
+                              message.intent, [])
     found = _objectives_named(message, voc)
     spelled = _spelled(message.text)
     if spelled != message.text:  # in the order of the text as it was meant
@@ -681,6 +706,9 @@ def _read_objectives(message: UserMessage, question: F.Question, slots: Mapping[
 
 def _read_priority(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary) -> Any:
     chosen = list(slots.get("objectives") or [])
+    # "non le donazioni, prima farci conoscere": what is said not to come first is left out
+    message = UserMessage(re.sub(r"(?i)(^|[,;.]\s*)(non|nn|no)\s+(e\s+|sono\s+)?(le|la|il|i|gli|l')?\s*[^,;.]+[,;.]",
+                                 r"\1", message.text), message.intent, [])
     # the objective named first: "più gente sul sito, poi le vendite" puts the site first
     named = [o for o in _objectives_in(message, voc) if o in chosen]
     folded = fold(message.text)
@@ -780,7 +808,9 @@ _ROLE_IN = re.compile(r"\b(sono (il|la|l') ?\w+( \w+)? (di|del|della|dell'|dello
 # Public bodies and non-profits; a province or a region only as a body ("l'ufficio della Regione"),
 # never as a place ("in provincia di Chieti").
 _PUBLIC_OR_NONPROFIT = re.compile(
-    r"\b(parrocchi\w*|oratorio|pro loco|biblioteca|museo|(del|dal|per il|lavoro al|un|il|nel|al) (piccolo |grande |"
+    r"\b(parrocchi\w*|caritas|suore|frati|congregazion\w*|diocesi|istituto religioso|senza scopo di lucro|"
+    r"non (facciamo|abbiamo) (profitt\w*|scopo di lucro)|"
+    r"oratorio|pro loco|biblioteca|museo|(del|dal|per il|lavoro al|un|il|nel|al) (piccolo |grande |"
     r"nostro |mio )?comune|comune di|universita|sindac\w*|assessor\w*|consiglier\w* comunal\w*|"
     r"scuola (statale|pubblica|primaria|media|elementare|dell'infanzia)|istituto (comprensivo|statale|"
     r"superiore|tecnico|alberghiero)|liceo|volontar\w*|no profit|non profit|circolo|club|federazione|"
@@ -822,6 +852,11 @@ def _org_kind(message: UserMessage, voc: Vocabulary) -> Optional[str]:
     if first and not _STARTUP_CUES.search(text) and not _a_business_cooperative(first, text) \
             and not (first == "azienda" and _PUBLIC_OR_NONPROFIT.search(text)):  # "società sportiva"
         return first
+    # "faccio lo skipper, ditta individuale", "artigiana con partita iva": one person working on their own
+    if re.search(r"\b(ditta individuale|impresa individuale|partita iva|p\.? ?iva|lavoro da sol[oa])\b", text) \
+            and not _BUSINESS_WORDS.search(text) \
+            and not re.search(r"\b(dipendent\w*|soci|srl|spa|snc|sas|siamo|abbiamo)\b", text):
+        return "professionista"
     found = _first(_learned(message, "org_kind", P.KINDS, voc))
     if found and not (found == "azienda" and _STARTUP_CUES.search(text)) and not _a_business_cooperative(found, text):
         return found  # "siamo una scale up fintech": a startup, though a company too
@@ -909,6 +944,9 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
     """
     slots = dict(slots)
     turn = Turn()
+    said = answers.gesture(message.text, requested) if requested in P.QUESTIONS else None
+    if said:  # "👍" at a yes/no question, "🙋" at "chi se ne occuperebbe?": the word it stands for
+        message = UserMessage(said, {"sì": "affirm", "no": "deny"}.get(said, "inform"), [])
     message = dataclasses.replace(message, text=answers.plain(message.text))  # no emoji, no list markers
     text = message.text
     problems = {e.get("value") for e in message.entities if e.get("entity") == INPUT_PROBLEM}

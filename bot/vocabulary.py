@@ -157,6 +157,9 @@ class Vocabulary:
 
         spans = self.spans(PLACE, text)
         found = [cid for start, _, cid in spans if not negated(start)]
+        if re.search(r"\b(lo stivale|la penisola(?!\s+[a-z])|bel ?paese)\b", fold(text)) and "italia" in self.places \
+                and "italia" not in found:
+            found.append("italia")  # "in tutto lo Stivale"
         for name, pid in self.area_names.items():  # "Marche", said where a place is asked
             if re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", fold(text)) and pid not in found:
                 found.append(pid)

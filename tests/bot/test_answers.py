@@ -532,3 +532,30 @@ def test_how_much_after_a_yes_and_a_yes_of_one_part(text, expected):
 
 def test_a_budget_yes_with_a_comma_is_no_impersonal_si():
     assert answers.budget("sì, facciamo già le sponsorizzate su Instagram") == YES
+
+
+@pytest.mark.parametrize("text, now", [
+    ("sarebbe bello pubblicare ogni giorno, ma realisticamente due ore", "due ore"),  # a wish, then the fact
+    ("mi piacerebbe un'agenzia, ma per ora faccio io", "faccio io"),
+])
+def test_what_will_be_after_a_wish(text, now):
+    assert answers.as_of_now(text) == now
+
+
+def test_a_condition_of_means_not_met_is_a_doubt_and_a_wish_with_a_reason_against_a_no():
+    assert answers.yes_no("certo, se avessi più tempo") == HEDGE
+    assert answers.yes_no("sarebbe bello ma non ne ho il tempo") == NO
+
+
+@pytest.mark.parametrize("sign, question, word", [
+    ("👍🏿", "replies_to_messages", "sì"), ("👍👍", None, "sì"), ("⛔", None, "no"),
+    ("🙋‍♀️", "team", "io"), ("🌞", "contact_call_time", "mattina"),
+    ("😀", None, None), ("ok 👍", None, None), ("👍👎", None, None),  # a face, words, two signs: not a gesture answer
+])
+def test_a_gesture_alone_stands_for_a_word_by_the_question(sign, question, word):
+    assert answers.gesture(sign, question) == word
+
+
+def test_never_for_the_customers_after_it():
+    assert answers.segment("imprese, mai consumatori") == "b2b"
+    assert answers.segment("aziende no, privati sì") == "b2c"

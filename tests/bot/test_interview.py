@@ -956,3 +956,59 @@ def test_the_speakers_own_role_and_the_people_they_work_with_fill_nothing(voc):
                          {"entity": "profession", "value": "architetto", "start": 65, "end": 75}), None, {}, voc)
     assert "team" not in turn.updates  # who would do the work is still to be asked
     assert "profession" not in turn.updates  # the architects are whom she sells through
+
+
+@pytest.mark.parametrize("requested, sign, value", [
+    ("handles_criticism", "👍🏽", True),  # a gesture alone answers, whatever its skin tone
+    ("real_relationships", "🤝", True),
+    ("replies_to_messages", "🙅‍♀️", False),
+    ("team", "🙋‍♂️", "da_solo"),  # "me"
+    ("channels_used", "📵", []),
+])
+def test_a_gesture_alone_answers_the_question(voc, requested, sign, value):
+    slots = complete_profile(**{requested: None})
+    problem = {"entity": "input_problem", "value": "no_text"}
+    turn = interpret(msg(sign, "nlu_fallback", problem), requested, slots, voc)
+    assert turn.updates[requested] == value
+
+
+def test_a_face_alone_is_no_answer(voc):
+    slots = complete_profile(handles_criticism=None)
+    turn = interpret(msg("😀", "nlu_fallback", {"entity": "input_problem", "value": "no_text"}),
+                     "handles_criticism", slots, voc)
+    assert "handles_criticism" not in turn.updates
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("i clienti no, ma io e il mio socio sì", True),  # the business's own people answer, not its clients
+    ("i corsisti no, gli istruttori sì", True),
+    ("io sì, mia sorella non se la sente", None),  # one yes, one no among them: a doubt, asked back
+])
+def test_who_shows_themselves_among_the_business_and_its_clients(voc, text, expected):
+    slots = complete_profile(shows_identity=None)
+    turn = interpret(msg(text), "shows_identity", slots, voc)
+    assert turn.updates.get("shows_identity") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("restauratrice, ditta individuale", "professionista"),  # one person on their own
+    ("mensa della Caritas, senza scopo di lucro", "ente"),
+    ("istituto religioso con casa per ferie", "ente"),
+])
+def test_one_person_businesses_and_religious_or_charitable_bodies(voc, text, expected):
+    turn = interpret(msg(text), "org_kind", {}, voc)
+    assert (turn.updates.get("org_kind") or turn.updates.get("identity_guess", {}).get("org_kind")) == expected
+
+
+def test_priority_leaves_out_what_is_said_not_to_come_first(voc):
+    slots = complete_profile(objectives=["vendite", "notorieta"], priority=None)
+    turn = interpret(msg("non le vendite, prima farci conoscere"), "priority", slots, voc)
+    assert turn.updates["priority"] == "notorieta"
+
+
+def test_tours_booked_and_buying_in_the_shop_are_not_visits_and_online_sales(voc):
+    slots = complete_profile(objectives=None, channels_used=None)
+    turn = interpret(msg("più visite guidate prenotate"), "objectives", slots, voc)
+    assert turn.updates["objectives"] == ["prenotazioni"]
+    turn = interpret(msg("che i clienti tornino a comprare in bottega"), "objectives", slots, voc)
+    assert "vendite" not in turn.updates["objectives"]

@@ -43,3 +43,12 @@ def test_a_stem_marked_whole_word_does_not_start_a_longer_word(voc):
     # "ets=" is the third sector's acronym, not the start of Etsy
     assert "ente" in voc.values_in_text("org_kind", "siamo un ETS di Bari")
     assert "ente" not in voc.values_in_text("org_kind", "vendo orecchini su Etsy")
+
+
+@pytest.mark.parametrize("text", ["in tutto lo Stivale", "un po' in tutta la penisola", "nel Belpaese"])
+def test_italy_by_its_nicknames(voc, text):
+    assert voc.places_in_text(text) == ["italia"]
+
+
+def test_a_named_peninsula_is_not_italy(voc):
+    assert "italia" not in voc.places_in_text("la penisola sorrentina")

@@ -166,3 +166,10 @@ def test_what_to_call_someone_is_a_name_not_a_request_to_be_called():
 def test_a_yes_that_names_whom_to_call_is_a_consent():
     turn = say("sì, però chiamate mia sorella, non me", "affirm", "consent_contact", consent_profile=True)
     assert turn.updates["consent_contact"] is True
+
+
+def test_a_thumbs_up_is_a_consent_and_a_moon_the_evening():
+    assert say("👍🏻", "nlu_fallback", "consent_profile").updates["consent_profile"] is True
+    assert say("❌", "nlu_fallback", "consent_profile").updates["consent_profile"] is False
+    turn = say("🌙", "nlu_fallback", "contact_call_time", consent_profile=True, consent_contact=True)
+    assert turn.updates["contact_call_time"] == "sera"
