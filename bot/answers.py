@@ -213,7 +213,8 @@ _NOW = re.compile(r"(?:[,;.]|\b(?:ma|per[oò]|e|mentre))\s*(?:(?:ma|per[oò]|inv
 _WISH = re.compile(r"\b(sarebbe|sarebbero|se potess\w+|se avess\w+|mi piacerebbe|ci piacerebbe|idealmente|"
                    r"in un mondo ideale|vorrei|vorremmo)\b", re.IGNORECASE)
 _FACT = re.compile(r"(?:[,;.]|\b(?:ma|per[oò]))\s*(?:(?:ma|per[oò])\s+)?(realisticamente|in realt[aà]|in pratica|"
-                   r"di fatto|concretamente|per ora|per adesso|al momento)\b", re.IGNORECASE)
+                   r"di fatto|concretamente|per ora|per adesso|al momento|onestamente|sinceramente|"
+                   r"a dire il vero|in verit[aà])\b", re.IGNORECASE)
 
 
 def as_of_now(text: str) -> Optional[str]:

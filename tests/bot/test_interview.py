@@ -1012,3 +1012,9 @@ def test_tours_booked_and_buying_in_the_shop_are_not_visits_and_online_sales(voc
     assert turn.updates["objectives"] == ["prenotazioni"]
     turn = interpret(msg("che i clienti tornino a comprare in bottega"), "objectives", slots, voc)
     assert "vendite" not in turn.updates["objectives"]
+
+
+def test_a_wish_then_an_honest_no_is_a_no(voc):
+    slots = complete_profile(real_relationships=None)
+    turn = interpret(msg("se potessi sì, ma sinceramente no"), "real_relationships", slots, voc)
+    assert turn.updates["real_relationships"] is False
