@@ -788,7 +788,9 @@ def segment(text: str) -> Optional[str]:
         return "entrambi"
     said = {m.group(0) for m in re.finditer(r"\bb2[bc]\b", t)}
     # "non ai privati", "no privati", "noi no vende al pubblico"; "non solo ai privati" negates nothing
-    negated = r"(\b(non|niente|mai|mica|manco|neanche|nemmeno|tranne|nessun[oa]?|nessun')|^no|\bnoi no)(?! solo| soltanto)\s*(\w+\s+){0,2}$"
+    # (the words between are not customers of their own: in "mai privati, solo ditte" the "mai" is the privati's)
+    negated = r"(\b(non|niente|mai|mica|manco|neanche|nemmeno|tranne|nessun[oa]?|nessun')|^no|\bnoi no)(?! solo| soltanto)" \
+              r"\s*((?!privat|aziend|ditt|consumat|famigl|client|impres)\w+\s+){0,2}$"
     # "vendita diretta in negozio", "siamo una bottega": where one sells, or what one is, not the customer
     # ("a un ristorante" is a customer)
     own_place = r"(?<!\ba )(?<!\bad )(?<!\bper )\b(in|nel|nella|nello|nei|nelle|dal|dalla|dallo|un|una|uno|un'|mio|" \

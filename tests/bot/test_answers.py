@@ -559,3 +559,7 @@ def test_a_gesture_alone_stands_for_a_word_by_the_question(sign, question, word)
 def test_never_for_the_customers_after_it():
     assert answers.segment("imprese, mai consumatori") == "b2b"
     assert answers.segment("aziende no, privati sì") == "b2c"
+
+
+def test_a_no_before_customers_is_theirs_not_of_the_customers_after_them():
+    assert answers.segment("mai consumatori, solo imprese") == "b2b"
