@@ -273,3 +273,13 @@ def test_after_the_plan_the_profile_changes_only_when_asked(client, sender):
     assert "già completo" in replies and "È tutto corretto?" not in replies
     replies = " ".join(client.texts(sender, "cambia il pubblico"))
     assert "Che pubblico vuoi raggiungere?" in replies
+
+
+def test_a_gesture_alone_answers_through_the_whole_stack(client, sender):
+    # the input guard flags "👍" as no text; the question asked reads it as the yes it stands for
+    run_script(client, sender, PIZZERIA[:12])
+    replies = " ".join(client.texts(sender, "👍🏽"))
+    assert client.slots(sender)["ad_budget"] is True
+    assert "rispondere a commenti" in replies  # the next question, not "scrivi del testo"
+    client.texts(sender, "🙅‍♀️")
+    assert client.slots(sender)["replies_to_messages"] is False
