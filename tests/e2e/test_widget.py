@@ -461,3 +461,18 @@ def test_greeting_with_the_privacy_link_typing_and_unread_badge_at_both_sizes(br
         page.screenshot(path=str(SHOTS / f"widget-unread-{size}.png"))
     finally:
         context.close()
+
+
+def test_a_thumbs_up_answers_a_yes_no_question_in_the_widget(page):
+    """A gesture sent alone is read as the answer it stands for (issue 14), as a visitor sees it."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    size = "phone" if page.viewport_size["width"] < 600 else "desktop"
+    open_widget(page)
+    page.get_by_text("Per cominciare: chi sei?").wait_for(timeout=30000)
+    for answer in ("Azienda o PMI", "ristorazione", "una pizzeria con forno a legna", "privati", "Napoli",
+                   "famiglie del quartiere", "farci conoscere", "solo Facebook", "4 ore a settimana", "io"):
+        send(page, answer)
+    assert "budget per la pubblicità" in last_bot_text(page)
+    send(page, "👍")
+    assert "rispondere a commenti e messaggi" in last_bot_text(page)
+    page.screenshot(path=str(SHOTS / f"gesture-answer-{size}.png"))
