@@ -1159,10 +1159,14 @@ def _answer(turn: Turn, message: UserMessage, slots: Mapping[str, Any], requeste
             said = others.pop(name)
             others[offered] = said if name == "segment" else list(dict.fromkeys([*(slots.get(offered) or []), *said]))
     # the widget asks "chi sei?" first, and a first message answers it ("Ho una trattoria a Bologna…"): a
-    # kind inferred from a description, named by no word for a kind, is said back as from any first message
+    # kind inferred from a description, named by no word for a kind, is said back as from any first
+    # message; "marchio" counts only said as what one is ("vorremmo rafforzare il marchio" is no brand)
+    brand_said = _says_kind(text, "brand", voc) or _opening_kind(text, voc) == "brand"
+    kind_words = [k for k in voc.values_in_text("org_kind", text) if k != "brand" or brand_said]
+    kind_entities = [e for e in message.entities
+                     if e.get("entity") == "org_kind" and (e.get("value") != "brand" or brand_said)]
     inferred = requested == "org_kind" and not payload and _is_first(slots) and value in P.KINDS \
-        and len(text.split()) >= 6 and not voc.values_in_text("org_kind", text) \
-        and not any(e.get("entity") == "org_kind" for e in message.entities)
+        and len(text.split()) >= 6 and not kind_words and not kind_entities
     if inferred:
         others["org_kind"] = value
     _ask_back_identity(others, message, slots, voc)

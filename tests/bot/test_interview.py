@@ -1018,3 +1018,17 @@ def test_a_wish_then_an_honest_no_is_a_no(voc):
     slots = complete_profile(real_relationships=None)
     turn = interpret(msg("se potessi sì, ma sinceramente no"), "real_relationships", slots, voc)
     assert turn.updates["real_relationships"] is False
+
+
+def test_a_brand_to_strengthen_is_no_kind_said_in_the_widgets_first_answer(voc):
+    # the widget asks "chi sei?" first; "rafforzare il marchio" is an objective, so the kind it
+    # suggests is said back, not stored
+    text = "Siamo un caseificio in Val d'Aosta e vorremmo far crescere il marchio all'estero"
+    at = text.index("marchio")
+    turn = interpret(msg(text, "inform", {"entity": "org_kind", "value": "brand", "start": at, "end": at + 7}),
+                     "org_kind", {}, voc)
+    assert "org_kind" not in turn.updates
+    assert turn.next_question == "org_kind"
+    # said as what one is, it is the answer
+    turn = interpret(msg("Siamo un marchio di borse in pelle fatte in Toscana da artigiani"), "org_kind", {}, voc)
+    assert turn.updates.get("org_kind") == "brand"
