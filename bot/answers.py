@@ -221,14 +221,12 @@ def as_of_now(text: str) -> Optional[str]:
     """What holds now, after a past told first ("l'anno scorso ci passavo 8 ore, ora al massimo 4" ->
     "al massimo 4") or after a wish ("sarebbe bello 10 ore, ma realisticamente 3" -> "3"), or None
     when the message tells neither before a "now"."""
-    for fact in _FACT.finditer(text or ""):
-        rest = text[fact.end():].strip(" ,;:.")
-        if _WISH.search(text[:fact.start()]) and re.search(r"\w", rest):
-            return rest if not _NOT_NOW.match(fold(text[fact.start(1):]).strip()) else fold(text[fact.start(1):]).strip()
-    for now in _NOW.finditer(text or ""):
-        rest = text[now.end():].strip(" ,;:.")
-        if _PAST.search(text[:now.start()]) and re.search(r"\w", rest):
-            return rest if not _NOT_NOW.match(fold(text[now.start(1):]).strip()) else fold(text[now.start(1):]).strip()
+    for turn, before in ((_FACT, _WISH), (_NOW, _PAST)):
+        for marker in turn.finditer(text or ""):
+            rest = text[marker.end():].strip(" ,;:.")
+            if before.search(text[:marker.start()]) and re.search(r"\w", rest):
+                said = fold(text[marker.start(1):]).strip()
+                return said if _NOT_NOW.match(said) else rest  # "per ora no" keeps its "per ora"
     return None
 
 
@@ -410,7 +408,7 @@ def yes_no(text: str) -> Optional[str]:
     opener = re.match(r"(ehm+|ehh+|uhm+|mmm+|allora|dunque|cioe|beh+|bah|mah+|boh+)\s+(?=\w)", t)
     if opener and (not opener.group(1).startswith(("mah", "boh")) or _NOT_NOW.match(t[opener.end():])
                    or re.match(r"no\b", t[opener.end():])):
-        return yes_no(text[len(text) - len(text.lstrip()):].split(None, 1)[1]) if len(text.split()) > 1 else None
+        return yes_no(text.split(None, 1)[1]) if len(text.split()) > 1 else None
     # "se è giusta sì, se è un troll no": the answer depends on the case
     if re.match(r"(solo )?se\b.*\b(si|no)\b.*\bse\b.*\b(si|no)\b", t):
         return HEDGE
@@ -778,6 +776,10 @@ def _qualifies_business(t: str, people: "re.Match[str]") -> bool:
         _BUSINESS_CUSTOMERS.fullmatch(before[-1]) or _BUSINESS_CUSTOMERS_MORE.fullmatch(before[-1]))
 
 
+# Stems of the customers a negation may be said of ("mai privati", "ditte, mai consumatori").
+_CUSTOMER_STEMS = r"privat|aziend|ditt|consumat|famigl|client|impres"
+
+
 def segment(text: str) -> Optional[str]:
     """b2b, b2c or entrambi for "a chi vendi?", from who the customers are."""
     t = re.sub(r"\b(?:b|bi) ?(?:to|2|tu) ?(b|c|bi|ci)\b", lambda m: "b2" + m.group(1)[0], words(text))  # "B to C", "bi tu bi"
@@ -790,7 +792,7 @@ def segment(text: str) -> Optional[str]:
     # "non ai privati", "no privati", "noi no vende al pubblico"; "non solo ai privati" negates nothing
     # (the words between are not customers of their own: in "mai privati, solo ditte" the "mai" is the privati's)
     negated = r"(\b(non|niente|mai|mica|manco|neanche|nemmeno|tranne|nessun[oa]?|nessun')|^no|\bnoi no)(?! solo| soltanto)" \
-              r"\s*((?!privat|aziend|ditt|consumat|famigl|client|impres)\w+\s+){0,2}$"
+              rf"\s*((?!{_CUSTOMER_STEMS})\w+\s+){{0,2}}$"
     # "vendita diretta in negozio", "siamo una bottega": where one sells, or what one is, not the customer
     # ("a un ristorante" is a customer)
     own_place = r"(?<!\ba )(?<!\bad )(?<!\bper )\b(in|nel|nella|nello|nei|nelle|dal|dalla|dallo|un|una|uno|un'|mio|" \
@@ -800,8 +802,7 @@ def segment(text: str) -> Optional[str]:
     # "agli alberghi, che lo danno ai loro ospiti": the customers' customers are not the customers
     theirs = r"\b(loro|dei loro|ai loro|alle loro|per i loro|per le loro)\s*$"
     # "aziende no, privati sì"; not "ditte, mai privati", where the "mai" is for the customers after it
-    refused = (r"^\s*(no\b|(mai|nemmeno|neanche)\b"
-               r"(?!\s+(\w+\s+)?(privat|aziend|ditt|consumat|famigl|client|negoz|impres|pubblic)))")
+    refused = rf"^\s*(no\b|(mai|nemmeno|neanche)\b(?!\s+(\w+\s+)?({_CUSTOMER_STEMS}|negoz|pubblic)))"
     business = [m for m in [*_BUSINESS_CUSTOMERS.finditer(t), *_BUSINESS_CUSTOMERS_MORE.finditer(t)]
                 if not re.search(negated, t[:m.start()]) and not re.search(own_place, t[:m.start()])
                 and not re.match(refused, t[m.end():]) and not re.match(elsewhere, t[m.end():])]

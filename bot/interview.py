@@ -13,7 +13,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional
 
 from bot import answers, ateco, comuni, offerings, parsing
 from bot import fields as F
@@ -468,7 +468,7 @@ def _read_channels(message: UserMessage, question: F.Question, slots: Mapping[st
         or voc.named_in_text(CHANNEL, _unglued(message.text, voc.aliases.get(CHANNEL, {})))
     # "Facebook, AutoScout24 e Subito": a name that is also a word (subito, medium, line) is the
     # channel when written with its capital among other channels, or alone
-    bare = _bare_channel_names(voc)
+    bare = voc.bare_channel_names
     alone = not re.search(r"\s", message.text.strip())
     capitalised = [bare[m.group(0).lower()]
                    for m in re.finditer(r"(?<![\w.])[A-Z][A-Za-z]+(?![\w.])", message.text)
@@ -481,15 +481,13 @@ def _read_channels(message: UserMessage, question: F.Question, slots: Mapping[st
              if not any(re.search(_NEGATED_CHANNEL, folded[:m.start()]) for m in _mentions(folded, c, voc))]
     if named and _USED_ONCE.search(folded):
         clauses = [c for c in _CLAUSES.split(folded) if c]
-        current = [c for c in named if any(re.search(rf"\b{re.escape(fold(alias))}\b", clause)
-                                           and not _USED_ONCE.search(clause)
-                                           for alias, cid in voc.raw_aliases.get(CHANNEL, []) if cid == c
-                                           for clause in clauses)]
+        current = [c for c in named
+                   if any(_mentions(clause, c, voc) and not _USED_ONCE.search(clause) for clause in clauses)]
         if not current and not any(_USED_ONCE.search(c) is None and voc.named_in_text(CHANNEL, c) for c in clauses):
             return []  # every channel named was used once and is not any more
     # "no, ancora nulla, dal prossimo mese apriamo Instagram": a channel only planned is not used yet
-    planned = [c for c in named if all(_NOT_YET.search(re.split(r"[,;:.]", folded[:m.start()])[-1])
-                                       for m in _mentions(folded, c, voc)) and any(_mentions(folded, c, voc))]
+    planned = [c for c in named if (said := _mentions(folded, c, voc))
+               and all(_NOT_YET.search(re.split(r"[,;:.]", folded[:m.start()])[-1]) for m in said)]
     if planned:
         named = [c for c in named if c not in planned]
         if not named:
@@ -505,25 +503,6 @@ def _read_channels(message: UserMessage, question: F.Question, slots: Mapping[st
             or re.search(r"\b(nessun\w*|niente|nulla|ancora no|per ora no)\b", fold(message.text)):
         return []
     return None
-
-
-_BARE_NAMES: Dict[int, Tuple[Vocabulary, Dict[str, str]]] = {}  # id(voc) -> (voc, names): built once per vocabulary
-
-
-def _bare_channel_names(voc: Vocabulary) -> Dict[str, str]:
-    """Channel names that are everyday words, kept out of the aliases with a suffix ("subito.it",
-    "medium.com", "line app"): the bare word -> the channel's id."""
-    known = _BARE_NAMES.get(id(voc))
-    if known is not None and known[0] is voc:
-        return known[1]
-    aliases = voc.aliases.get(CHANNEL, {})
-    bare = {}
-    for alias, cid in voc.raw_aliases.get(CHANNEL, []):
-        word = re.sub(r"\.(it|com|net|org|io)$|\s+(app|messenger|blog)$", "", fold(alias))
-        if word != fold(alias) and re.fullmatch(r"[a-z]+", word) and word not in aliases:
-            bare[word] = cid
-    _BARE_NAMES[id(voc)] = (voc, bare)
-    return bare
 
 
 def _unglued(text: str, names: Mapping[str, str]) -> str:
@@ -935,6 +914,13 @@ ANSWER_INTENTS = {"inform", "affirm", "deny", "dont_know", "change_field"}
 SOCIAL_INTENTS = {"greet", "goodbye", "thanks", "how_are_you", "bot_challenge"}
 
 
+def as_words(message: UserMessage, requested: str) -> UserMessage:
+    """A gesture sent alone as the word it stands for at the question asked (`answers.gesture`), with
+    the intent of that word; any other message as it is. Both forms read answers through it."""
+    said = answers.gesture(message.text, requested)
+    return UserMessage(said, {"sì": "affirm", "no": "deny"}.get(said, "inform"), []) if said else message
+
+
 def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str, Any],
               voc: Vocabulary) -> Turn:
     """What the message changes in the profile, what to say, and the next question.
@@ -944,9 +930,8 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
     """
     slots = dict(slots)
     turn = Turn()
-    said = answers.gesture(message.text, requested) if requested in P.QUESTIONS else None
-    if said:  # "👍" at a yes/no question, "🙋" at "chi se ne occuperebbe?": the word it stands for
-        message = UserMessage(said, {"sì": "affirm", "no": "deny"}.get(said, "inform"), [])
+    if requested in P.QUESTIONS:  # "👍" at a yes/no question, "🙋" at "chi se ne occuperebbe?"
+        message = as_words(message, requested)
     message = dataclasses.replace(message, text=answers.plain(message.text))  # no emoji, no list markers
     text = message.text
     problems = {e.get("value") for e in message.entities if e.get("entity") == INPUT_PROBLEM}

@@ -143,6 +143,17 @@ class Vocabulary:
         return {label: tuple(a for a in table if len(a) >= 5) for label, table in self.aliases.items()}
 
     @functools.cached_property
+    def bare_channel_names(self) -> Dict[str, str]:
+        """Channel names that are everyday words, kept out of the aliases with a suffix ("subito.it",
+        "medium.com", "line app"): the bare word -> the channel's id."""
+        aliases, bare = self.aliases.get(CHANNEL, {}), {}
+        for alias, cid in self.raw_aliases.get(CHANNEL, []):
+            word = re.sub(r"\.(it|com|net|org|io)$|\s+(app|messenger|blog)$", "", fold(alias))
+            if word != fold(alias) and re.fullmatch(r"[a-z]+", word) and word not in aliases:
+                bare[word] = cid
+        return bare
+
+    @functools.cached_property
     def area_names(self) -> Dict[str, str]:
         """Folded display names of regions, countries and areas ("marche", "emilia-romagna")."""
         return {fold(p.name): pid for pid, p in self.places.items() if p.kind != "city"}

@@ -13,7 +13,7 @@ from typing import Any, Dict, Mapping, Optional
 from bot import answers
 from bot import profile as P
 from bot import texts
-from bot.interview import UserMessage, Turn, count_failure
+from bot.interview import UserMessage, Turn, as_words, count_failure
 from bot.leads import contacts
 from bot.vocabulary import fold
 
@@ -53,9 +53,8 @@ def interpret(message: UserMessage, requested: Optional[str], slots: Mapping[str
               notice_version: str, channel: str, now: Optional[dt.datetime] = None) -> Turn:
     now = now or dt.datetime.now(dt.timezone.utc)
     turn = Turn()
-    said = answers.gesture(message.text, requested) if requested in QUESTIONS else None
-    if said:  # "👍" to a consent, "🌙" to the time to call: the word it stands for
-        message = UserMessage(said, {"sì": "affirm", "no": "deny"}.get(said, "inform"), [])
+    if requested in QUESTIONS:  # "👍" to a consent, "🌙" to the time to call: the word it stands for
+        message = as_words(message, requested)
     if requested in QUESTIONS and not message.text.startswith("/"):
         # a button's title typed as text ("Quando capita", "Sì, acconsento") presses the button
         pressed = answers.pressed_button(message.text, texts.lead_question(requested, slots, _NoNotice()).get("buttons") or [])
