@@ -240,24 +240,29 @@ def score_channel(channel: Channel, profile: Mapping[str, Any], markets: Sequenc
     # what the business offers: a marketplace, directory or vertical serves some offerings only
     offering = profile.get("offering")
     hiring = "recruiting" in objectives and "lavoro" in channel.offerings  # job ads serve any employer
+    # a channel of job ads and other listings (Subito.it: goods and jobs), open to this business only for
+    # its job ads: its objective figures describe the other listings
+    as_employer_only = hiring and not channel.serves_offering(offering) and set(channel.offerings) != {"lavoro"}
     if not channel.serves_offering(offering) and not hiring:
         fit.excluded.append(t("wrong_offering", name=channel.name, serves=channel.serves,
                               offering=offerings.label(offering)))
 
-
-    # objectives: the main one counts double
+    # objectives: the main one counts double; a channel open only for its job ads serves recruiting alone
     if objectives:
         weights = {o: (2.0 if o == priority else 1.0) for o in objectives}
-        got = sum(weights[o] * channel.objectives[o] for o in objectives)
+        reach_of = {o: (0 if as_employer_only and o != "recruiting" else channel.objectives[o])
+                    for o in objectives}
+        got = sum(weights[o] * reach_of[o] for o in objectives)
         breakdown["objectives"] = round(WEIGHTS["objectives"] * got / (3 * sum(weights.values())), 1)
-        main = priority or max(objectives, key=lambda o: (channel.objectives[o], o))
+        main = priority or max(objectives, key=lambda o: (reach_of[o], o))
         # selling something digital (subscriptions, apps, courses) online is won by an audience first:
         # a channel good at making one known serves that sale too
-        reach = max(channel.objectives[main], channel.objectives["notorieta"]) \
-            if main == "vendite" and profile.get("offering") in DIGITAL_OFFERINGS else channel.objectives[main]
+        reach = max(reach_of[main], channel.objectives["notorieta"]) \
+            if main == "vendite" and offering in DIGITAL_OFFERINGS and not as_employer_only \
+            else reach_of[main]
         if reach < MIN_PRIORITY_FIT:
             fit.excluded.append(t("weak_objective", objective=texts.OBJECTIVE_LABELS[main]))
-        good = [o for o in objectives if channel.objectives[o] == 3]
+        good = [o for o in objectives if reach_of[o] == 3]
         if good:
             fit.reasons.append(t("objectives", objectives=texts.join(texts.OBJECTIVE_LABELS[o] for o in good)))
     else:

@@ -340,6 +340,24 @@ def test_several_objectives_with_a_priority_get_a_plan_not_a_specialist(kb, voc)
     assert "conflicting_objectives" not in {r["code"] for r in ranked.specialist_reasons}
 
 
+def test_a_listing_site_open_to_an_employer_only_for_its_job_ads_counts_for_hiring_alone(kb, voc):
+    # a classifieds site of goods and jobs: for a firm of services hiring staff it is a place for job ads,
+    # not where its business customers come from
+    firm = persona(org_kind="azienda", sector="consulting", segment="b2b", offering="servizi_professionali",
+                   activity="impresa di pulizie per uffici e condomini a Torino, assumiamo addetti",
+                   locations=["torino"], objectives=["contatti", "recruiting"], priority="contatti")
+    classifieds = kb.get("subito")
+    assert set(classifieds.offerings) > {"lavoro"}
+    fit = score_channel(classifieds, firm, ("IT",), voc)
+    assert any("contatti" in why for why in fit.excluded), fit.excluded
+    hiring_first = score_channel(classifieds, {**firm, "priority": "recruiting"}, ("IT",), voc)
+    assert not hiring_first.excluded
+    assert hiring_first.breakdown["objectives"] < score_channel(
+        classifieds, {**firm, "offering": "usato", "priority": "recruiting"}, ("IT",), voc).breakdown["objectives"]
+    # a board of job ads alone keeps its figures: they are about employers already
+    assert score_channel(kb.get("indeed"), {**firm, "priority": "recruiting"}, ("IT",), voc).breakdown["objectives"] > 0
+
+
 def test_customers_counted_are_not_the_size_of_the_organisation():
     from bot import special_cases
     assert special_cases.large_organisation({"activity": "abbiamo 120 negozi in Italia"}) == ["120 negozi"]
