@@ -281,7 +281,7 @@ _HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"se avess\w+", r"se
              r"teoricamente", r"in linea (di massima|teorica|di principio)", r"sulla carta", r"solo se",
              r"da valutare", r"valuteremo", r"valuto", r"non ancora deciso", r"indecis\w", r"50 e 50",
              r"a seconda", r"tendenzialmente", r"ci prov\w*", r"proviamoci", r"posso provarci", r"diciamo di si", r"non tanto", r"un po'? si,? (e )?un po'? no",
-             r"(si|certo|ok|va bene)\b.{0,40}\bma non\b(?! (troppo presto|troppo tardi|" + _WHEN + r"))", r"non con regolarita", r"non proprio",
+             r"(si|certo|ok|va bene)\b.{0,40}\bma non\b(?! (troppo presto|troppo tardi|" + _WHEN + r"|(\w+ ){0,2}(spam|pubblicita|newsletter)))", r"non con regolarita", r"non proprio",
              # a condition or something to do first: "sì, se ne vale la pena", "devo leggere prima"
              r"se (ne vale|vale|serve davvero|conviene|funziona|rende|ce la faccio|riesco|posso|non sono|"
              r"non siamo|non ho|non abbiamo)\b", r"(prima )?devo (prima )?(leggere|capire|vedere|"
@@ -405,7 +405,9 @@ def yes_no(text: str) -> Optional[str]:
     if re.fullmatch(r"(non so|non lo so|non saprei|boh+|mah+|bo)", t):
         return HEDGE
     # "ehm... sì", "allora, no": a hesitation before the answer; "mah, per ora no": a doubt settled as no
-    opener = re.match(r"(ehm+|ehh+|uhm+|mmm+|allora|dunque|cioe|beh+|bah|mah+|boh+)\s+(?=\w)", t)
+    # ("uffa... vabbè sì", "guardi, sì": a sigh or a courtesy before it)
+    opener = re.match(r"(ehm+|ehh+|uhm+|mmm+|allora|dunque|cioe|beh+|bah|mah+|boh+|uffa+|vabbe|vabbuo|"
+                      r"guard[ai]|sent[ai]|ecco)\s+(?=\w)", t)
     if opener and (not opener.group(1).startswith(("mah", "boh")) or _NOT_NOW.match(t[opener.end():])
                    or re.match(r"no\b", t[opener.end():])):
         return yes_no(text.split(None, 1)[1]) if len(text.split()) > 1 else None
@@ -506,8 +508,10 @@ def clear_yes(text: str) -> bool:
     return not (_NEGATION.search(t) or _NO.search(t)) or bool(_NEGATED_YES.search(t))
 
 
-# "sì, ma non troppo presto": when, not whether; "sì ma chiamate mio padre, non me": whom, not whether
-_NOT_THEN = re.compile(r"\bnon (troppo )?(presto|tardi|" + _WHEN + r")\b|\bnon (a )?me$")
+# "sì, ma non troppo presto": when, not whether; "sì ma chiamate mio padre, non me": whom, not whether;
+# "sì però non mandatemi spam": a request beside the consent, not against it
+_NOT_THEN = re.compile(r"\bnon (troppo )?(presto|tardi|" + _WHEN + r")\b|\bnon (a )?me$|"
+                       r"\b(non|niente|no|nessun\w*|zero)\b( \w+){0,2} (spam|pubblicita|newsletter|catene)\b")
 
 
 def starts_with_answer(text: str) -> bool:
@@ -641,7 +645,10 @@ _TEAM_OUTSIDE = _rx(r"agenzi\w*", r"web agency", r"estern[oia]", r"freelance\w*"
                     # paid: "a qualcuno fuori, pagando", "un'amica grafica, la pago a lavoro"
                     r"pagand\w*", r"qualcuno (di )?fuori", r"(la|lo|li|le) pag(o|hiamo|herei|heremmo)",
                     r"(ci|mi|che) (fa|fanno|manda|mandano|emette|emettono) (la |le |regolare )?fattur\w*",
-                    r"fattur\w* a parte", r"a pagamento")
+                    r"fattur\w* a parte", r"a pagamento",
+                    # "un amico grafico, gli do qualcosa ogni mese": paid, so from outside
+                    r"(gli|le) (do|diamo|darei|daremmo|passo|passiamo) (qualcosa|qualche soldo|un compenso|un fisso|\d+|"
+                    r"dei soldi|un tot)")
 _TEAM_INSIDE = _rx(r"io e (?!chi\b|basta\b|nessun)\w+", r"noi", r"insieme", r"a turno", r"tutti", r"tutte", r"ce ne occupiamo",
                    r"lo facciamo", r"team", r"squadra", r"staff", r"ufficio", r"reparto", r"gruppo",
                    r"collaborat\w+", r"dipendent\w+", r"impiegat\w+", r"assistent\w*", r"segretari\w",
@@ -695,7 +702,7 @@ def team(text: str) -> Optional[str]:
         return "da_solo"  # "il presidente dell'associazione, cioè io, da solo"
     # "l'estetista che lavora con me", "la farmacista più giovane, la dottoressa Piras": someone of the
     # business, by their role
-    if re.search(r"\bche lavora (con|per|da) (me|noi)\b|\bche lavorano (con|per|da) (me|noi)\b", t) \
+    if re.search(r"\bche (lavora|lavorano|sta|stanno|e|sono) (qui |gia |sempre )?(con|per|da) (me|noi)\b", t) \
             or re.match(r"(il|la|l'|lo|i|le|gli) ?((?!commercialist|consulent)\w{3,}(ista|isti|iste|trice|trici|tore|tori)|"
                         r"dottor\w*|dott|"
                         r"commess\w|banconier\w|cassier\w|magazzinier\w|cuoc\w|camerier\w)\b", t):
@@ -782,6 +789,9 @@ _CUSTOMER_STEMS = r"privat|aziend|ditt|consumat|famigl|client|impres"
 
 def segment(text: str) -> Optional[str]:
     """b2b, b2c or entrambi for "a chi vendi?", from who the customers are."""
+    # "solo business, no consumer": a "no" after a comma is the negation of what follows ("privati no,
+    # aziende sì" keeps its "no" for the privati)
+    text = re.sub(r"([,;]\s*)no\s+(?=\w)", r"\1non ", text or "")
     t = re.sub(r"\b(?:b|bi) ?(?:to|2|tu) ?(b|c|bi|ci)\b", lambda m: "b2" + m.group(1)[0], words(text))  # "B to C", "bi tu bi"
     if not t:
         return None

@@ -526,7 +526,9 @@ _ROLES = (r"personale|camerier\w*|cuoch\w*|cuoc[oa]|collaborator\w*|collaboratri
           r"infermier\w*|operai\w*|autist\w*|stagist\w*|addett\w*|impiegat\w*|sviluppator\w*|"
           r"programmator\w*|educator\w*|istruttor\w*|magazzinier\w*|muratori|elettricist\w*|idraulic\w*|"
           r"parrucchier\w*|estetist\w*|barist\w*|pizzaiol\w*|lavorator\w*|talenti|apprendist\w*|barbier\w*|"
-          r"dottorand\w*|ricercator\w*|ingegner\w*|tecnici|figure professionali|nuove leve")
+          r"dottorand\w*|ricercator\w*|ingegner\w*|tecnici|figure professionali|nuove leve|"
+          r"maestr[ie]|insegnant\w*|docent\w*|animator\w*|bagnin\w*|stagionali|receptionist|lavapiatti|"
+          r"facchin\w*|manutentor\w*|guardie|vigilant\w*|badant\w*|operator[ei]|tirocinant\w*")
 _CUSTOMERS = (r"client\w*|pazient\w*|student\w*|allie\w*|alunn\w*|utent\w*|iscri\w*|date|serate|ingaggi|"
               r"lavori|commess\w*|incarichi|matrimoni|cerimonie|appalti|importator\w*|distributor\w*|"
               r"rivenditor\w*|boutique|negozi|"
@@ -544,6 +546,7 @@ _DONORS = (r"donator\w*|donazion\w*|sponsor\w*|sostenitor\w*|fondi|finanziament\
 _BOOKINGS = (r"prenotazion\w*|appuntament\w*|booking|camere (prenotate|piene|occupate)|tavoli (prenotati|pieni)|"
              r"visite (in|alla|al|nella|nel|dello|della) (?!(mio |nostro )?(sito|portfolio|blog|profilo|pagina|canale|shop))\w+")
 _HIRING = re.compile(rf"\b(trovare|trova'?|cercare|cerco|cerchiamo|assumere|assumo|assumiamo|reclutare|selezionare|inserire|prendere|attirare|"
+                     rf"servono|serve|mancano|manca|"
                      rf"nuov[ie]|altr[io])\s+(\w+'?\s*){{0,4}}?({_ROLES})\b|^\W*(i |le |gli |dei |delle )?({_ROLES})\b")
 
 
@@ -596,6 +599,9 @@ _SHOP = re.compile(r"\bpunt[oi] (di )?vendita\b", re.IGNORECASE)
 # "più visite guidate", "visite in cantina": people coming, booked, not visits to a website; "che la
 # gente torni a comprare in negozio": customers in the shop, not selling online
 _TOURS = re.compile(r"\bvisite (guidate|in cantina|al museo|in azienda|didattiche)\b", re.IGNORECASE)
+# "raccogliere i soldi per l'organo": money collected is a fundraising (more money alone is sales)
+_COLLECTING_MONEY = re.compile(r"\b(raccogl\w*|raccolta( di)?|mettere insieme) (i |dei |un po' di |qualche |tanti |\w+ )?"
+                               r"(soldi|quattrini|euro|denaro|contributi)\b", re.IGNORECASE)
 _BUYING_IN_THE_SHOP = re.compile(r"\b(comprare|acquistare|fare (la )?spesa) (in|nel|al|nella|dal|dalla) "
                                  r"(negozio|bottega|locale|punto vendita|banco|mercato)\b", re.IGNORECASE)
 # The nouns of the objectives, as their misspellings are taken back to them ("nuovi clineti", "recenzioni").
@@ -620,6 +626,8 @@ def _objectives_in(message: UserMessage, voc: Vocabulary) -> List[str]:
         message = UserMessage(_BOUGHT_ALREADY.sub("gia serviti", message.text), message.intent, [])
     if _SHOP.search(message.text):  # "che si sappia che il nostro punto vendita esiste" is not about selling
         message = UserMessage(_SHOP.sub("negozio", message.text), message.intent, [])
+    if _COLLECTING_MONEY.search(message.text):
+        message = UserMessage(_COLLECTING_MONEY.sub("raccolta fondi", message.text), message.intent, [])
     if _TOURS.search(message.text) or _BUYING_IN_THE_SHOP.search(message.text):
         message = UserMessage(_BUYING_IN_THE_SHOP.sub("clienti in negozio", _TOURS.sub("prenotazioni", message.text)),
                               message.intent, [])
@@ -773,7 +781,9 @@ _BUSINESS_WORDS = re.compile(r"\b(negozi\w*|bottega|ristorant\w*|pizzeri\w*|trat
                              r"e-?commerce|famiglia|familiare|fabbrica|stabiliment\w*|capannone|"
                              r"dipendent\w*|soci|software house|torrefazione|autoscuola|cooperativa|"
                              r"gruppo (industriale|manifatturiero)|showroom|clinic\w+|gruppo di \w+|"
-                             r"distilleria|salumificio|oleificio|vivaio|allevamento|cantiere)\b")
+                             r"distilleria|salumificio|oleificio|vivaio|allevamento|cantiere|"
+                             # a shop by its trade: "pescheria", "macelleria", "cartoleria", "lavanderia"
+                             r"(?!periferi|materi|miseri|criteri|arteri|serie)\w{3,}eri[ae])\b")
 # The user owns or is the business: "ho un salone", "siamo una clinica", "lavoro con mio figlio".
 _OWNS_A_BUSINESS = re.compile(r"\b((ho|abbiamo|gestisco|gestiamo|teniamo|tengo|apriamo|ho aperto|siamo|"
                               r"mandiamo avanti|mando avanti) (un|una|un'|uno|il|la|l'|due|tre)?\s?"

@@ -114,7 +114,8 @@ def parse_hours(text: str) -> Optional[float]:
     if re.search(r"\bmezz[ae] giornat[ae]\b", t):
         hours = 4.0 * (len(_numbers(t)) and _numbers(t)[0] or 1)
     elif re.search(r"\b(il|un|una|ogni) (lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica) "
-                   r"(pomeriggio|mattina)\b|\b(un|il) pomeriggio\b|\buna mattina(ta)?\b", t) and not _numbers(t):
+                   r"(pomeriggio|mattina)\b|\b(un|il) pomeriggio\b|\buna mattina(ta)?\b|"
+                   r"\btutt[ao] (la|il) (mattina(ta)?|pomeriggio)\b", t) and not _numbers(t):
         hours = 4.0  # "il venerdì pomeriggio": half a day
     elif re.search(r"\b(una|1) giornata\b|\bun giorno (intero|pieno)\b", t):
         hours = 8.0
@@ -136,9 +137,11 @@ def parse_hours(text: str) -> Optional[float]:
         elif re.search(r"\bgiorn[oi]\b.*\b(a|alla|la|per) settimana|\bgiorn[oi] a settimana", t) \
                 and not re.search(r"\bor[ae]\b|\boretta", t):
             hours *= 8  # "due giorni a settimana"
-        elif re.search(r"\b(mattin[ae]|pomerigg\w+|ser[ae]|serat[ae])\b.*\b(a|alla|la|per) settimana", t) \
+        elif (re.search(r"\b(mattin[ae]|pomerigg\w+|ser[ae]|serat[ae])\b.*\b(a|alla|la|per) settimana", t)
+              or re.search(r"\b(\d+|un[ao]?|paio|due|tre|quattro|cinque|sei) (di )?"
+                         r"(mattin[ae]|mattinat[ae]|pomeriggi|pomeriggio|ser[ae]|serat[ae])\b", t)) \
                 and not re.search(r"\bor[ae]\b|\boretta", t):
-            hours *= 3  # "due pomeriggi a settimana"
+            hours *= 3  # "due pomeriggi a settimana", "un paio di pomeriggi": parts of a day counted
     if re.search(r"al giorno|ogni giorno|giornalier|quotidian|ogni (sera|mattina)|tutti i giorni|"
                  r"tutte le (sere|mattine)|la sera|di sera\b.*\bogni|al di|\b(a|per) (sera|serata|giornata)\b", t) \
             and not re.search(r"(a|alla|la|per|in) settimana|settimanal", t):

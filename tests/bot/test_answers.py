@@ -246,6 +246,8 @@ def test_yes_no_formal_register_echoed_questions_and_undecided(text, expected):
 def test_a_consent_is_a_clear_yes_only_without_a_negation_left_in_it():
     assert answers.clear_yes("sì, tenetelo pure") and answers.clear_yes("sì, nessun problema")
     assert not answers.clear_yes("sì, ma non chiamatemi") and not answers.clear_yes("Si nega")
+    # a request beside the consent, not against it
+    assert answers.clear_yes("sì, però niente pubblicità via mail") and answers.clear_yes("ok ma non mandate spam")
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -317,6 +319,15 @@ def test_a_no_then_an_impersonal_si_is_no_split_answer_and_roman_trying_is_a_dou
     ("priavti e qualche aizenda", "entrambi"), ("solo artigaini", "b2b"), ("ai privati, in una scuola di musica", "b2c"),
 ])
 def test_segment_customers_words_typed_in_a_hurry(text, expected):
+    assert answers.segment(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("aziende, no privati", "b2b"),  # after a comma, the "no" is for what follows
+    ("soprattutto consumatori finali, no ditte", "b2c"),
+    ("privati no, aziende sì", "b2b"),  # before it, for what precedes
+])
+def test_segment_a_no_belongs_to_the_customers_on_its_side_of_the_comma(text, expected):
     assert answers.segment(text) == expected
 
 
@@ -443,6 +454,9 @@ def test_a_correction_that_adds_and_an_answer_after_a_concession():
 @pytest.mark.parametrize("text, expected", [
     ("il tirocinante dello studio", "team"),
     ("un fotografo che ci manda fattura", "agenzia"),
+    ("una conoscente che fa siti, le diamo un fisso al mese", "agenzia"),  # paid: from outside
+    ("la signora che sta con me alla cassa", "team"),  # with me: one of the business, not me alone
+    ("il banconiere che è sempre con noi", "team"),
 ])
 def test_team_interns_and_people_who_invoice(text, expected):
     assert answers.team(text) == expected
@@ -475,6 +489,8 @@ def test_an_exception_that_goes_without_saying_is_no_doubt():
     ("mah, al momento no", NO),  # a doubt settled as a no
     ("mah, sì", HEDGE),  # a lukewarm yes stays to be confirmed
     ("se sono costruttive sì, se sono insulti no", HEDGE),  # it depends on the case
+    ("uffa, vabbè sì, se proprio serve", YES),  # a sigh, a reluctant "vabbè", then the answer
+    ("guardi, no", NO),  # a courtesy before it
 ])
 def test_hesitations_before_an_answer_and_answers_that_depend_on_the_case(text, expected):
     assert answers.yes_no(text) == expected

@@ -498,6 +498,8 @@ def test_a_sector_nobody_listed_is_read_from_ateco_confirmed_and_its_code_kept(v
     ("abbiamo preso in mano il vigneto di famiglia", "azienda"),  # a business the user runs, named or not
     ("sono la segretaria di un comune di montagna", "ente"),
     ("sono il responsabile vendite di un gruppo di cliniche dentali", "azienda"),
+    ("salumeria", "azienda"),  # a shop by its trade, said alone
+    ("una lavanderia self service", "azienda"),
 ])
 def test_a_business_the_user_runs_is_a_business_whatever_its_trade(voc, text, kind):
     from bot.interview import _org_kind
@@ -653,6 +655,8 @@ def test_channels_used_once_and_not_any_more_are_no_channels(voc, text, expected
     ("più cleinti e più prenotazzioni", ["contatti", "prenotazioni"]),
     ("cerchiamo un pizzaiolo per il weekend", ["recruiting"]),
     ("raccogliere offerte per il restauro dell'organo", ["donazioni"]),
+    ("ci servono bagnini e animatori per l'estate, e più prenotazioni", ["recruiting", "prenotazioni"]),
+    ("raccogliere un po' di soldi per il campo estivo", ["donazioni"]),  # money collected, not sales
 ])
 def test_objectives_misspelt_hiring_in_the_first_person_and_offerings_collected(voc, text, expected):
     turn = interpret(msg(text), "objectives", {}, voc)

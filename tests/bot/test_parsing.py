@@ -75,6 +75,15 @@ def test_hours_as_sessions_of_a_length(text, hours):
 
 
 @pytest.mark.parametrize("text, hours", [
+    ("ci metto un paio di mattinate", 6.0),  # parts of a day counted, about three hours each
+    ("tre serate, quando chiudo", 9.0),
+    ("il giovedì, che è giorno di riposo, tutta la mattinata", 4.0),  # half a day
+])
+def test_hours_as_parts_of_a_day_counted(text, hours):
+    assert parse_hours(text) == hours
+
+
+@pytest.mark.parametrize("text, hours", [
     ("un quinto del mio tempo", None),  # a fraction in words is not read yet: asked again, never guessed
     ("il 5% del mio tempo, su 40 ore", 2.0),
     ("il 10 per cento del mio orario", 4.0),  # of a 40-hour week
