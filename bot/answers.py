@@ -11,6 +11,7 @@ Rasa; tested in tests/bot/test_answers.py.
 """
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from typing import Dict, Iterable, List, Optional, Tuple
@@ -117,6 +118,26 @@ def plain(text: str) -> str:
 
 
 # --- a person correcting themselves ------------------------------------------------------------------
+
+# "tre ore a setimana *settimana", "luca@exmaple.com\n*example.com": a word after an asterisk, at the
+# end, sets right the word of the message it is closest to (the chat habit of correcting a typo)
+_STARRED = re.compile(r"(?:(?<=\s)|^)\*(?P<word>[^\W_][\w.'@-]*)\s*$")
+_TOKEN = re.compile(r"[^\W_][\w.'-]*")
+
+
+def starred_correction(text: str) -> Optional[Tuple[str, int]]:
+    """The text with its starred correction made, and where it first differs from the text; None
+    when there is no such correction or no word close enough to it."""
+    star = _STARRED.search(text or "")
+    if not star or not text[:star.start()].strip():
+        return None
+    word, before = star.group("word"), text[:star.start()].rstrip()
+    ratio = lambda m: difflib.SequenceMatcher(None, m.group(0).lower(), word.lower()).ratio()
+    best = max(_TOKEN.finditer(before), key=lambda m: (ratio(m), m.start()), default=None)
+    if best is None or ratio(best) < 0.6 or best.group(0) == word:
+        return None
+    return before[:best.start()] + word + before[best.end():], best.start()
+
 
 # "pomeriggio, anzi no, meglio la mattina", "no, cioè sì", "eventi, volevo dire ristorazione": what comes
 # after the last of these is what the person means. Plain "cioè" explains rather than corrects ("tutta

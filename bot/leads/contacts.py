@@ -16,7 +16,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from bot import comuni
-from bot.answers import after_concession, after_correction, after_question, italian, plain, word_number
+from bot.answers import after_concession, after_correction, after_question, italian, plain, starred_correction, word_number
 from bot.vocabulary import fold
 
 # How each field is asked again after an answer that could not be used. The lead engineer may move
@@ -50,6 +50,7 @@ def check(field: str, text: str, region: str = "IT") -> Checked:
     if field not in FIELDS:
         raise ValueError(f"unknown contact field {field!r}")
     text = " ".join(plain(text or "").split()).strip(" ,")  # "Lido Aurora 🏖️", "1) cell…": no emoji, no list markers
+    text = (starred_correction(text) or (text,))[0]  # "luca@exmaple.com *example.com": the typo set right
     if not text:
         return Checked(None, "empty")
     if not text.isprintable():  # control characters (a NUL byte breaks PostgreSQL text) are never data
@@ -238,6 +239,8 @@ def _company(text: str) -> Checked:
                       r"metta pure|metta|segnate|usate)(\s+(solo|soltanto))?\s+",
                       "", stripped, flags=re.IGNORECASE)
     stripped = _COMPANY_INTRO.sub("", stripped).strip(" ,;:!«»\"'‘’“”")
+    # "la Biblioteca Comunale di Sarzana": an article in lower case is the sentence's, not the name's
+    stripped = re.sub(r"^(la|il|lo|l'|l’|i|gli|le)\s*(?=[A-ZÀ-Ý])", "", stripped)
     # "sulle fatture trovi Falegnameria Del Bosco", "ci conoscono come Forno Rossi": where the name is read
     found_as = re.match(r"^[a-zà-ú' ]{0,50}\b(trovi|trova|trovate|scritto|leggi|legge|leggete|risult\w*|compar\w*|"
                         r"intestat\w*( a)?|conosc\w*( come)?|chiamano|chiama|registrat\w*( come)?|(?<=\w )(?:è|e'))\s+"

@@ -579,3 +579,13 @@ def test_never_for_the_customers_after_it():
 
 def test_a_no_before_customers_is_theirs_not_of_the_customers_after_them():
     assert answers.segment("mai consumatori, solo imprese") == "b2b"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("quattro ore a setimana *settimana", ("quattro ore a settimana", 14)),
+    ("5*3 ore", None),  # a product, not a correction
+    ("*settimana", None),  # nothing to correct
+    ("due ore *", None),
+])
+def test_a_word_after_a_star_corrects_the_closest_word(text, expected):
+    assert answers.starred_correction(text) == expected

@@ -1036,3 +1036,17 @@ def test_a_brand_to_strengthen_is_no_kind_said_in_the_widgets_first_answer(voc):
     # said as what one is, it is the answer
     turn = interpret(msg("Siamo un marchio di borse in pelle fatte in Toscana da artigiani"), "org_kind", {}, voc)
     assert turn.updates.get("org_kind") == "brand"
+
+
+def test_a_starred_correction_is_read_with_the_word_set_right(voc):
+    # "al giorbo *giorno": without the correction the day would not be read and the hours taken as weekly
+    turn = interpret(msg("un'ora al giorbo *giorno"), "weekly_hours", {}, voc)
+    assert turn.updates["weekly_hours"] == 7.0
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("face e whatsapp", ["facebook", "whatsapp_business"]),  # the short name, where channels are asked for
+    ("nessuno, solo incontri face to face", []),
+])
+def test_a_short_channel_name_that_is_a_word_elsewhere(voc, text, expected):
+    assert interpret(msg(text), "channels_used", {}, voc).updates["channels_used"] == expected

@@ -379,3 +379,18 @@ def test_products_for_infants_stay_off_the_platforms_of_the_very_young(kb, voc):
     plan = recommend(profile, kb, voc)
     assert plan.specialist_advised
     assert not {c.id for c in plan.channels} & {"tiktok", "snapchat", "twitch", "discord"}
+
+
+def test_infant_formula_is_not_promoted_to_the_public(kb, voc):
+    # its advertising is allowed only in scientific and baby-care publications: no social page,
+    # shop or listing for the families, a specialist first
+    profile = persona(org_kind="azienda", sector="food_production", segment="b2c", locations=["italia"],
+                      activity="produciamo latte artificiale in polvere per i primi mesi di vita",
+                      objectives=["notorieta", "vendite"], weekly_hours=10)
+    plan = recommend(profile, kb, voc)
+    assert "infant_formula" in {r["code"] for r in plan.specialist_reasons}
+    kinds = {k for c in plan.channels for k in kb.get(c.id).kinds}
+    assert not kinds & {"social", "marketplace", "messaging", "directory"}, plan.channels
+    # the other baby foods keep their plan, with the children_products rule
+    foods = recommend({**profile, "activity": "produciamo omogeneizzati biologici"}, kb, voc)
+    assert foods.channels and "infant_formula" not in {r["code"] for r in foods.specialist_reasons}

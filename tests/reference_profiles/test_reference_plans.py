@@ -26,8 +26,8 @@ ROOT = HERE.parents[1]
 # written blind on 2026-12-05 late): 71/80 on its first run; the fourth (80, written blind on 2026-12-06):
 # 68/80 on its first run (75 after its failures were read as classes, 2026-12-06); the fifth (80, written
 # blind on 2026-12-06 morning): 70/80 on its first run (75 on 2026-12-06, late: a site of goods and job ads
-# counts for an employer's hiring alone).
-PASSING = {"profiles.yml": 99, "profiles_2.yml": 104, "profiles_3.yml": 77, "profiles_4.yml": 75, "profiles_5.yml": 75}
+# counts for an employer's hiring alone; 76: infant formula is not promoted to the public).
+PASSING = {"profiles.yml": 99, "profiles_2.yml": 104, "profiles_3.yml": 77, "profiles_4.yml": 75, "profiles_5.yml": 76}
 
 
 def _checks(name):

@@ -410,3 +410,12 @@ def test_sayings_of_size_and_one_said_with_a_word_after_it(text, bucket):
 ])
 def test_details_inside_what_people_write_around_them(field, text, value):
     assert check(field, text).value == value
+
+
+@pytest.mark.parametrize("field, text, value", [
+    ("email", "giulia.ferri@exmple.it\n*example.it", "giulia.ferri@example.it"),  # a typo set right after a star
+    ("name", "Paola Bianci *Bianchi", "Paola Bianchi"),
+    ("company", "il Lido Azzurro di Cesenatico", "Lido Azzurro di Cesenatico"),  # the sentence's article
+])
+def test_a_starred_correction_and_an_article_before_the_name(field, text, value):
+    assert check(field, text).value == value
