@@ -316,13 +316,19 @@ _HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"se avess\w+", r"se
              r"non (ho|abbiamo) (ancora )?deciso", r"ho un (attimo|momento)", r"(mi|ci|si) riserv\w*",
              r"previ[ao]", r"ne (devo )?parl\w+ con", r"prima (ne )?(parlo|sento|chiedo|consulto)",
              r"dopo aver\w* (sentito|consultato|parlato|letto|chiesto)",
+             # someone else must agree first: "sì, però lo deve autorizzare il presidente"
+             r"(deve|devono|dovrebbe|dovrebbero) (prima |ancora |solo |pure |anche )?(autorizzar\w*|approvar\w*|dare l'ok|"
+             r"dar\w* il via libera|decider\w*|firmar\w*|confermar\w*)",
              # one part yes, another no: "nome sì, faccia no", "telefonate no, incontri sì"
              r"(?!(si|no|ma|che|e|ok|certo|io|di)\b)\w+ si,? (?!(no|non)\b)(\w+ ){0,2}no\s*$",
              r"(?!(si|no|ma|che|e|ok|certo|io|di)\b)\w+ no,? (\w+ ){0,2}si\s*$",
-             r"il resto (dell'anno|del tempo|della settimana|dei giorni) si", r"tranne (durante|in|a|nei|nel|la|il)\b",
+             r"il resto (dell'anno|del tempo|della settimana|dei giorni) si", r"tranne (durante|in|a|nei|nel|la|il)\b(?! (domenica|sabato|weekend|fine settimana|festivi|feste|ferie|notte|"
+             r"agosto|giorno di chiusura)\b)",
              # one of us yes, the other less: "il mio socio sì, io meno"
              r"si,? (ma |mentre |invece )?(io|lui|lei|noi|loro|l'altr\w) (un po'? |molto )?(no|meno|poco|mica)",
-             r"(io|lui|lei) (un po'? )?meno")
+             r"(io|lui|lei) (un po'? )?meno",
+             # someone else's yes, not the speaker's: "mio marito dice di sì, io non sono convinta"
+             r"(dice|dicono|direbbe|direbbero|vorrebbe|vorrebbero) (di )?si\b.*\b(io|noi) (non|no|meno|mica)\b")
 # A "no" phrased with a negation that means yes.
 _NEGATED_YES = _rx(r"non vedo l'ora", r"non (c'e|ci sono) problem\w*", r"nessun problema",
                    r"non ho problem\w*", r"non abbiamo problem\w*", r"non mi (spaventa|spaventano|pesa|"
@@ -379,13 +385,13 @@ _NO = _rx(r"no+", r"nope", r"nah", r"mai", r"per niente", r"per nulla", r"niente
 _WEAK_YES = re.compile(r"^(bene|benissimo|perfetto|vai|chiaro|chiaramente|tranquill[oaie]|tranquillamente|"
                        r"anzi|consenso|ecco)\b")
 # Dialect forms of the negation: "nun tengo 'o tiempo" is "non ho tempo".
-_DIALECT_NOT = re.compile(r"(?<!\w)(nun|nen)(?!\w)")
+_DIALECT_NOT = re.compile(r"(?<!\w)(nun|nen|nn)(?!\w)")  # and the chat's "nn"
 # A plain negation in a statement: "non rispondiamo ai commenti", "i volti non li mostriamo".
 _NEGATION = _rx(r"non", r"ne \w+ ne", r"senza")  # "né … né"; the folded "ne" alone is the pronoun ("se ne occupa")
 _STARTS_WITH_YES = re.compile(r"^(si+|s|ok+e[iy]+|okey|sissignor\w*|ya|certo|certamente|assolutamente|ovvio|ovviamente|esatto|ok|okay|va ben|"
                               r"va bene|d'accordo|sicuro|sicuramente|volentieri|eccome|yes|giusto|"
                               r"ma certo|ci mancherebbe|perche no|come no|sempre|sine|eccerto|eja|certu|ja|"
-                              r"jawohl|oui|sisi)\b")
+                              r"jawohl|oui|sisi|acconsento|consento|autorizzo)\b")
 _STARTS_WITH_NO = re.compile(r"^(no+|nope|mai|macche|assolutamente no|per niente|per nulla|"
                              r"neanche per sogno|manco per sogno|niente|nessun\w*|nein|nossignor\w*|"
                              r"ma quale|ma che|nisba|giammai|gnente|niet)\b")
@@ -408,7 +414,11 @@ _SPLIT_ANSWER = re.compile(rf"^{_ARTICLE}[\w' ]{{1,30}}? si,? (ma )?{_ARTICLE}(?
                            r"[\w' ]{1,30}? (no|mai|preferirei di no|meglio di no|non)\b")
 # "per ora no, magari più avanti": a no today; later is another conversation
 _NOT_NOW = re.compile(r"(per ora|per adesso|adesso|ora|al momento|per il momento|oggi come oggi) no\b")
-_CONDITION_FIRST = re.compile(r"^(solo )?se (\w+ ){1,6}(si|certo|ok|va bene)\b")
+# "al momento niente", "per ora zero": nothing, for now (a whole clause)
+_NOTHING_NOW = re.compile(r"(per ora|per adesso|adesso|ora|al momento|per il momento|oggi come oggi) (no|niente|nulla|zero)")
+# ("se proprio devo, sì", "se serve, sì": reluctant, not a condition)
+_CONDITION_FIRST = re.compile(r"^(solo )?se (?!(proprio )?(devo|dobbiamo|serve|bisogna|tocca|e necessario|c'e bisogno)\b)"
+                              r"(\w+ ){1,6}(si|certo|ok|va bene)\b")
 
 
 def yes_no(text: str) -> Optional[str]:
@@ -427,7 +437,7 @@ def yes_no(text: str) -> Optional[str]:
         return HEDGE
     # "ehm... sì", "allora, no": a hesitation before the answer; "mah, per ora no": a doubt settled as no
     # ("uffa... vabbè sì", "guardi, sì": a sigh or a courtesy before it)
-    opener = re.match(r"(ehm+|ehh+|uhm+|mmm+|allora|dunque|cioe|beh+|bah|mah+|boh+|uffa+|vabbe|vabbuo|"
+    opener = re.match(r"(ehm+|eh+|uhm+|mmm+|allora|dunque|cioe|beh+|bah|mah+|boh+|uffa+|vabbe|vabbuo|"
                       r"guard[ai]|sent[ai]|ecco)\s+(?=\w)", t)
     if opener and (not opener.group(1).startswith(("mah", "boh")) or _NOT_NOW.match(t[opener.end():])
                    or re.match(r"no\b", t[opener.end():])):
@@ -437,7 +447,8 @@ def yes_no(text: str) -> Optional[str]:
         return HEDGE
     if _CONDITION_FIRST.match(t):
         return HEDGE
-    if _NOT_NOW.match(t):
+    # "magari… al momento niente": a wish, then the verdict for now in the last clause
+    if _NOT_NOW.match(t) or _NOTHING_NOW.fullmatch(words(re.split(r"[,;.…!]+", text.strip(" .!…"))[-1])):
         return NO
     if re.match(r"(solo )?se\b(?! (ne|la|lo|li|le|l)\b)", t) and not re.search(r"\b(si|no|certo|certamente)\b", t):
         return HEDGE  # "se qualcuno del team ha tempo": a condition, and no answer ("se ne occupa" is no "if")
@@ -452,6 +463,9 @@ def yes_no(text: str) -> Optional[str]:
         after = text.rsplit(":", 1)[1]
         if _STARTS_WITH_YES.match(words(after)) or _STARTS_WITH_NO.match(words(after)):
             return yes_no(after)  # "col tempo ho imparato: sì, rispondo e chiedo scusa"
+    if re.search(r"\b(non mi piace|non mi va|non amo|odio|non mi entusiasma|non mi fa impazzire|non ci tengo)\b.*\b(ma|pero)\b(?!.*\bnon\b)"
+                 r"(.*\b(lo|la|li|le|ci) (faccio|facciamo|faro|faremo|metto|mettiamo)\b|.*\bmi adeguo\b)", t):
+        return YES  # "nn mi piace apparire, ma per il laboratorio lo faccio": disliked, and done
     if re.search(r"\bin pubblico (no|mai|non)\b", t):
         return NO  # "in privato sì, in pubblico no": asked about answering in public
     if _SPLIT_ANSWER.match(t) and not re.search(r"\bsi,? anche se\b", t):  # "…sì, anche se…" grants, not splits
@@ -723,7 +737,12 @@ def team(text: str) -> Optional[str]:
         return "da_solo"  # "il presidente dell'associazione, cioè io, da solo"
     # "l'estetista che lavora con me", "la farmacista più giovane, la dottoressa Piras": someone of the
     # business, by their role
-    if re.search(r"\bche (lavora|lavorano|sta|stanno|e|sono) (qui |gia |sempre )?(con|per|da) (me|noi)\b", t) \
+    # "lo fa Giorgio, il ragazzo del banco": someone named by first name, not me
+    if re.match(r"\W*(lo|la|li) (fa|farebbe|fanno|segue|seguirebbe|gestisce|gestirebbe)\s+[A-ZÀ-Ý][a-zà-ÿ]+\b|"
+                r"\W*(se ne occupa|se ne occuperebbe|ci pensa|ci penserebbe)\s+[A-ZÀ-Ý][a-zà-ÿ]+\b", text or "") \
+            and not re.search(r"\b(cioe|ovvero|sarei|sono) io\b", t):
+        return "team"
+    if re.search(r"\bche (lavora|lavorano|sta|stanno|e|sono) (\w+ ){0,3}(con|per|da) (me|noi)\b", t) \
             or re.match(r"(il|la|l'|lo|i|le|gli) ?((?!commercialist|consulent)\w{3,}(ista|isti|iste|trice|trici|tore|tori)|"
                         r"dottor\w*|dott|"
                         r"commess\w|banconier\w|cassier\w|magazzinier\w|cuoc\w|camerier\w)\b", t):
@@ -877,7 +896,10 @@ _BUDGET_SOME = _rx(r"piccol\w*", r"poco", r"pochi", r"pochino", r"qualcosa", r"q
                    r"investiamo", r"investo", r"possiamo spendere", r"posso spendere", r"budget (c'e|ce)",
                    r"abbiamo un budget", r"ho un budget", r"stanziat\w", r"previst\w",
                    r"(lo|li|ce li|ce lo|ce ne|qualcosa) mett\w+", r"(vent|trent|quarant|cinquant|cent)in[oa]",
-                   r"c'?e gia", r"gia (c'?e|previst\w|stanziat\w)", r"ads su \w+", r"campagne")
+                   r"c'?e gia", r"gia (c'?e|previst\w|stanziat\w)", r"ads su \w+", r"campagne",
+                   # money from elsewhere set aside for it: "un bando regionale, una parte va in comunicazione"
+                   r"(una )?parte (va|andra|la mettiamo|lo mettiamo|e destinat\w*|sara destinat\w*) (in|nella|alla|per la|per) "
+                   r"(comunicazione|pubblicita|promozione|marketing|social)", r"(vinto|ottenuto|preso) un bando")
 # Small amounts: a yes to a budget ("sì, ma poco poco"), not the doubt they are in other answers.
 _SMALL = re.compile(r"\b(proprio )?(poco poco|pochissim\w|poco|pochino|un po'?|non molto|non tanto)\b")
 
@@ -893,6 +915,9 @@ def budget(text: str) -> Optional[str]:
     amounts = [n for n in numbers(t) if n > 0]
     if answer == HEDGE and (not amounts or re.match(r"^(forse|magari|boh|dipende|non so|vedremo|vediamo)\b", t)):
         return HEDGE  # "forse una cinquantina": an amount only perhaps
+    if answer != NO and re.search(r"\b(devo|dobbiamo) (ancora )?(vedere|valutare|capire|decidere)\b|"
+                                  r"\bda (vedere|valutare|decidere)\b|\bci (devo|dobbiamo) (ancora )?pensare\b", t):
+        return HEDGE  # "una cinquantina, devo vedere": an amount not decided yet
     if _BUDGET_NONE.search(t) and not amounts and not re.match(r"^(si|certo)\b", t):
         return NO
     if answer == NO and not amounts:

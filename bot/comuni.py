@@ -111,8 +111,9 @@ def in_text(text: str) -> List[Comune]:
             comune = known.get(fold(" ".join(words)))
             if comune is None or len(fold(" ".join(words))) < 3:
                 continue
+            # ("Assisi" as the whole answer, capitalised, is the town)
             if size == 1 and not comune.capital and fold(words[0]) in italian_words() \
-                    and not (words[0][:1].isupper() and start > 0):
+                    and not (words[0][:1].isupper() and (start > 0 or len(tokens) == 1 and fold(words[0]) != "salve")):
                 continue
             listed = start == 0 and len(tokens) > start + 2 and fold(tokens[start + 1]) in ("e", "ed") \
                 and fold(tokens[start + 2]) in known  # "Amalfi e Positano, ma i clienti…": a list of places

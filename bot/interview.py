@@ -13,7 +13,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from bot import answers, ateco, comuni, offerings, parsing
 from bot import fields as F
@@ -380,6 +380,22 @@ _MAKING = re.compile(r"\b(produc\w*|produzione|facciamo|faccio|realizz\w*|cre[oa
                      r"fatt[ie] da (me|noi)|artigian\w*|coltiv\w*|allev\w*|nostr[aei] produzione)\b")
 
 
+# The first part of a compound that leaves a sector's word: "cicloturismo", "enoturismo", "ecoturismo"
+_COMPOUND_PREFIX = re.compile(r"\b(ciclo|eno|eco|agri|bio|geo|moto|tele|aero|idro|elettro|termo|cine)(?=[a-z]{6,}\b)")
+
+
+def _shop_of_a_product(folded: str, voc: Vocabulary) -> Optional[Tuple[int, str]]:
+    """Where a shop named after its product is ("cioccolateria" of "cioccolato", "salumeria" of
+    "salumi") and the product's sector, where the vocabulary knows the product."""
+    sectors = voc.aliases.get(SECTOR, {})
+    for match in re.finditer(r"\b([a-z]{3,})eri[ae]\b", folded):
+        stem = match.group(1)
+        for product in (stem + "o", stem + "a", stem + "e", stem + "i", re.sub(r"ch$", "c", stem) + "e"):
+            if product in sectors:
+                return match.start(), sectors[product]
+    return None
+
+
 def _read_sector(message: UserMessage, question: F.Question, slots: Mapping[str, Any], voc: Vocabulary,
                  from_ateco: bool = True) -> Any:
     """Our own sector words and professions first ("pizzeria", "avvocato"), then, where the sector
@@ -389,7 +405,12 @@ def _read_sector(message: UserMessage, question: F.Question, slots: Mapping[str,
     folded = fold(message.text)
     if _RESELLING.search(folded) and not _MAKING.search(folded):
         return "retail"  # "vendo cover per smartphone su Amazon": a shop, whatever the goods
-    found = _values(message, SECTOR, voc, SECTOR) or voc.named_in_text(SECTOR, message.text)
+    found = _values(message, SECTOR, voc, SECTOR) or voc.named_in_text(SECTOR, message.text) \
+        or voc.named_in_text(SECTOR, _COMPOUND_PREFIX.sub("", folded))  # "cicloturismo" is tourism
+    shop = _shop_of_a_product(folded, voc)
+    if shop and (not found or shop[0] < min((at - 1 for at, _, cid in voc.spans(SECTOR, message.text)
+                                             if cid == found[0]), default=len(folded))):
+        return shop[1]  # "cioccolateria artigianale": the shop of chocolate, before the adjective
     named = voc.spans(PROFESSION, message.text)
     if found and named and named[0][0] < min((at for at, _, cid in voc.spans(SECTOR, message.text)
                                                if cid == found[0]), default=len(message.text) + 2):

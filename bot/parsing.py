@@ -34,6 +34,13 @@ def parse_hours(text: str) -> Optional[float]:
         week = re.search(r"\b(\d+)\s*ore\b", t[:share.start()] + " " + t[share.end():])
         total = float(share.group(1).replace(",", ".")) / 100 * (float(week.group(1)) if week else 40)
         return round(total, 1) if 0 < total <= MAX_WEEKLY_HOURS else None
+    # "una persona al 50%": a share of someone's full-time week (38 hours, as "tempo pieno" below)
+    person = re.search(r"\b(una|un|1|due|2|tre|3)?\s*(person|risors|dipendent|collaborat|figur)\w*\s+"
+                       r"(?:\w+\s+)?(?:al|per il|a)\s+(\d{1,3})\s*(?:%|per ?cento)", t)
+    if person:
+        many = answers.numbers(person.group(1) or "una") or [1]
+        total = many[0] * 38 * int(person.group(3)) / 100
+        return round(total, 1) if 0 < total <= MAX_WEEKLY_HOURS else None
     t = re.sub(r"\b(un )?quarto d'? ?ora\b", "0.25 ore", t)
     # spoken forms: "quattr'ore", "n'ora ar giorno"
     t = re.sub(r"\b([a-z]+)'(ore|orette)\b", lambda m: f"{_full_number(m.group(1))} {m.group(2)}", t)

@@ -96,6 +96,7 @@ class Vocabulary:
             # "tutta, Italia" names "tutta italia": spaces of any length between an alias's words
             for match in re.finditer(r"(?<= )" + r" +".join(map(re.escape, alias.split(" "))) + r"(?= )", folded):
                 matches.append((match.start(), match.end(), cid))
+        typo_matches: List[Tuple[int, int, str]] = []
         if typos:
             singles = self._typo_targets.get(label, ())
             tokens = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", folded)]
@@ -103,9 +104,12 @@ class Vocabulary:
             for at, gram in grams:
                 meant = comuni.typo_of(gram, singles, cutoff=0.86, shortest=5)  # "libero" is a word, not "libro"
                 if meant:
-                    matches.append((at, at + len(gram), table[meant]))
+                    typo_matches.append((at, at + len(gram), table[meant]))
         kept: List[Tuple[int, int, str]] = []
-        for start, end, cid in sorted(matches, key=lambda m: m[0] - m[1]):  # longest first
+        # the longest first, but a word written right before any typo: "gelateria artigianale" is the
+        # alias "gelateria", not two words one letter from "sartoria artigianale"
+        for start, end, cid in [*sorted(matches, key=lambda m: m[0] - m[1]),
+                                *sorted(typo_matches, key=lambda m: m[0] - m[1])]:
             if all(end <= s or start >= e for s, e, _ in kept):
                 kept.append((start, end, cid))
         out: List[Tuple[int, int, str]] = []

@@ -272,7 +272,8 @@ def _company(text: str) -> Checked:
 _ALONE = re.compile(r"\b(solo io|io solo|soltanto io|solo me|da sol[oa]|io e basta|lavoro solo|persona sola|sono sol[oa]|"
                     r"sol[oa] una persona|"
                     r"freelance|libero professionista|libera professionista|ditta individuale|"
-                    r"nessun dipendente|senza dipendenti|lavoro in proprio|sono autonom[oa])\b")
+                    r"nessun dipendente|senza dipendenti|lavoro in proprio|sono autonom[oa]|"
+                    r"nessuno (a parte|oltre a|oltre|tranne|eccetto|all'infuori di) me(?! e\b)|(a parte|oltre a|tranne) me,? nessuno)\b")
 _NUMBER_WORDS = {
     "uno": 1, "una": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8,
     "nove": 9, "dieci": 10, "undici": 11, "dodici": 12, "tredici": 13, "quattordici": 14, "quindici": 15,

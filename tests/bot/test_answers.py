@@ -248,6 +248,9 @@ def test_a_consent_is_a_clear_yes_only_without_a_negation_left_in_it():
     assert not answers.clear_yes("sì, ma non chiamatemi") and not answers.clear_yes("Si nega")
     # a request beside the consent, not against it
     assert answers.clear_yes("sì, però niente pubblicità via mail") and answers.clear_yes("ok ma non mandate spam")
+    assert answers.clear_yes("autorizzo, purché non arrivi pubblicità")  # a consent verb opens the answer
+    assert not answers.clear_yes("sì, ma deve approvare il consiglio direttivo")  # someone else decides
+    assert answers.yes_no("sì, tranne il sabato che siamo chiusi") == YES  # a day off is no doubt
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -457,6 +460,8 @@ def test_a_correction_that_adds_and_an_answer_after_a_concession():
     ("una conoscente che fa siti, le diamo un fisso al mese", "agenzia"),  # paid: from outside
     ("la signora che sta con me alla cassa", "team"),  # with me: one of the business, not me alone
     ("il banconiere che è sempre con noi", "team"),
+    ("se ne occuperebbe Chiara, che è al bancone con me", "team"),  # someone named, not me
+    ("la fa Paolo, un grafico freelance", "agenzia"),
 ])
 def test_team_interns_and_people_who_invoice(text, expected):
     assert answers.team(text) == expected
@@ -491,6 +496,7 @@ def test_an_exception_that_goes_without_saying_is_no_doubt():
     ("se sono costruttive sì, se sono insulti no", HEDGE),  # it depends on the case
     ("uffa, vabbè sì, se proprio serve", YES),  # a sigh, a reluctant "vabbè", then the answer
     ("guardi, no", NO),  # a courtesy before it
+    ("se proprio bisogna, sì", YES),  # reluctant, not a condition
 ])
 def test_hesitations_before_an_answer_and_answers_that_depend_on_the_case(text, expected):
     assert answers.yes_no(text) == expected
@@ -589,3 +595,27 @@ def test_a_no_before_customers_is_theirs_not_of_the_customers_after_them():
 ])
 def test_a_word_after_a_star_corrects_the_closest_word(text, expected):
     assert answers.starred_correction(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("un centinaio al mese, ma devo ancora decidere", HEDGE),  # an amount, not decided
+    ("il mio socio dice di sì, io non sono convinto", HEDGE),  # someone else's yes
+    ("trecento euro, deciso", YES),
+    ("con il contributo della Camera di Commercio una parte andrà in promozione", YES),  # money set aside
+])
+def test_budget_an_amount_not_decided_and_someone_elses_yes(text, expected):
+    assert answers.budget(text) == expected
+
+
+def test_a_wish_then_nothing_for_now_is_a_no():
+    assert answers.budget("eh, sarebbe bello… per ora zero") == NO
+    assert answers.yes_no("magari un giorno, al momento niente") == NO
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("nn mi va di apparire, però per la bottega ci metto la faccia", YES),  # disliked, and done
+    ("non amo i social, ma non lo farò", NO),
+    ("nn rispondo mai ai commenti", NO),  # the chat's "nn"
+])
+def test_disliked_and_done_and_the_chats_nn(text, expected):
+    assert answers.yes_no(text) == expected

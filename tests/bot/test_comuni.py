@@ -42,3 +42,9 @@ def test_a_comune_is_a_place_of_the_italian_market(voc):
 ])
 def test_islands_bilingual_names_lists_and_provinces(text, ids):
     assert [c.id for c in comuni.in_text(text)] == ids
+
+
+def test_a_town_whose_name_is_a_word_is_the_town_when_it_is_the_whole_answer():
+    assert [c.id for c in comuni.in_text("Assisi")] == ["assisi"]
+    assert comuni.in_text("assisi") == []  # in lower case it may be the word
+    assert comuni.in_text("Salve") == []  # a greeting, whatever town has its name

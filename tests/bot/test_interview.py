@@ -1050,3 +1050,14 @@ def test_a_starred_correction_is_read_with_the_word_set_right(voc):
 ])
 def test_a_short_channel_name_that_is_a_word_elsewhere(voc, text, expected):
     assert interpret(msg(text), "channels_used", {}, voc).updates["channels_used"] == expected
+
+
+@pytest.mark.parametrize("text, sector", [
+    ("enoturismo tra le vigne del Collio", "tourism"),  # a compound: the sector's word after its first part
+    ("cioccolateria, i cioccolatini li facciamo noi", "food_production"),  # the shop of a product we know
+    ("gelateria artigianale sul lungomare", "food_service"),  # a word written right beats a near one
+])
+def test_the_sector_of_compounds_and_of_shops_named_after_their_product(voc, text, sector):
+    from bot import fields
+    from bot.interview import _read_sector
+    assert _read_sector(msg(text), fields.BY_NAME["sector"], {}, voc) == sector

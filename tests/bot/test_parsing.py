@@ -140,3 +140,11 @@ def test_short_units_and_regional_couple(text, hours):
 ])
 def test_day_ranges_weekends_totals_and_hours_that_add_up(text, hours):
     assert parse_hours(text) == hours
+
+
+@pytest.mark.parametrize("text, hours", [
+    ("l'ufficio marketing ci dedica una risorsa al 50%", 19.0),  # a share of a full-time week
+    ("due collaboratori al 25 per cento", 19.0),
+])
+def test_hours_as_people_at_a_share_of_their_time(text, hours):
+    assert parse_hours(text) == hours

@@ -416,6 +416,8 @@ def test_details_inside_what_people_write_around_them(field, text, value):
     ("email", "giulia.ferri@exmple.it\n*example.it", "giulia.ferri@example.it"),  # a typo set right after a star
     ("name", "Paola Bianci *Bianchi", "Paola Bianchi"),
     ("company", "il Lido Azzurro di Cesenatico", "Lido Azzurro di Cesenatico"),  # the sentence's article
+    ("company_size", "a parte me, nessuno", "1"),  # nobody but me
+    ("company_size", "nessuno oltre a me e mio fratello", "2-9"),
 ])
 def test_a_starred_correction_and_an_article_before_the_name(field, text, value):
     assert check(field, text).value == value
