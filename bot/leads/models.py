@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, String,
-                        Text)
+                        Text, UniqueConstraint)
 from sqlalchemy.orm import declarative_base
 from sqlalchemy.types import TypeDecorator
 
@@ -18,6 +18,9 @@ STATUSES = ("new", "handoff_requested", "contacted", "qualified", "won", "lost",
 CONSENT_KINDS = ("profile", "contact")
 ENTERED_BY = ("visitor", "sales")
 CONTACT_FIELDS = ("name", "company", "company_size", "email", "phone", "call_time")
+# check-ins (docs/coaching.md): 1 after the listening weeks, 2 the first contributions, 3 a review after a month
+CHECKIN_STEPS = (1, 2, 3)
+CHECKIN_CHANNELS = ("telegram", "widget", "email")
 
 # Named constraints: the migrations create the same names, and SQLite's batch mode needs them.
 NAMING = {"pk": "pk_%(table_name)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -137,5 +140,32 @@ class OutboxMessage(Base):
     attempts = Column(Integer, nullable=False, default=0)
     next_attempt_at = Column(UTCDateTime, nullable=False)
     delivered_at = Column(UTCDateTime, nullable=True)
+    last_error = Column(Text, nullable=True)
+    created_at = Column(UTCDateTime, nullable=False)
+
+
+class Checkin(Base):
+    """One planned check-in of a lead (bot/leads/checkins.py): due at `due_at`, tried from
+    `next_attempt_at` (later after a failed send), taken by a worker for a lease (`claimed_*`)."""
+    __tablename__ = "checkins"
+    __table_args__ = (
+        # scheduling the same step again for a lead and channel adds nothing
+        UniqueConstraint("lead_id", "channel", "step", name="uq_checkins_lead_id_channel_step"),
+        # the worker asks for check-ins neither sent nor cancelled that are due
+        Index("ix_checkins_due", "sent_at", "cancelled_at", "next_attempt_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    lead_id = Column(Integer, _lead_fk(), nullable=False, index=True)
+    sender_id = Column(String(255), nullable=False, index=True)  # the conversation to continue; stop, erase look it up
+    channel = Column(String(32), nullable=False)
+    step = Column(Integer, nullable=False)
+    due_at = Column(UTCDateTime, nullable=False)
+    next_attempt_at = Column(UTCDateTime, nullable=False)
+    claimed_at = Column(UTCDateTime, nullable=True)
+    claimed_by = Column(String(255), nullable=True)
+    sent_at = Column(UTCDateTime, nullable=True)
+    cancelled_at = Column(UTCDateTime, nullable=True)
+    attempts = Column(Integer, nullable=False, default=0)
     last_error = Column(Text, nullable=True)
     created_at = Column(UTCDateTime, nullable=False)

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from bot import db, paths
 from bot.leads import settings
-from bot.leads.models import (CONSENT_KINDS, CONTACT_FIELDS, ENTERED_BY, STATUSES, STEPS, Consent, Lead,
+from bot.leads.models import (CONSENT_KINDS, CONTACT_FIELDS, ENTERED_BY, STATUSES, STEPS, Checkin, Consent, Lead,
                               OutboxMessage, PlanSnapshot, ProfileSnapshot, StatusChange)
 from bot.leads.models import now as utc_now
 
@@ -40,7 +40,7 @@ GRADES = ("A", "B", "C")
 DATABASE_ERRORS = (DBAPIError, DisconnectionError, PoolTimeoutError)
 SLOW_WRITE_S = 0.2  # a write slower than this is logged as a warning: the user is waiting for the reply
 LEAD_COLUMNS = tuple(c.name for c in Lead.__table__.columns if c.name != "id")
-CHILDREN = (ProfileSnapshot, PlanSnapshot, Consent, StatusChange)
+CHILDREN = (ProfileSnapshot, PlanSnapshot, Consent, StatusChange, Checkin)
 
 When = Union[dt.date, dt.datetime, None]
 
@@ -426,26 +426,29 @@ class LeadStore:
         return self.get(public_id)
 
     def erase(self, sender_id: str) -> bool:
-        """Deletes the lead and every row about it, its outbox messages too (they carry its
-        contact details). When the sales team's tools already received it, an "erased" message
-        (the public id only) goes through the outbox so they erase it too (GDPR Art. 19). False
-        when there was no such lead."""
+        """Deletes the lead and every row about it, its outbox messages and check-ins too (they
+        carry its contact details, its conversation). When the sales team's tools already received
+        it, an "erased" message (the public id only) goes through the outbox so they erase it too
+        (GDPR Art. 19). False when there was no such lead."""
         with Session(self.engine) as session, session.begin():
+            # check-ins that would continue this conversation for another lead (a website visitor
+            # who chose Telegram): the conversation is being erased, nothing may reopen it
+            continued = session.execute(delete(Checkin).where(Checkin.sender_id == sender_id)).rowcount
             lead = session.execute(select(Lead.id, Lead.public_id).where(Lead.sender_id == sender_id)).first()
-            if lead is None:
-                return False
-            told = session.execute(select(func.count()).select_from(OutboxMessage).where(
-                OutboxMessage.lead_id == lead.id, OutboxMessage.delivered_at.is_not(None))).scalar()
-            self._delete(session, select(Lead.id).where(Lead.id == lead.id))
-            if told:
-                moment = utc_now()
-                session.add(OutboxMessage(
-                    lead_id=None, kind="erased", dedup_key=f"erased:{lead.public_id}", attempts=0,
-                    payload={"type": "bussola.erased", "lead": lead.public_id, "erased_at": moment.isoformat(),
-                             "text": "La persona ha chiesto di cancellare i suoi dati: cancellali anche qui."},
-                    next_attempt_at=moment, created_at=moment))
-        db.forget_deleted(self.engine)  # no copy of the deleted rows left in the write-ahead log
-        return True
+            if lead is not None:
+                told = session.execute(select(func.count()).select_from(OutboxMessage).where(
+                    OutboxMessage.lead_id == lead.id, OutboxMessage.delivered_at.is_not(None))).scalar()
+                self._delete(session, select(Lead.id).where(Lead.id == lead.id))
+                if told:
+                    moment = utc_now()
+                    session.add(OutboxMessage(
+                        lead_id=None, kind="erased", dedup_key=f"erased:{lead.public_id}", attempts=0,
+                        payload={"type": "bussola.erased", "lead": lead.public_id, "erased_at": moment.isoformat(),
+                                 "text": "La persona ha chiesto di cancellare i suoi dati: cancellali anche qui."},
+                        next_attempt_at=moment, created_at=moment))
+        if lead is not None or continued:
+            db.forget_deleted(self.engine)  # no copy of the deleted rows left in the write-ahead log
+        return lead is not None
 
     def conversations_to_forget(self, declined_days: int, now: Optional[dt.datetime] = None) -> List[str]:
         """The conversations (sender ids) the conversation store must no longer keep: those whose

@@ -52,7 +52,7 @@ def test_migrate_from_the_command_line_creates_the_tables(fresh_engine):
     result = subprocess.run([sys.executable, "-m", "bot.leads", "migrate"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "Lead tables at revision 0002."
+    assert result.stdout.strip() == "Lead tables at revision 0003."
     assert TABLES <= set(inspect(fresh_engine).get_table_names())
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import inspect, text
 from bot.leads import migrate
 from bot.leads.models import Base
 
-TABLES = {"leads", "profile_snapshots", "plan_snapshots", "consents", "status_changes", "outbox"}
+TABLES = {"leads", "profile_snapshots", "plan_snapshots", "consents", "status_changes", "outbox", "checkins"}
 
 
 def schema_diff(engine) -> list:
@@ -34,12 +34,12 @@ def test_the_comparison_sees_a_difference(leads_engine):
 
 
 def test_upgrading_again_changes_nothing_and_downgrading_removes_everything(fresh_engine):
-    assert migrate.upgrade(fresh_engine) == "0002"
-    assert migrate.upgrade(fresh_engine) == "0002"
+    assert migrate.upgrade(fresh_engine) == "0003"
+    assert migrate.upgrade(fresh_engine) == "0003"
     with fresh_engine.begin() as connection:
         command.downgrade(migrate.config(connection), "base")
     assert set(inspect(fresh_engine).get_table_names()) == {migrate.VERSION_TABLE}
-    assert migrate.upgrade(fresh_engine) == "0002"
+    assert migrate.upgrade(fresh_engine) == "0003"
     assert schema_diff(fresh_engine) == []
 
 
@@ -50,7 +50,7 @@ def test_the_profiles_kept_without_consent_by_earlier_versions_are_dropped(fresh
         connection.execute(text("INSERT INTO profiles (id, sender_id, data) VALUES (1, 'web-1', '{}')"))
     migrate.upgrade(fresh_engine, "0001")
     assert "profiles" in inspect(fresh_engine).get_table_names()
-    assert migrate.upgrade(fresh_engine) == "0002"
+    assert migrate.upgrade(fresh_engine) == "0003"
     assert "profiles" not in inspect(fresh_engine).get_table_names()
 
 
