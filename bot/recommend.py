@@ -234,6 +234,9 @@ def score_channel(channel: Channel, profile: Mapping[str, Any], markets: Sequenc
     for case in special_cases.matching(profile, markets) if cases is None else cases:
         if case.rules_out(channel.kinds, channel.ages, channel.id):
             fit.excluded.append(case.avoid_why)
+    # tried for a month after the plan, without a conversation or a contact (bot/coaching.py)
+    if channel.id in (profile.get("channels_dropped") or ()):
+        fit.excluded.append(t("tried_without_results"))
     # a channel made for conversation, for someone who said they will not answer messages
     if profile.get("replies_to_messages") is False and "messaging" in channel.kinds:
         fit.excluded.append(t("no_replies"))
@@ -510,6 +513,10 @@ def _specialist_reasons(profile, markets, candidates, hours, cases) -> List[Tupl
         needed = {f.channel.id: _hours(f) for f in best.values() if f}
         if len(needed) >= 3 and sum(needed.values()) > hours:
             out.append(("conflicting_objectives", t("reason_conflicting_objectives")))
+    # trouble the check-ins heard more than once (bot/coaching.py): no recipe fixes it alone
+    for kind in profile.get("coaching_trouble") or ():
+        if kind in ("criticism", "time"):
+            out.append((f"{kind}_trouble", t(f"reason_{kind}_trouble")))
     if len(candidates) < MIN_PLAN and not any(rule.avoid_all for rule in cases):
         out.append(("no_good_fit", t("reason_no_good_fit")))  # not when a case holds every channel back
     countries = {m for m in markets if m != "other"} | ({"other"} if "other" in markets else set())
