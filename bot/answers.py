@@ -441,7 +441,10 @@ def yes_no(text: str) -> Optional[str]:
                       r"guard[ai]|sent[ai]|ecco)\s+(?=\w)", t)
     if opener and (not opener.group(1).startswith(("mah", "boh")) or _NOT_NOW.match(t[opener.end():])
                    or re.match(r"no\b", t[opener.end():])):
-        return yes_no(text.split(None, 1)[1]) if len(text.split()) > 1 else None
+        rest = yes_no(text.split(None, 1)[1]) if len(text.split()) > 1 else None
+        # "ecco fatto", "vabbè": a courtesy or a sigh whose rest says nothing is read whole below
+        if rest is not None or not opener.group(1).startswith(("ecco", "guard", "sent", "vabb", "uff")):
+            return rest
     # "se è giusta sì, se è un troll no": the answer depends on the case
     if re.match(r"(solo )?se\b.*\b(si|no)\b.*\bse\b.*\b(si|no)\b", t):
         return HEDGE

@@ -559,10 +559,10 @@ _ROLES = (r"personale|camerier\w*|cuoch\w*|cuoc[oa]|collaborator\w*|collaboratri
           r"parrucchier\w*|estetist\w*|barist\w*|pizzaiol\w*|lavorator\w*|talenti|apprendist\w*|barbier\w*|"
           r"dottorand\w*|ricercator\w*|ingegner\w*|tecnici|figure professionali|nuove leve|"
           r"maestr[ie]|insegnant\w*|docent\w*|animator\w*|bagnin\w*|stagionali|receptionist|lavapiatti|"
-          r"facchin\w*|manutentor\w*|guardie|vigilant\w*|badant\w*|operator[ei]|tirocinant\w*")
+          r"facchin\w*|manutentor\w*|guardie|vigilant\w*|badant\w*|operator[ei](?! (turistic|del settore|economic|commercial))|tirocinant\w*")
 _CUSTOMERS = (r"client\w*|pazient\w*|student\w*|allie\w*|alunn\w*|utent\w*|iscri\w*|date|serate|ingaggi|"
               r"lavori|commess\w*|incarichi|matrimoni|cerimonie|appalti|importator\w*|distributor\w*|"
-              r"rivenditor\w*|boutique|negozi|"
+              r"rivenditor\w*|boutique|negozi|operatori (turistic|del settore|commercial)\w*|tour operator\w*|"
               r"ristoranti|famiglie|ospiti|turisti|visitatori|partner|aziende|"
               r"proprietari|acquirenti|compratori|soci|richieste|preventivi|contatti|ordini di aziende|"
               r"adozion\w*|adottant\w*|romani|gente (al|all'|in|nel|nella|a) ?(locale|negozio|aperitivo|bar|"

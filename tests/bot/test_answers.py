@@ -497,6 +497,8 @@ def test_an_exception_that_goes_without_saying_is_no_doubt():
     ("uffa, vabbè sì, se proprio serve", YES),  # a sigh, a reluctant "vabbè", then the answer
     ("guardi, no", NO),  # a courtesy before it
     ("se proprio bisogna, sì", YES),  # reluctant, not a condition
+    ("ecco, no", NO),  # a courtesy, then the answer
+    ("ecco fatto", YES),  # a courtesy whose rest says nothing is read whole
 ])
 def test_hesitations_before_an_answer_and_answers_that_depend_on_the_case(text, expected):
     assert answers.yes_no(text) == expected

@@ -657,6 +657,7 @@ def test_channels_used_once_and_not_any_more_are_no_channels(voc, text, expected
     ("raccogliere offerte per il restauro dell'organo", ["donazioni"]),
     ("ci servono bagnini e animatori per l'estate, e più prenotazioni", ["recruiting", "prenotazioni"]),
     ("raccogliere un po' di soldi per il campo estivo", ["donazioni"]),  # money collected, not sales
+    ("trovare operatori turistici che ci mandino gruppi", ["contatti"]),  # partners, not staff
 ])
 def test_objectives_misspelt_hiring_in_the_first_person_and_offerings_collected(voc, text, expected):
     turn = interpret(msg(text), "objectives", {}, voc)
