@@ -67,6 +67,9 @@ class Rule:
     avoid_all: bool = False
     # an audience this young keeps the case a specialist one at home too (`not_at_home_for_young`)
     young_words: Optional[re.Pattern] = None
+    # a caution, not a specialist, for a business that sells only to the trade (B2B: importers,
+    # distributors), wherever they are (`to_the_trade`): the rules are about what consumers see
+    to_the_trade: str = ""
 
     def rules_out(self, kinds, ages, channel_id: str = "") -> bool:
         """Whether a channel of these kinds and age bands (or this very channel) is ruled out by this case."""
@@ -99,7 +102,7 @@ def rules() -> Tuple[Rule, ...]:
                       r.get("avoid_why", ""), " ".join((r.get("at_home") or "").split()),
                       " ".join((r.get("in_a_venue") or "").split()),
                       tuple((r.get("avoid") or {}).get("ids") or ()), bool((r.get("avoid") or {}).get("all")),
-                      _stems(r.get("not_at_home_for_young") or []))
+                      _stems(r.get("not_at_home_for_young") or []), " ".join((r.get("to_the_trade") or "").split()))
                  for r in data["cases"])
 
 
@@ -155,6 +158,8 @@ def matching(profile: Mapping[str, Any], markets: Sequence[str] = ("IT",)) -> Li
                 or (rule.audience_words and (rule.audience_words.search(audience)
                                              or _young_audience(profile.get("audience")))):
             milder = rule.at_home if rule.at_home and set(markets) <= {"IT"} and not _young_adults(rule, profile) else \
+                rule.to_the_trade if rule.to_the_trade and profile.get("segment") == "b2b" \
+                and not _young_adults(rule, profile) else \
                 rule.in_a_venue if rule.in_a_venue and not by_trade and sector in venue_sectors() else ""
             found.append(dataclasses.replace(rule, severity=CAUTION, why=milder, avoid_kinds=(), avoid_ids=(),
                                              avoid_all=False)

@@ -139,3 +139,27 @@ def test_crises_crowdfunding_and_hemp_in_everyday_words(activity, code):
 def test_a_privacy_consultant_handling_breaches_for_clients_is_no_crisis():
     dpo = {"activity": "faccio il DPO esterno e gestisco i data breach dei clienti"}
     assert "reputation_crisis" not in severity(dpo)
+
+
+@pytest.mark.parametrize("activity, code", [
+    ("produciamo glucometri e strisce reattive per le farmacie", "medicines"),  # medical devices by name
+    ("un cliente dice di essersi intossicato da noi e il video gira ovunque", "reputation_crisis"),
+])
+def test_medical_devices_by_name_and_a_poisoning_told(activity, code):
+    assert severity({"activity": activity})[code] == special_cases.SPECIALIST
+
+
+def test_a_librarys_loans_and_a_hotels_job_candidates_are_no_special_case():
+    assert "financial_products" not in severity({"activity": "biblioteca civica: prestiti, sala studio, letture"})
+    assert "political" not in severity({"activity": "assumiamo 40 stagionali e cerchiamo candidati seri"})
+    assert severity({"activity": "sono candidata a sindaco con una lista civica"})["political"] == special_cases.SPECIALIST
+    assert severity({"activity": "offriamo prestiti personali e cessione del quinto"})["financial_products"] \
+        == special_cases.SPECIALIST
+
+
+def test_alcohol_sold_only_to_the_trade_abroad_is_a_caution():
+    winery = {"activity": "cantina vinicola, vendiamo solo a importatori e distributori", "sector": "alcohol"}
+    abroad = ("IT", "US", "DE")
+    trade = {r.code: r.severity for r in special_cases.matching({**winery, "segment": "b2b"}, abroad)}
+    consumers = {r.code: r.severity for r in special_cases.matching({**winery, "segment": "entrambi"}, abroad)}
+    assert trade["alcohol"] == special_cases.CAUTION and consumers["alcohol"] == special_cases.SPECIALIST

@@ -1,4 +1,4 @@
-"""The engine on the reference profiles (profiles*.yml, five sets), each set written blind from
+"""The engine on the reference profiles (profiles*.yml, six sets), each set written blind from
 domain knowledge by a writer who had not seen the engine's output (issue 15): each plan must
 contain one of `any_of`, none of `must_not`, and advise a specialist exactly when
 `specialist_advised` says so.
@@ -27,7 +27,10 @@ ROOT = HERE.parents[1]
 # 68/80 on its first run (75 after its failures were read as classes, 2026-12-06); the fifth (80, written
 # blind on 2026-12-06 morning): 70/80 on its first run (75 on 2026-12-06, late: a site of goods and job ads
 # counts for an employer's hiring alone; 76: infant formula is not promoted to the public).
-PASSING = {"profiles.yml": 99, "profiles_2.yml": 104, "profiles_3.yml": 77, "profiles_4.yml": 75, "profiles_5.yml": 76}
+# The sixth (80, written blind on 2026-12-06 late morning; its writer had common channel ids only):
+# 74/80 on its first run, 78 after its failures were read as classes.
+PASSING = {"profiles.yml": 99, "profiles_2.yml": 104, "profiles_3.yml": 77, "profiles_4.yml": 75, "profiles_5.yml": 76,
+           "profiles_6.yml": 78}
 
 
 def _checks(name):
