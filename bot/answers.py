@@ -171,6 +171,23 @@ def after_correction(text: str, yes_no: bool = False) -> Optional[str]:
     return tail if re.search(r"\w", tail) else None
 
 
+# "o aziende o privati… diciamo privati", "o io o un'agenzia, direi io": two options, then the one chosen
+_TWO_OPTIONS = re.compile(r"(?:^|\W)(?:o|oppure)\s+\w.{0,60}\b(?:o|oppure)\s+\w", re.IGNORECASE | re.DOTALL)
+_CHOSEN = re.compile(r"\b(?:diciamo|direi|scelgo|scegliamo|facciamo|vada per|alla fine|quindi|meglio)\s+(?=\w)",
+                     re.IGNORECASE)
+
+
+def chosen_option(text: str) -> Optional[str]:
+    """After two options offered ("o X o Y"), the one said last as the choice; None otherwise."""
+    if not _TWO_OPTIONS.search(text or ""):
+        return None
+    choices = list(_CHOSEN.finditer(text))
+    if not choices or choices[-1].start() < _TWO_OPTIONS.search(text).end():
+        return None
+    tail = text[choices[-1].end():].strip(" .,;!…")
+    return tail or None
+
+
 def before_correction(text: str) -> str:
     """What the message said before the person corrected themselves ("privati" in "privati... anzi no,
     anche aziende")."""
@@ -302,7 +319,8 @@ _HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"se avess\w+", r"se
              r"teoricamente", r"in linea (di massima|teorica|di principio)", r"sulla carta", r"solo se",
              r"da valutare", r"valuteremo", r"valuto", r"non ancora deciso", r"indecis\w", r"50 e 50",
              r"a seconda", r"tendenzialmente", r"ci prov\w*", r"proviamoci", r"posso provarci", r"diciamo di si", r"non tanto", r"un po'? si,? (e )?un po'? no",
-             r"(si|certo|ok|va bene)\b.{0,40}\bma non\b(?! (troppo presto|troppo tardi|" + _WHEN + r"|(\w+ ){0,2}(spam|pubblicita|newsletter)))", r"non con regolarita", r"non proprio",
+             r"(si|certo|ok|va bene)\b.{0,40}\bma non\b(?! (troppo presto|troppo tardi|subito|immediatamente|a caldo|di getto|"
+             + _WHEN + r"|(\w+ ){0,2}(spam|pubblicita|newsletter)))", r"non con regolarita", r"non proprio",
              # a condition or something to do first: "sì, se ne vale la pena", "devo leggere prima"
              r"se (ne vale|vale|serve davvero|conviene|funziona|rende|ce la faccio|riesco|posso|non sono|"
              r"non siamo|non ho|non abbiamo)\b", r"(prima )?devo (prima )?(leggere|capire|vedere|"
@@ -326,7 +344,7 @@ _HEDGE = _rx(r"dipende", r"dipendera", r"forse", r"magari", r"se avess\w+", r"se
              r"agosto|giorno di chiusura)\b)",
              # one of us yes, the other less: "il mio socio sì, io meno"
              r"si,? (ma |mentre |invece )?(io|lui|lei|noi|loro|l'altr\w) (un po'? |molto )?(no|meno|poco|mica)",
-             r"(io|lui|lei) (un po'? )?meno",
+             r"(io|lui|lei) (un po'? )?meno", r"non tutt[ie]",
              # someone else's yes, not the speaker's: "mio marito dice di sì, io non sono convinta"
              r"(dice|dicono|direbbe|direbbero|vorrebbe|vorrebbero) (di )?si\b.*\b(io|noi) (non|no|meno|mica)\b")
 # A "no" phrased with a negation that means yes.
@@ -732,7 +750,8 @@ def team(text: str) -> Optional[str]:
                                 r"l'|un'|i miei|le mie|altri|altre)\b", titles.group("rest")):
         return "da_solo"  # "il sottoscritto: capo, magazziniere e social media manager": all of them me
     outside = _TEAM_OUTSIDE.search(t)
-    if outside and re.search(r"\b(intern[oai]|in casa|dipendent\w|assunt[oa]|personale|ufficio|staff)\b", t):
+    if outside and re.search(r"(?<!nessuno )(?<!nessuno di )(?<!niente di )(?<!non )\b(intern[oai]|in casa|dipendent\w|"
+                             r"assunt[oa]|personale|ufficio|staff)\b", t):
         return "team"  # "una social media manager interna", "affidata al personale dell'ufficio"
     if outside and not re.search(r"\b(non|niente|nessun\w*|senza)\s+(\w+\s+)?" + re.escape(outside.group(0)), t):
         return "agenzia"
@@ -771,6 +790,7 @@ _BUSINESS_CUSTOMERS = _rx(r"b2b", r"b2g", r"enterprise", r"mid ?-?market", r"smb
                           r"partite iva", r"partita iva", r"uffic\w*", r"catene", r"franchising", r"business", r"clienti aziendali",
                           r"costruttor\w*", r"produttor\w*", r"rivenditor\w*", r"agenzie", r"associazioni")
 _BUSINESS_CUSTOMERS_MORE = _rx(r"palestr\w*", r"botteg\w*", r"ditt\w+", r"marchi", r"brand", r"locali",
+                               r"armator\w*", r"cantieri( navali)?", r"flott\w+", r"compagnie( \w+)?",
                                r"concessionar\w*", r"b&b", r"strutture", r"cooperative", r"terzist\w*",
                                r"feste aziendali", r"eventi aziendali", r"enoteche", r"erboristerie", r"ospedali",
                                r"asl", r"architett\w*", r"imprese edili", r"costruttori", r"installatori",

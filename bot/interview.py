@@ -257,7 +257,8 @@ def read_answer(message: UserMessage, requested: str, slots: Mapping[str, Any],
         # story leads to (for one value only); "non è che …, ma prima rispondere ai clienti": what
         # comes after the concession; each when it answers the question
         corrected = answers.after_correction(message.text, yes_no=question.kind in F.BOOLEAN_KINDS)
-        ends = [answers.as_of_now(message.text), corrected]  # "l'anno scorso …, ora no": what holds now
+        ends = [answers.chosen_option(message.text),  # "o aziende o privati… diciamo privati"
+                answers.as_of_now(message.text), corrected]  # "l'anno scorso …, ora no": what holds now
         if question.name == "segment" or question.kind not in ONE_VALUE:
             ends.append(answers.granted(message.text))  # "non è che non voglia vendere online, ma…": that too
         elif question.kind not in F.BOOLEAN_KINDS:  # yes/no reads its concessions itself
@@ -495,7 +496,8 @@ def _read_channels(message: UserMessage, question: F.Question, slots: Mapping[st
         spelled = short.sub(name, spelled)
     if spelled != message.text:  # "face e whatsapp": the name in full; the classifier's spans no longer hold
         message = UserMessage(spelled, message.intent, [])
-    named = _values(message, CHANNEL, voc, CHANNEL) or voc.named_in_text(CHANNEL, message.text) \
+    # the classifier's and the vocabulary's (a typo it missed beside a name it found: "facebook e instagam")
+    named = list(dict.fromkeys(_values(message, CHANNEL, voc, CHANNEL) + voc.named_in_text(CHANNEL, message.text))) \
         or voc.named_in_text(CHANNEL, _unglued(message.text, voc.aliases.get(CHANNEL, {})))
     # "Facebook, AutoScout24 e Subito": a name that is also a word (subito, medium, line) is the
     # channel when written with its capital among other channels, or alone
@@ -559,7 +561,7 @@ _ROLES = (r"personale|camerier\w*|cuoch\w*|cuoc[oa]|collaborator\w*|collaboratri
           r"parrucchier\w*|estetist\w*|barist\w*|pizzaiol\w*|lavorator\w*|talenti|apprendist\w*|barbier\w*|"
           r"dottorand\w*|ricercator\w*|ingegner\w*|tecnici|figure professionali|nuove leve|"
           r"maestr[ie]|insegnant\w*|docent\w*|animator\w*|bagnin\w*|stagionali|receptionist|lavapiatti|"
-          r"facchin\w*|manutentor\w*|guardie|vigilant\w*|badant\w*|operator[ei](?! (turistic|del settore|economic|commercial))|tirocinant\w*")
+          r"facchin\w*|manutentor\w*|guardie|vigilant\w*|badant\w*|marinai|hostess|steward\w*|equipaggi\w*|operator[ei](?! (turistic|del settore|economic|commercial))|tirocinant\w*")
 _CUSTOMERS = (r"client\w*|pazient\w*|student\w*|allie\w*|alunn\w*|utent\w*|iscri\w*|date|serate|ingaggi|"
               r"lavori|commess\w*|incarichi|matrimoni|cerimonie|appalti|importator\w*|distributor\w*|"
               r"rivenditor\w*|boutique|negozi|operatori (turistic|del settore|commercial)\w*|tour operator\w*|"
@@ -627,6 +629,9 @@ _WANTED = tuple((value, _wanting(nouns)) for value, nouns in _NOUN_CLASSES if va
 _BOUGHT_ALREADY = re.compile(r"(?<=ch[ei] )(hanno|ha|avevano|aveva) (gi[aà] )?(comprat|acquistat|ordinat)\w*"
                              r"(\s+da (noi|me))?", re.IGNORECASE)
 _SHOP = re.compile(r"\bpunt[oi] (di )?vendita\b", re.IGNORECASE)
+# "seguire bene i clienti che abbiamo già": the customers one has, served: care, not new contacts
+_OUR_CUSTOMERS = re.compile(r"\bclienti (che (abbiamo|ho|hanno) gi[aà]|che (abbiamo|ho)\b|attuali|esistenti|storici|"
+                            r"di sempre|(gi[aà] )?acquisiti|fidelizzati)", re.IGNORECASE)
 # "più visite guidate", "visite in cantina": people coming, booked, not visits to a website; "che la
 # gente torni a comprare in negozio": customers in the shop, not selling online
 _TOURS = re.compile(r"\bvisite (guidate|in cantina|al museo|in azienda|didattiche)\b", re.IGNORECASE)
@@ -655,6 +660,8 @@ def _objectives_in(message: UserMessage, voc: Vocabulary) -> List[str]:
     customers to win; again on the text with misspelt nouns set right, where there are any."""
     if _BOUGHT_ALREADY.search(message.text):
         message = UserMessage(_BOUGHT_ALREADY.sub("gia serviti", message.text), message.intent, [])
+    if _OUR_CUSTOMERS.search(message.text):
+        message = UserMessage(_OUR_CUSTOMERS.sub("gia serviti", message.text), message.intent, [])
     if _SHOP.search(message.text):  # "che si sappia che il nostro punto vendita esiste" is not about selling
         message = UserMessage(_SHOP.sub("negozio", message.text), message.intent, [])
     if _COLLECTING_MONEY.search(message.text):
@@ -812,7 +819,8 @@ _BUSINESS_WORDS = re.compile(r"\b(negozi\w*|bottega|ristorant\w*|pizzeri\w*|trat
                              r"e-?commerce|famiglia|familiare|fabbrica|stabiliment\w*|capannone|"
                              r"dipendent\w*|soci|software house|torrefazione|autoscuola|cooperativa|"
                              r"gruppo (industriale|manifatturiero)|showroom|clinic\w+|gruppo di \w+|"
-                             r"distilleria|salumificio|oleificio|vivaio|allevamento|cantiere|"
+                             r"distilleria|salumificio|oleificio|vivaio|allevamento|cantiere|fornace|"
+                             r"(seconda|terza|quarta|quinta) generazione|"
                              # a shop by its trade: "pescheria", "macelleria", "cartoleria", "lavanderia"
                              r"(?!periferi|materi|miseri|criteri|arteri|serie)\w{3,}eri[ae])\b")
 # The user owns or is the business: "ho un salone", "siamo una clinica", "lavoro con mio figlio".

@@ -41,6 +41,11 @@ def parse_hours(text: str) -> Optional[float]:
         many = answers.numbers(person.group(1) or "una") or [1]
         total = many[0] * 38 * int(person.group(3)) / 100
         return round(total, 1) if 0 < total <= MAX_WEEKLY_HOURS else None
+    # "il sabato dalle 14 alle 16", "dalle 18 alle 19 tutti i giorni feriali": clock times, each
+    # session's length times the days it comes back
+    clock = _clock_hours(t)
+    if clock is not None:
+        return clock
     t = re.sub(r"\b(un )?quarto d'? ?ora\b", "0.25 ore", t)
     # spoken forms: "quattr'ore", "n'ora ar giorno"
     t = re.sub(r"\b([a-z]+)'(ore|orette)\b", lambda m: f"{_full_number(m.group(1))} {m.group(2)}", t)
@@ -51,7 +56,8 @@ def parse_hours(text: str) -> Optional[float]:
     per_session = re.search(r"(\d+(?:[.,]\d+)?|\w+)'? ?(ore|ora|oretta)\b", t)
     # "tre sere da un'ora", "2 giorni x 3 ore", "un'ora per tre sere": so many sessions of so long
     sessions = sessions or re.search(rf"\b(\w+) {_SESSIONS}\s+(da|di|x|per)\s+(\d+(?:[.,]\d+)?|\w+)'? ?(ore|ora|oretta)\b", t) \
-        or re.search(rf"\b(?:\d+(?:[.,]\d+)?|\w+)'? ?(?:ore|ora|oretta)\s+(?:per|x)\s+(\w+) {_SESSIONS}\b", t)
+        or re.search(rf"\b(?:\d+(?:[.,]\d+)?|\w+)'? ?(?:ore|ora|oretta)\s+(?:per|x)\s+(\w+) {_SESSIONS}\b", t) \
+        or re.search(rf"\b(?:\d+(?:[.,]\d+)?|\w+)'? ?(?:ore|ora|oretta)\b[^.;]{{0,25}}?\b(?<!ogni )(\w+) {_SESSIONS}\b", t)
     if sessions and per_session and answers.numbers(sessions.group(1)) and answers.numbers(per_session.group(0)):
         total = answers.numbers(sessions.group(1))[0] * answers.numbers(per_session.group(0))[0]
         return round(total, 1) if 0 < total <= MAX_WEEKLY_HOURS else None
@@ -171,6 +177,25 @@ def _units_spelled(t: str) -> str:
     t = re.sub(r"\s*/\s*(?:gg|g|giorno|di|die)\b\.?", " al giorno", t)
     t = re.sub(r"\s*/\s*(?:sett|settimana|sett\.|w|week)\b\.?", " a settimana", t)
     return re.sub(r"\s*/\s*mese\b", " al mese", t)
+
+
+_CLOCK = re.compile(r"\b(?:dalle|dall'|da)\s*(\d{1,2})(?:[:.](\d{2}))?\s*(?:alle|a)\s*(\d{1,2})(?:[:.](\d{2}))?\b")
+
+
+def _clock_hours(t: str) -> Optional[float]:
+    """Weekly hours from clock times ("dalle 9 alle 11 il lunedì e il giovedì" is 4), or None when the
+    text gives none. A session comes back on each weekday named, every day when said so ("tutti i
+    giorni feriali": 5), else once a week."""
+    sessions = [(int(h2) + int(m2 or 0) / 60) - (int(h1) + int(m1 or 0) / 60) for h1, m1, h2, m2 in _CLOCK.findall(t)]
+    if not sessions or any(not 0 < length <= 12 for length in sessions):
+        return None
+    if re.search(r"al giorno|ogni giorno|tutti i giorni|giornalier|quotidian|feriali|lavorativ|dal lunedi al|"
+                 r"ogni (sera|mattina|pomeriggio)|tutte le (sere|mattine)|tutti i pomeriggi", t):
+        days = _days_a_week(t)
+    else:
+        days = max(1, len(set(re.findall(r"\b(%s)\b" % "|".join(_WEEKDAYS), t))))
+    total = round(sum(sessions) * days, 1)
+    return total if 0 < total <= MAX_WEEKLY_HOURS else None
 
 
 def _days_a_week(t: str) -> int:

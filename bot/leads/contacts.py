@@ -51,6 +51,12 @@ def check(field: str, text: str, region: str = "IT") -> Checked:
         raise ValueError(f"unknown contact field {field!r}")
     text = " ".join(plain(text or "").split()).strip(" ,")  # "Lido Aurora 🏖️", "1) cell…": no emoji, no list markers
     text = (starred_correction(text) or (text,))[0]  # "luca@exmaple.com *example.com": the typo set right
+    # "Gentile Bussola, mi chiamo …": a letter's salutation is not the answer
+    text = _SALUTATION.sub("", text) or text
+    # "aspetta che controllo la visura... Officine Brambilla srl": a pause, then the answer
+    paused = re.match(r"^[a-zà-ú' ,]{3,80}?(?:\.{3}|…)\s*(?P<answer>\S.*)$", text)
+    if paused and field in ("name", "company", "email", "phone"):
+        text = paused.group("answer")
     if not text:
         return Checked(None, "empty")
     if not text.isprintable():  # control characters (a NUL byte breaks PostgreSQL text) are never data
@@ -78,6 +84,8 @@ def check(field: str, text: str, region: str = "IT") -> Checked:
     return checked
 
 
+_SALUTATION = re.compile(r"^\W*(gentil\w*|spett\.?\w*|egregi\w*|car[oa]|buongiorno|buonasera|salve|ciao)"
+                         r"(\s+(bussola|signor\w*|dottor\w*|team|staff))?\s*[,:;!]\s*", re.IGNORECASE)
 _GIVE = r"(dar|dir|lasci|fornir|condivider|comunicar|indicar|rispond)"  # verb stems: give, say, leave…
 _REFUSAL = re.compile(
     r"^(no|nope|no grazie|grazie no|passo|salta|salto|niente|non mi va|meglio di no|preferisco di no)$"
@@ -375,7 +383,8 @@ _TLD_TYPOS = {"con": "com", "cpm": "com", "cmo": "com", "ocm": "com", "om": "com
 
 _EMAIL_INTRO = {"è", "e'", "email", "e-mail", "mail", "indirizzo", "scrivimi", "scrivetemi", "a", "ecco",
                 "si", "sì", "si,", "sì,", "certo", "ok", "allora", "pure", "questa", "usate", "scrivete",
-                "all'indirizzo", "su", "mia", "la", "mio", "è:", "mail:", "email:", "ehm", "mah", "boh", "cioè"}
+                "all'indirizzo", "su", "mia", "la", "mio", "è:", "mail:", "email:", "ehm", "mah", "boh", "cioè",
+                "tipo", "cioe", "dunque", "quindi"}
 
 
 def _spoken_email(text: str) -> str:

@@ -621,3 +621,19 @@ def test_a_wish_then_nothing_for_now_is_a_no():
 ])
 def test_disliked_and_done_and_the_chats_nn(text, expected):
     assert answers.yes_no(text) == expected
+
+
+@pytest.mark.parametrize("text, chosen", [
+    ("o ai negozi o ai privati... diciamo ai negozi", "ai negozi"),  # two options, then the one chosen
+    ("o Facebook oppure LinkedIn, direi LinkedIn", "LinkedIn"),
+    ("diciamo tre ore", None),  # no options offered
+])
+def test_two_options_then_the_one_chosen(text, chosen):
+    assert answers.chosen_option(text) == chosen
+
+
+def test_nobody_inside_and_not_everyone_and_not_at_once():
+    assert answers.team("nessuno di interno, pagheremo un freelance") == "agenzia"  # the "interno" is negated
+    assert answers.yes_no("siamo in sei, non tutti se la sentono") == HEDGE  # not all of us
+    assert answers.yes_no("sì, ma non a caldo: prima ci ragiono") == YES  # when, not whether
+    assert answers.segment("ad armatori e compagnie di navigazione") == "b2b"

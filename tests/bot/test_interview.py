@@ -1062,3 +1062,17 @@ def test_the_sector_of_compounds_and_of_shops_named_after_their_product(voc, tex
     from bot import fields
     from bot.interview import _read_sector
     assert _read_sector(msg(text), fields.BY_NAME["sector"], {}, voc) == sector
+
+
+@pytest.mark.parametrize("question, text, slots, key, expected", [
+    ("segment", "o aziende o privati... diciamo privati", {}, "segment", "b2c"),
+    ("team", "o io o un'agenzia, direi io", {}, "team", "da_solo"),
+    ("priority", "seguire bene i clienti che abbiamo già", {"objectives": ["contatti", "assistenza"]}, "priority",
+     "assistenza"),  # the customers one has: care
+    ("objectives", "trovare marinai e hostess per la stagione", {}, "objectives", ["recruiting"]),
+    ("org_kind", "fornace di vetro soffiato, siamo alla terza generazione", {}, "identity_guess",
+     {"org_kind": "azienda"}),  # a family business, read from the description: said back
+    ("channels_used", "facebook e instagam", {}, "channels_used", ["facebook", "instagram"]),  # a typo beside a name
+])
+def test_options_chosen_our_customers_crews_generations_and_typos_in_lists(voc, question, text, slots, key, expected):
+    assert interpret(msg(text), question, slots, voc).updates[key] == expected

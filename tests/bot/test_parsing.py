@@ -148,3 +148,13 @@ def test_day_ranges_weekends_totals_and_hours_that_add_up(text, hours):
 ])
 def test_hours_as_people_at_a_share_of_their_time(text, hours):
     assert parse_hours(text) == hours
+
+
+@pytest.mark.parametrize("text, hours", [
+    ("la domenica dalle 10 alle 12", 2.0),  # clock times: once a week
+    ("dalle 8 alle 9 il martedì e il venerdì", 2.0),  # on each day named
+    ("dalle 13 alle 13:30 tutti i giorni lavorativi", 2.5),  # every working day
+    ("mezz'ora la mattina, diciamo quattro mattine", 2.0),  # a session, then how many
+])
+def test_hours_from_clock_times_and_sessions_counted_after(text, hours):
+    assert parse_hours(text) == hours
