@@ -173,18 +173,18 @@ def after_correction(text: str, yes_no: bool = False) -> Optional[str]:
 
 # "o aziende o privati… diciamo privati", "o io o un'agenzia, direi io": two options, then the one chosen
 _TWO_OPTIONS = re.compile(r"(?:^|\W)(?:o|oppure)\s+\w.{0,60}\b(?:o|oppure)\s+\w", re.IGNORECASE | re.DOTALL)
-_CHOSEN = re.compile(r"\b(?:diciamo|direi|scelgo|scegliamo|facciamo|vada per|alla fine|quindi|meglio)\s+(?=\w)",
-                     re.IGNORECASE)
+_CHOSEN = re.compile(r"\b(?:diciamo|direi|scelgo|scegliamo|vada per|alla fine|meglio)\s+(?=\w)", re.IGNORECASE)
 
 
 def chosen_option(text: str) -> Optional[str]:
     """After two options offered ("o X o Y"), the one said last as the choice; None otherwise."""
     if not _TWO_OPTIONS.search(text or ""):
         return None
-    choices = list(_CHOSEN.finditer(text))
-    if not choices or choices[-1].start() < _TWO_OPTIONS.search(text).end():
+    # the first choice said after the options: what follows it may go on ("diciamo startup, facciamo software")
+    choice = _CHOSEN.search(text, _TWO_OPTIONS.search(text).end() - 1)
+    if not choice:
         return None
-    tail = text[choices[-1].end():].strip(" .,;!…")
+    tail = text[choice.end():].strip(" .,;!…")
     return tail or None
 
 

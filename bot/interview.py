@@ -873,6 +873,11 @@ def _org_kind(message: UserMessage, voc: Vocabulary) -> Optional[str]:
     description implies: a role in an organisation is that organisation's kind; a business the user
     owns ("ho un salone") makes a business even with a trade's name in it; a profession alone, a
     professional."""
+    chosen = answers.chosen_option(message.text)  # "o startup o pmi… diciamo startup, …": the one chosen
+    if chosen:
+        kind = _org_kind(UserMessage(chosen, message.intent, []), voc)
+        if kind:
+            return kind
     text = fold(message.text)
     # "professionista, ho una ditta individuale", "ente pubblico, un'agenzia regionale": the kind the
     # answer opens with is the answer, whatever else the classifier tagged in it

@@ -179,7 +179,8 @@ def _units_spelled(t: str) -> str:
     return re.sub(r"\s*/\s*mese\b", " al mese", t)
 
 
-_CLOCK = re.compile(r"\b(?:dalle|dall'|da)\s*(\d{1,2})(?:[:.](\d{2}))?\s*(?:alle|a)\s*(\d{1,2})(?:[:.](\d{2}))?\b")
+# ("da 5 a 6 ore" is a range of hours, not a clock)
+_CLOCK = re.compile(r"\b(?:dalle|dall')\s*(\d{1,2})(?:[:.](\d{2}))?\s*(?:alle|all')\s*(\d{1,2})(?:[:.](\d{2}))?\b(?!\s*(?:ore|ora|h)\b)")
 
 
 def _clock_hours(t: str) -> Optional[float]:

@@ -16,7 +16,8 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from bot import comuni
-from bot.answers import after_concession, after_correction, after_question, italian, plain, starred_correction, word_number
+from bot.answers import (after_concession, after_correction, after_question, chosen_option, italian, plain,
+                         starred_correction, word_number)
 from bot.vocabulary import fold
 
 # How each field is asked again after an answer that could not be used. The lead engineer may move
@@ -55,7 +56,7 @@ def check(field: str, text: str, region: str = "IT") -> Checked:
     text = _SALUTATION.sub("", text) or text
     # "aspetta che controllo la visura... Officine Brambilla srl": a pause, then the answer
     paused = re.match(r"^[a-zà-ú' ,]{3,80}?(?:\.{3}|…)\s*(?P<answer>\S.*)$", text)
-    if paused and field in ("name", "company", "email", "phone"):
+    if paused and field in ("name", "company", "email", "phone") and not chosen_option(text):
         text = paused.group("answer")
     if not text:
         return Checked(None, "empty")
@@ -68,7 +69,7 @@ def check(field: str, text: str, region: str = "IT") -> Checked:
     # "333 555 0198, anzi no, 333 555 0189": what they meant; "ma devo proprio? Va be', Autofficina
     # Cattaneo": the answer after the question; "non è che la mattina non vada, ma il pomeriggio è
     # meglio": the answer after the concession. Each, when it reads as an answer; else the whole.
-    for part in (after_correction(text), after_question(text), after_concession(text)):
+    for part in (chosen_option(text), after_correction(text), after_question(text), after_concession(text)):
         if part and re.search(r"\w", part):
             checked = read(part)
             if checked.value:

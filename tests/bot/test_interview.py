@@ -1067,6 +1067,8 @@ def test_the_sector_of_compounds_and_of_shops_named_after_their_product(voc, tex
 @pytest.mark.parametrize("question, text, slots, key, expected", [
     ("segment", "o aziende o privati... diciamo privati", {}, "segment", "b2c"),
     ("team", "o io o un'agenzia, direi io", {}, "team", "da_solo"),
+    ("org_kind", "o professionista o azienda... direi professionista, lavoro da sola", {}, "org_kind",
+     "professionista"),
     ("priority", "seguire bene i clienti che abbiamo già", {"objectives": ["contatti", "assistenza"]}, "priority",
      "assistenza"),  # the customers one has: care
     ("objectives", "trovare marinai e hostess per la stagione", {}, "objectives", ["recruiting"]),

@@ -158,3 +158,8 @@ def test_hours_as_people_at_a_share_of_their_time(text, hours):
 ])
 def test_hours_from_clock_times_and_sessions_counted_after(text, hours):
     assert parse_hours(text) == hours
+
+
+def test_a_range_of_hours_said_with_dalle_alle_is_no_clock():
+    assert parse_hours("da 5 a 6 ore la sett.") == 5.5
+    assert 3 <= parse_hours("dalle 3 alle 4 ore") <= 4

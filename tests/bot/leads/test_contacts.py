@@ -427,6 +427,7 @@ def test_a_starred_correction_and_an_article_before_the_name(field, text, value)
     ("name", "Gentile Bussola, mi chiamo Ornella Vanni", "Ornella Vanni"),  # a letter's salutation
     ("company", "un attimo che guardo il contratto... Vetreria Seguso srl", "Vetreria Seguso srl"),  # a pause
     ("email", "tipo ornella.vanni@example.org", "ornella.vanni@example.org"),  # a filler
+    ("email", "o quella di casa o quella dell'ufficio... diciamo o.vanni@example.org", "o.vanni@example.org"),
 ])
 def test_a_salutation_a_pause_and_a_filler_before_the_answer(field, text, value):
     assert check(field, text).value == value
