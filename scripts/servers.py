@@ -29,8 +29,35 @@ def _signal_group(proc: subprocess.Popen, sig: int) -> None:
         pass
 
 
+_HANDED_OUT: set = set()  # ports this process already gave to a server about to start
+
+
+def _ephemeral_range() -> tuple:
+    """The kernel's range for the local ports of outgoing connections (Linux; a common default elsewhere)."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
 def free_port() -> int:
-    with socket.socket() as s:
+    """A free loopback port for a server started next. Taken below the ephemeral range: a port the
+    kernel handed out for binding to 0 can be given to an outgoing connection before the server binds
+    it ("address already in use" on a Rasa replica of the stack); and never the same twice here."""
+    low, _ = _ephemeral_range()
+    for _ in range(500):
+        port = secrets.randbelow(min(20000, low - 1025)) + max(1025, low - 20000)
+        if port in _HANDED_OUT:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _HANDED_OUT.add(port)
+        return port
+    with socket.socket() as s:  # the range below is full: the kernel's choice
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
