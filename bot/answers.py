@@ -431,9 +431,10 @@ _ARTICLE = r"(a|ai|alle|agli|al|allo|le|la|il|i|gli|lo|l'|per|su|sui|sulle|coi|c
 _SPLIT_ANSWER = re.compile(rf"^{_ARTICLE}[\w' ]{{1,30}}? si,? (ma )?{_ARTICLE}(?![\w' ]*\b(ovviamente|naturalmente|chiaramente)\b)"
                            r"[\w' ]{1,30}? (no|mai|preferirei di no|meglio di no|non)\b")
 # "per ora no, magari più avanti": a no today; later is another conversation
-_NOT_NOW = re.compile(r"(per ora|per adesso|adesso|ora|al momento|per il momento|oggi come oggi) no\b")
+_FOR_NOW = r"(per ora|per adesso|adesso|ora|al momento|per il momento|oggi come oggi)"
+_NOT_NOW = re.compile(_FOR_NOW + r" no\b")
 # "al momento niente", "per ora zero": nothing, for now (a whole clause)
-_NOTHING_NOW = re.compile(r"(per ora|per adesso|adesso|ora|al momento|per il momento|oggi come oggi) (no|niente|nulla|zero)")
+_NOTHING_NOW = re.compile(_FOR_NOW + r" (no|niente|nulla|zero)")
 # ("se proprio devo, sì", "se serve, sì": reluctant, not a condition)
 _CONDITION_FIRST = re.compile(r"^(solo )?se (?!(proprio )?(devo|dobbiamo|serve|bisogna|tocca|e necessario|c'e bisogno)\b)"
                               r"(\w+ ){1,6}(si|certo|ok|va bene)\b")

@@ -408,13 +408,14 @@ def _read_sector(message: UserMessage, question: F.Question, slots: Mapping[str,
         return "retail"  # "vendo cover per smartphone su Amazon": a shop, whatever the goods
     found = _values(message, SECTOR, voc, SECTOR) or voc.named_in_text(SECTOR, message.text) \
         or voc.named_in_text(SECTOR, _COMPOUND_PREFIX.sub("", folded))  # "cicloturismo" is tourism
+    # where the first sector found is said (a position in the folded text plus one: `Vocabulary.spans`)
+    found_at = min((at for at, _, cid in voc.spans(SECTOR, message.text) if found and cid == found[0]),
+                   default=None)
     shop = _shop_of_a_product(folded, voc)
-    if shop and (not found or shop[0] < min((at - 1 for at, _, cid in voc.spans(SECTOR, message.text)
-                                             if cid == found[0]), default=len(folded))):
+    if shop and (not found or shop[0] < (len(folded) if found_at is None else found_at - 1)):
         return shop[1]  # "cioccolateria artigianale": the shop of chocolate, before the adjective
     named = voc.spans(PROFESSION, message.text)
-    if found and named and named[0][0] < min((at for at, _, cid in voc.spans(SECTOR, message.text)
-                                               if cid == found[0]), default=len(message.text) + 2):
+    if found and named and named[0][0] < (len(message.text) + 2 if found_at is None else found_at):
         # "sono un illustratore, libri per bambini": who one is comes before what one works on
         return voc.professions[named[0][2]]["sector"]
     if found:

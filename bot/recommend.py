@@ -245,8 +245,9 @@ def score_channel(channel: Channel, profile: Mapping[str, Any], markets: Sequenc
     hiring = "recruiting" in objectives and "lavoro" in channel.offerings  # job ads serve any employer
     # a channel of job ads and other listings (Subito.it: goods and jobs), open to this business only for
     # its job ads: its objective figures describe the other listings
-    as_employer_only = hiring and not channel.serves_offering(offering) and set(channel.offerings) != {"lavoro"}
-    if not channel.serves_offering(offering) and not hiring:
+    serves = channel.serves_offering(offering)
+    as_employer_only = hiring and not serves and set(channel.offerings) != {"lavoro"}
+    if not serves and not hiring:
         fit.excluded.append(t("wrong_offering", name=channel.name, serves=channel.serves,
                               offering=offerings.label(offering)))
 
